@@ -1,0 +1,110 @@
+"""ONS indicator CSVs: Explore Local Statistics tidy files and the older IDS (subnational) layout.
+
+Both arrive as UTF-8 with a byte-order mark, with CRLF or LF line ends; ELS periods are ISO-8601
+intervals (`2023-01-01/P1Y`) or exact dates, IDS periods are years; interval columns carry binary
+float noise (`43.400000000000006`), which is rounded away here because ONS publishes to 1 dp.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from skills_evidence.loaders.errors import InputFileError
+
+#: Marks ONS puts in a value column instead of a number (AF shorthand; the IDS files also use `na`).
+STATUS_MARKS = {"", "na", "x", "c", "z", "u", "low", "[x]", "[c]", "[z]", "[u]"}
+
+_ELS_COLUMNS = {
+    "areacd": "geography_code", "areanm": "geography_name", "geography": "geography_type",
+    "indicator": "indicator", "period": "period_raw", "observation": "value",
+    "lci_95": "ci_lower", "uci_95": "ci_upper", "status": "status", "unit": "unit",
+}
+_IDS_COLUMNS = {
+    "AREACD": "geography_code", "AREANM": "geography_name", "Geography": "geography_type",
+    "Indicator": "indicator", "Period": "period_raw", "Value": "value", "Observation": "value",
+    "Lower Confidence Interval (95%)": "ci_lower", "Upper Confidence Interval (95%)": "ci_upper",
+    "Observation Status": "status", "Unit": "unit", "Polarity": "polarity",
+}
+_YEAR_INTERVAL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})/P1Y$")
+
+SCHEMA = pa.DataFrameSchema(
+    {
+        "geography_code": pa.Column(str, pa.Check.str_matches(r"^[EKNSW]\d{8}$")),
+        "geography_name": pa.Column(str),
+        "period": pa.Column(str),
+        "value": pa.Column(float, nullable=True),
+        "ci_lower": pa.Column(float, nullable=True),
+        "ci_upper": pa.Column(float, nullable=True),
+        "status": pa.Column(str),
+    },
+    unique=["geography_code", "indicator", "period"],
+)
+
+
+def _period(raw: str) -> str:
+    """`2021-01-01/P1Y` → `2021`; `2016-09-01/P1Y` (academic) → `2016/17`; a date or year stays as given."""
+    raw = raw.strip()
+    m = _YEAR_INTERVAL.match(raw)
+    if m:
+        year, month = int(m[1]), int(m[2])
+        return str(year) if month == 1 else f"{year}/{str(year + 1)[2:]}"
+    return raw
+
+
+def load_ons_indicator(path: str | Path) -> pd.DataFrame:
+    """Read an ONS ELS or IDS indicator CSV into geography × period rows with value, CI and status."""
+    path = Path(path)
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputFileError(path, f"is not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except pd.errors.ParserError as exc:
+        raise InputFileError(path, f"is not a well-formed CSV ({exc})") from exc
+    layout = _ELS_COLUMNS if "areacd" in raw.columns else _IDS_COLUMNS
+    required = ["geography_code", "geography_name", "period_raw", "value"]
+    present = {v for k, v in layout.items() if k in raw.columns}
+    for name in required:
+        if name not in present:
+            wanted = [k for k, v in layout.items() if v == name]
+            raise InputFileError(path, f"missing column {' or '.join(wanted)!r}", 1, wanted[0])
+    frame = raw[[c for c in raw.columns if c in layout]].rename(columns=layout)
+    for name in ("ci_lower", "ci_upper", "status", "unit", "indicator", "geography_type", "polarity"):
+        if name not in frame:
+            frame[name] = ""
+    frame["source_row"] = range(2, len(frame) + 2)
+    frame["geography_name"] = frame["geography_name"].str.strip()
+    frame["geography_type"] = frame["geography_type"].str.strip()
+    frame["status"] = frame["status"].str.strip()
+    frame["period"] = frame["period_raw"].map(_period)
+    for name in ("value", "ci_lower", "ci_upper"):
+        frame[name] = _numeric(path, raw, frame, name, layout)
+    frame = frame.drop(columns=["period_raw"])
+    try:
+        return SCHEMA.validate(frame)
+    except pa.errors.SchemaError as exc:
+        column = getattr(exc.schema, "name", None) or "AREACD/areacd"
+        dup = frame[frame.duplicated(["geography_code", "indicator", "period"])]
+        if len(dup) and ("unique" in str(exc) or "duplicate" in str(exc).lower()):
+            raise InputFileError(path, "duplicate geography and period", int(dup["source_row"].iloc[0]), "period") from exc
+        bad = exc.failure_cases["index"].iloc[0] if exc.failure_cases is not None and len(exc.failure_cases) else None
+        row = int(frame.loc[bad, "source_row"]) if bad in frame.index else None
+        raise InputFileError(path, f"fails validation: {exc.args[0]}", row, column) from exc
+
+
+def _numeric(path: Path, raw: pd.DataFrame, frame: pd.DataFrame, name: str, layout: dict[str, str]) -> pd.Series:
+    """Text → float; a blank or a known status mark → NaN; any other text is an error naming row and column."""
+    text = frame[name].astype(str).str.strip()
+    numbers = pd.to_numeric(text.where(~text.isin(STATUS_MARKS)), errors="coerce")
+    bad = numbers.isna() & ~text.isin(STATUS_MARKS)
+    if bad.any():
+        first = bad.idxmax()
+        source = next(k for k, v in layout.items() if v == name and k in raw.columns)
+        raise InputFileError(path, f"{text[first]!r} is not a number or a status mark", int(frame.loc[first, "source_row"]), source)
+    marks = text.where(text.isin(STATUS_MARKS - {""}), "")
+    if name == "value":
+        frame["status"] = frame["status"].where(frame["status"] != "", marks.str.strip("[]").replace("na", "x"))
+    return numbers.round(6)

@@ -1,0 +1,30 @@
+"""Where things live in the project, so notebooks and the CLI agree on one layout."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def project_root() -> Path:
+    """The repository root: $SKILLS_EVIDENCE_ROOT if set, else the folder holding pyproject.toml."""
+    env = os.environ.get("SKILLS_EVIDENCE_ROOT")
+    if env:
+        return Path(env).resolve()
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "pyproject.toml").exists() and (parent / "data").is_dir():
+            return parent
+    return Path.cwd().resolve()
+
+
+def resolve(path: str | Path) -> Path:
+    """A path relative to the project root (absolute paths are returned unchanged)."""
+    p = Path(path)
+    return p if p.is_absolute() else project_root() / p
+
+
+def shared_dir() -> Path:
+    """The shared/ folder beside the repository, holding the real official files (may be absent)."""
+    env = os.environ.get("SKILLS_EVIDENCE_SHARED")
+    return Path(env).resolve() if env else project_root().parent / "shared"
