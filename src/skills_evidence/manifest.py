@@ -94,3 +94,15 @@ def verify(dataset_ids: list[str], accept_changed: bool = False, manifest_path: 
     if accepted:
         save_manifest(manifest, manifest_path)
     return accepted
+
+
+def paths_for(dataset_ids: list[str], manifest: dict[str, dict] | None = None) -> dict[str, str]:
+    """Dataset id → absolute path, for handing to a notebook."""
+    manifest = manifest if manifest is not None else load_manifest()
+    return {i: str(dataset(i, manifest).path) for i in dataset_ids}
+
+
+def vintages_for(dataset_ids: list[str], manifest: dict[str, dict] | None = None) -> dict[str, str]:
+    """Dataset id → vintage label, for the indicators table."""
+    manifest = manifest if manifest is not None else load_manifest()
+    return {i: str(manifest[i].get("vintage", "")) for i in dataset_ids}

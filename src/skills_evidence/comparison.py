@@ -1,0 +1,55 @@
+"""Comparing an area with a benchmark the Fingertips way, and words for the result.
+
+An area is "higher" than a benchmark when its 95% interval lies wholly above the benchmark's value,
+"lower" when wholly below, otherwise "similar"; polarity turns higher/lower into better/worse.
+Differences are percentage points, area minus benchmark; round only for display.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+
+def significance(value: float, ci_lower: float, ci_upper: float, benchmark: float) -> str:
+    """"higher", "lower" or "similar"; "not compared" when the interval or benchmark is missing."""
+    if any(pd.isna(x) for x in (value, ci_lower, ci_upper, benchmark)):
+        return "not compared"
+    if ci_lower > benchmark:
+        return "higher"
+    if ci_upper < benchmark:
+        return "lower"
+    return "similar"
+
+
+def judgement(word: str, polarity: int) -> str:
+    """Turn higher/lower into better/worse using the indicator's polarity (+1 higher is better)."""
+    if word not in ("higher", "lower") or polarity == 0:
+        return word
+    return "better" if (word == "higher") == (polarity > 0) else "worse"
+
+
+def compare(area: pd.DataFrame, benchmarks: pd.DataFrame) -> pd.DataFrame:
+    """One row per indicator × benchmark: signed difference (pp), significance word and judgement.
+
+    Both frames hold `indicator_id, period, value, ci_lower, ci_upper, polarity` and geography columns.
+    """
+    merged = area.merge(benchmarks, on=["indicator_id", "period"], suffixes=("", "_benchmark"))
+    merged["difference_pp"] = merged["value"] - merged["value_benchmark"]
+    merged["significance"] = [
+        significance(v, lo, hi, b)
+        for v, lo, hi, b in merged[["value", "ci_lower", "ci_upper", "value_benchmark"]].itertuples(index=False)
+    ]
+    merged["judgement"] = [judgement(w, int(p)) for w, p in merged[["significance", "polarity"]].itertuples(index=False)]
+    return merged
+
+
+def signed(x: float, digits: int = 1) -> str:
+    """A difference for display with an explicit sign and a true minus sign: +2.3, −0.4, 0.0."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "[x]"
+    r = round(x, digits)
+    if r == 0:
+        return f"{0:.{digits}f}"
+    return f"+{r:.{digits}f}" if r > 0 else f"\u2212{abs(r):.{digits}f}"
