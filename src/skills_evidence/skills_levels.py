@@ -176,7 +176,8 @@ def build_indicators(inputs: Inputs, result: Result) -> pd.DataFrame:
 
 
 def comparison_table(result: Result) -> pd.DataFrame:
-    """The published comparison table: per level, the area with its CI, then each comparator and the verdict."""
+    """The published comparison table: a row per level; the area with its CI, then each comparator's
+    figure with the signed difference (pp) and the verdict."""
     rows = []
     for indicator_id, (_, _, label) in LEVELS.items():
         area = result.shares[(result.shares["indicator_id"] == indicator_id) & (result.shares["period"] == result.period)
@@ -185,8 +186,7 @@ def comparison_table(result: Result) -> pd.DataFrame:
         for key, _, name in result.comparators:
             c = result.comparison[(result.comparison["indicator_id"] == indicator_id) & (result.comparison["comparator_key"] == key)].iloc[0]
             verdict = c["significance"] if c["judgement"] == c["significance"] else f"{c['significance']}, {c['judgement']}"
-            row[f"{name} %"] = _pct(c, "_benchmark")
-            row[f"Difference (pp) and verdict against {name}"] = f"{signed(c['difference_pp'])} ({verdict})"
+            row[f"{name} % (difference pp, verdict)"] = f"{_pct(c, '_benchmark')} ({signed(c['difference_pp'])}, {verdict})"
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -248,6 +248,7 @@ def key_figures(result: Result) -> dict:
             if len(rqf) else "ONS's RQF-based figures from 2022 were not yet published for this edition."
         ),
     }
+    kf["figures"] = {"l3plus_trend": {"alt": trend_description(result, kf["trend"])}}
     return {"skills": kf}
 
 
@@ -261,6 +262,20 @@ def _ca_sentence(result: Result) -> str:
             f"{PHRASE[c['significance']]} the combined authority's, a difference of {signed(c['difference_pp'])} percentage points.")
 
 
+def trend_description(result: Result, trend: dict) -> str:
+    """Alt text and long description of the trend chart, from the data it shows."""
+    data = result.trend.dropna(subset=["value"])
+    first, last = data["period"].min(), data["period"].max()
+    has_break = (data["framework"] == "RQF").any() and (data["framework"] == "NVQ").any()
+    return (
+        f"Line chart of the percentage of residents aged 16 to 64 qualified to level 3 or above, {first} to {last}, "
+        f"for {', '.join(dict.fromkeys(data['geography_name']))}. "
+        + ("The NVQ-based series ends in 2021 and the RQF-based series starts in 2022; the two are not joined. " if has_break else "")
+        + f"{result.area_name} rose from {trend['first_value']}% in {trend['first_period']} to "
+        f"{trend['nvq_last_value']}% in {trend['nvq_last_period']}. The values are in the downloadable CSV."
+    )
+
+
 def trend_figure(result: Result, outputs: Path) -> dict[str, str]:
     """Draw and save the level 3+ trend chart; returns its file names, caption and alt text."""
     data = result.trend.dropna(subset=["value"])
@@ -269,18 +284,8 @@ def trend_figure(result: Result, outputs: Path) -> dict[str, str]:
         title="Residents aged 16 to 64 qualified to level 3 or above (%)", ylabel="Per cent",
         break_label="NVQ → RQF: break in series",
     )
-    first, last = data["period"].min(), data["period"].max()
-    alt = (
-        f"Line chart of the percentage of residents aged 16 to 64 qualified to level 3 or above, {first} to {last}, "
-        f"for {', '.join(dict.fromkeys(data['geography_name']))}. "
-        + ("The NVQ-based series ends in 2021 and the RQF-based series starts in 2022 with a gap between them; the two are not joined. "
-           if (data["framework"] == "RQF").any() else "")
-        + f"{result.area_name} rose from {result.key_figures['skills']['trend']['first_value']}% in {first} to "
-        f"{result.key_figures['skills']['trend']['nvq_last_value']}% in {result.key_figures['skills']['trend']['nvq_last_period']}. "
-        "The values are in the downloadable CSV."
-    )
-    caption = f"Level 3 or above, residents aged 16 to 64, {result.area_name} and comparators, {first} to {last}"
-    meta = charts.save(fig, outputs / "l3plus_trend", alt=alt, caption=caption)
+    caption = f"Level 3 or above, residents aged 16 to 64, {result.area_name} and comparators, {data['period'].min()} to {data['period'].max()}"
+    meta = charts.save(fig, outputs / "l3plus_trend", alt=result.key_figures["skills"]["figures"]["l3plus_trend"]["alt"], caption=caption)
     charts.close(fig)
     return meta
 
@@ -300,3 +305,25 @@ def write_outputs(result: Result, outputs: str | Path) -> dict[str, Path]:
     indicators.write(result.indicators, files["indicators"])
     keyfigures.write(result.key_figures, files["key_figures"])
     return files
+
+
+DATASETS = ["aps_t19_qualifications", "lad21_reference", "ons_l3plus_nvq", "ons_l3plus_rqf", "ons_none_rqf"]
+
+
+def run(area_code: str, period: str, trend_end: str, comparators: list | None, datasets: dict | None,
+        vintages: dict | None, output_dir: str | Path) -> Result:
+    """What the notebook does: read the datasets (the manifest's by default), compute, write outputs."""
+    from skills_evidence.manifest import paths_for, vintages_for
+    from skills_evidence.paths import resolve
+
+    inputs = read_inputs(datasets or paths_for(DATASETS), vintages or vintages_for(DATASETS))
+    result = compute(inputs, area_code, period, trend_end, [tuple(c) for c in comparators] if comparators else None)
+    write_outputs(result, resolve(output_dir))
+    return result
+
+
+def headline(result: Result) -> pd.DataFrame:
+    """The numbers the regression check guards: each level for the area and comparators, 1 dp."""
+    now = result.shares[result.shares["period"] == result.period]
+    table = now.pivot(index="indicator_id", columns="geography_name", values="value").round(1)
+    return table.reindex(list(LEVELS))[[result.area_name, *[n for _, _, n in result.comparators]]]

@@ -1,0 +1,81 @@
+"""Command line: `skills-evidence build`, `snapshot`, `editions`."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from skills_evidence import editions as editions_mod
+
+app = typer.Typer(help="Build the Coventry Skills Evidence Book from official data.", no_args_is_help=True)
+console = Console(stderr=True)
+
+
+@app.command()
+def build(
+    edition: int = typer.Option(None, "--edition", "-e", help="Edition year (default: the current edition)."),
+    all_editions: bool = typer.Option(False, "--all", help="Build every edition defined in data/editions.yaml."),
+    accept_changed_inputs: bool = typer.Option(False, help="Accept input files whose checksum changed, and record it."),
+    renderer: str = typer.Option("auto", help="auto (Quarto if installed), quarto, or fallback (Pandoc + Typst)."),
+    workers: int = typer.Option(None, help="Notebooks run at once (default: number of cores)."),
+) -> None:
+    """Run the notebooks, stage and render one edition's book (or all of them)."""
+    from skills_evidence.build import build_edition
+    from skills_evidence.execute import NotebookFailed
+
+    _, defined, current = editions_mod.load()
+    years = sorted(defined) if all_editions else [edition or current]
+    summary = Table(title="Build summary")
+    for column in ("Edition", "Ran", "Cached", "Renderer", "Book", "Seconds"):
+        summary.add_column(column)
+    for year in years:
+        try:
+            with console.status(f"Building the {year} edition…") as status:
+                report = build_edition(
+                    year, accept_changed_inputs=accept_changed_inputs,
+                    renderer="auto" if renderer == "auto" else ("quarto" if renderer == "quarto" else "fallback"),
+                    workers=workers,
+                    progress=lambda message: (console.log(message), status.update(message)),
+                )
+        except NotebookFailed as exc:
+            console.print(f"[bold red]Build of the {year} edition stopped: a notebook failed.[/]\n{exc}")
+            raise typer.Exit(1) from None
+        except Exception as exc:  # noqa: BLE001 - any other failure is reported plainly, with its type
+            console.print(f"[bold red]Build of the {year} edition failed:[/] {type(exc).__name__}: {exc}")
+            raise typer.Exit(1) from None
+        if report.accepted_inputs:
+            console.print(f"Accepted changed inputs (recorded in data/manifest.yaml): {', '.join(report.accepted_inputs)}")
+        summary.add_row(str(year), ", ".join(report.ran) or "-", ", ".join(report.cached) or "-",
+                        report.renderer, str(report.files.get("html", report.book)), f"{report.seconds:.1f}")
+    console.print(summary)
+
+
+@app.command()
+def snapshot(dataset: list[str] = typer.Argument(None, help="Dataset ids (default: all).")) -> None:
+    """Re-derive data/ snapshot files from the official files in ../shared/real-data and update checksums."""
+    from skills_evidence.snapshot import snapshot as run_snapshot
+
+    frames = run_snapshot(dataset or None)
+    for dataset_id, frame in frames.items():
+        console.print(f"{dataset_id}: {len(frame)} rows")
+
+
+@app.command("editions")
+def list_editions() -> None:
+    """List the editions defined in data/editions.yaml."""
+    _, defined, current = editions_mod.load()
+    table = Table(title="Editions")
+    for column in ("Year", "Title", "Chapters", "Data vintages"):
+        table.add_column(column)
+    for year, e in sorted(defined.items()):
+        table.add_row(f"{year}{' (current)' if year == current else ''}", e.title, ", ".join(e.chapter_parameters),
+                      "; ".join(f"{k}: {v}" for k, v in e.vintages.items()))
+    Console().print(table)
+
+
+def main() -> None:
+    """Entry point for `python -m skills_evidence`."""
+    app(sys.argv[1:])

@@ -1,0 +1,58 @@
+"""Editions and chapters as defined in `data/editions.yaml`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from skills_evidence.paths import resolve
+
+EDITIONS = Path("data/editions.yaml")
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A chapter: its notebook, its narrative and the datasets its notebook reads."""
+
+    id: str
+    title: str
+    notebook: Path
+    chapter: Path
+    datasets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One year's edition and the parameters of each of its chapters."""
+
+    year: int
+    title: str
+    subtitle: str
+    area_code: str
+    comparators: list | None
+    vintages: dict[str, str]
+    chapter_parameters: dict[str, dict]
+
+
+def load(path: str | Path = EDITIONS) -> tuple[dict[str, Chapter], dict[int, Edition], int]:
+    """(chapters by id, editions by year, current edition year)."""
+    spec = yaml.safe_load(resolve(path).read_text(encoding="utf-8"))
+    chapters = {
+        cid: Chapter(cid, c["title"], Path(c["notebook"]), Path(c["chapter"]), tuple(c["datasets"]))
+        for cid, c in spec["chapters"].items()
+    }
+    editions: dict[int, Edition] = {}
+    for e in spec["editions"]:
+        unknown = set(e["chapters"]) - set(chapters)
+        if unknown:
+            raise ValueError(f"{path}: edition {e['year']} names unknown chapters {sorted(unknown)}")
+        editions[int(e["year"])] = Edition(
+            int(e["year"]), e["title"], e.get("subtitle", ""), e["area_code"], e.get("comparators"),
+            dict(e.get("vintages", {})), {k: dict(v or {}) for k, v in e["chapters"].items()},
+        )
+    current = int(spec["current"])
+    if current not in editions:
+        raise ValueError(f"{path}: current edition {current} is not defined")
+    return chapters, editions, current

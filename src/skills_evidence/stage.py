@@ -1,0 +1,47 @@
+"""Stage one edition's book: the Quarto project, its chapters, the generated variables and the outputs.
+
+Both renderers (Quarto, and the Pandoc/Typst fallback) read this staged folder, so the book's content
+is written once. The stage is assembled beside its final place and swapped in whole.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import yaml
+
+from skills_evidence import keyfigures
+from skills_evidence.editions import Chapter, Edition
+
+
+def stage(root: Path, build: Path, edition: Edition, chapters: list[Chapter], all_editions: list[int]) -> Path:
+    """Write build/<edition>/book/ and return it."""
+    book = build / "book"
+    partial = build / "book.partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    (partial / "chapters").mkdir(parents=True)
+    config = yaml.safe_load((root / "_quarto.yml").read_text(encoding="utf-8"))
+    config["book"]["title"] = edition.title
+    config["book"]["subtitle"] = edition.subtitle
+    config["book"]["chapters"] = ["index.qmd", *[c.chapter.as_posix() for c in chapters]]
+    config["project"]["output-dir"] = "_output"
+    (partial / "_quarto.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    shutil.copy2(root / "index.qmd", partial / "index.qmd")
+    for chapter in chapters:
+        shutil.copy2(root / chapter.chapter, partial / chapter.chapter)
+    if (root / "assets").is_dir():
+        shutil.copytree(root / "assets", partial / "assets")
+    shutil.copytree(build / "notebooks", partial / "notebooks", ignore=shutil.ignore_patterns("*.partial.ipynb"))
+    shutil.copytree(build / "outputs", partial / "outputs", ignore=shutil.ignore_patterns("*.partial"))
+    figures = keyfigures.merge(sorted((build / "outputs").glob("*/key_figures.yml")))
+    figures["edition"] = {
+        "year": str(edition.year),
+        "title": edition.title,
+        "vintages": "; ".join(f"{k}: {v}" for k, v in edition.vintages.items()),
+        "all": ", ".join(str(y) for y in sorted(all_editions)),
+    }
+    (partial / "_variables.yml").write_text(yaml.safe_dump(figures, sort_keys=True, allow_unicode=True, width=1000), encoding="utf-8")
+    shutil.rmtree(book, ignore_errors=True)
+    partial.replace(book)
+    return book
