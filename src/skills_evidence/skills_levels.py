@@ -154,7 +154,7 @@ def build_indicators(inputs: Inputs, result: Result) -> pd.DataFrame:
         source_id=result.shares["ci_method"].map(
             {"published by ONS": "ons_l3plus_nvq"}).fillna("aps_t19_qualifications"),
     )
-    derived["vintage"] = derived["source_id"].map(v).fillna("")
+    derived["vintage"] = derived["source_id"].map(lambda s: v.get(s, ""))
     rows = [derived]
     t19_periods = set(derived["period"])
     older = result.trend[(result.trend["framework"] == "NVQ") & ~result.trend["period"].isin(t19_periods)]

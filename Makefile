@@ -1,0 +1,42 @@
+# Two commands set everything up on a fresh machine:
+#   make book   build the current edition's book into _book/<edition>/
+#   make test   run the whole test suite
+# Both create .venv and install the pinned dependencies first (Python 3.11+, from PyPI only).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: book all-editions test regression-refresh benchmark lock clean
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 > /dev/null
+	touch $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/skills-evidence build
+
+all-editions: $(STAMP)
+	$(BIN)/skills-evidence build --all
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+# Re-executes the stored nbval reference notebooks after an intended change and prints what moved.
+regression-refresh: $(STAMP)
+	$(BIN)/python scripts/refresh_regression.py
+
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/build_benchmark.py
+
+lock: $(STAMP)
+	$(BIN)/pip freeze --exclude-editable | grep -v '^skills-evidence' > requirements.lock.tmp
+	@echo "Review requirements.lock.tmp, then replace the pins in requirements.txt."
+
+clean:
+	rm -rf build _book

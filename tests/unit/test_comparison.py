@@ -1,0 +1,26 @@
+"""Fingertips-style comparison words and signed differences."""
+
+from __future__ import annotations
+
+from skills_evidence.comparison import judgement, signed, significance
+
+
+def test_interval_wholly_above_or_below_or_overlapping():
+    assert significance(58.9, 52.9, 64.9, 61.5) == "similar"   # Coventry L3+ 2021 vs GB
+    assert significance(10.9, 9.1, 12.8, 6.6) == "higher"
+    assert significance(40.0, 35.0, 45.0, 45.5) == "lower"
+    assert significance(40.0, float("nan"), 45.0, 45.5) == "not compared"
+
+
+def test_polarity_turns_higher_into_better_or_worse():
+    assert judgement("higher", 1) == "better"
+    assert judgement("higher", -1) == "worse"    # more people with no qualifications is worse
+    assert judgement("lower", -1) == "better"
+    assert judgement("similar", 1) == "similar"
+
+
+def test_signed_differences_use_a_true_minus_and_round_only_for_display():
+    assert signed(-2.6000001) == "\u22122.6"
+    assert signed(1.04) == "+1.0"
+    assert signed(0.04) == "0.0"
+    assert signed(float("nan")) == "[x]"

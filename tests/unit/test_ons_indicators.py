@@ -1,0 +1,70 @@
+"""ONS indicator CSVs (IDS and Explore Local Statistics layouts): real values, marks and malformed files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from skills_evidence.loaders import InputFileError
+from skills_evidence.loaders.ons_indicators import load_ons_indicator
+
+IDS_L3 = "ons_explore_local_statistics/5_2023_Aged 16 to 64 years level 3 or above qualifications_IDS.csv"
+ELS_HEAD = "areacd,areanm,geography,indicator,period,observation,measure,unit,lci_95,uci_95,status,notes\n"
+
+
+@pytest.mark.shared
+def test_ids_level3_coventry_2021(real_data: Path):
+    # ONS published Coventry 16-64 level 3+ 2021: 58.9 (52.9 to 64.9); the CI columns carry float noise.
+    frame = load_ons_indicator(real_data / IDS_L3)
+    row = frame[(frame.geography_code == "E08000026") & (frame.period == "2021")].iloc[0]
+    assert (row.value, row.ci_lower, row.ci_upper) == (58.9, 52.9, 64.9)
+
+
+@pytest.mark.shared
+def test_ids_na_becomes_missing_with_status_x(real_data: Path):
+    # City of London 2018 is printed "na" (source row 4061): missing, never zero.
+    frame = load_ons_indicator(real_data / IDS_L3)
+    row = frame[(frame.geography_code == "E09000001") & (frame.period == "2018")].iloc[0]
+    assert row.value != row.value and row.status == "x" and row.source_row == 4061
+
+
+@pytest.mark.shared
+def test_els_interval_periods_become_years(real_data: Path):
+    # ELS RQF level 3+: Coventry 2022-01-01/P1Y = 60.0 (56.4 to 63.6); KS2 academic years become 2018/19.
+    l3 = load_ons_indicator(real_data / "ons_explore_local_statistics/qualifications-level-3-or-above.csv")
+    row = l3[(l3.geography_code == "E08000026") & (l3.period == "2022")].iloc[0]
+    assert (row.value, row.ci_lower, row.ci_upper) == (60.0, 56.4, 63.6)
+    ks2 = load_ons_indicator(real_data / "ons_explore_local_statistics/pupils-at-expected-standards-by-end-of-primary-school.csv")
+    assert "2018/19" in set(ks2.period)
+
+
+def test_text_in_value_column_names_row_and_column(tmp_path: Path):
+    path = tmp_path / "bad.csv"
+    path.write_text(ELS_HEAD + "E08000026,Coventry,LAD,X,2022-01-01/P1Y,sixty,Percentage,%,,,,\n", encoding="utf-8")
+    with pytest.raises(InputFileError) as err:
+        load_ons_indicator(path)
+    assert (err.value.row, err.value.column) == (2, "observation")
+
+
+def test_missing_column_is_named(tmp_path: Path):
+    path = tmp_path / "nocol.csv"
+    path.write_text("areacd,areanm,period\nE08000026,Coventry,2022-01-01/P1Y\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="observation"):
+        load_ons_indicator(path)
+
+
+def test_duplicate_area_and_period_is_refused(tmp_path: Path):
+    line = "E08000026,Coventry,LAD,X,2022-01-01/P1Y,60.0,Percentage,%,,,,\n"
+    path = tmp_path / "dup.csv"
+    path.write_text(ELS_HEAD + line + line, encoding="utf-8")
+    with pytest.raises(InputFileError, match="duplicate") as err:
+        load_ons_indicator(path)
+    assert err.value.row == 3
+
+
+def test_windows_1252_file_is_reported_as_not_utf8(tmp_path: Path):
+    path = tmp_path / "cp.csv"
+    path.write_bytes((ELS_HEAD + "E08000026,Coventry,LAD,Pay \xa3,2022-01-01/P1Y,1,Pounds,\xa3,,,,\n").encode("cp1252"))
+    with pytest.raises(InputFileError, match="UTF-8"):
+        load_ons_indicator(path)

@@ -1,0 +1,118 @@
+"""Qualification levels from T19 counts, checked against ONS's own published figures."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from skills_evidence import skills_levels
+from skills_evidence.manifest import paths_for
+from skills_evidence.qualifications import aggregated_shares, level_shares, rounding_tolerance
+
+
+@pytest.fixture(scope="module")
+def inputs() -> skills_levels.Inputs:
+    return skills_levels.read_inputs(paths_for(skills_levels.DATASETS))
+
+
+def counts(**values: float) -> pd.DataFrame:
+    """A one-area T19 table; every category given, each with a half-width of 10% of the count."""
+    return pd.DataFrame(
+        [{"geography_code": "E08000026", "geography_name": "Test", "period": "2021", "category": c,
+          "count": v, "count_mark": "", "ci_halfwidth": v / 10, "ci_mark": ""} for c, v in values.items()]
+    )
+
+
+def test_ons_convention_worked_by_hand():
+    # 1000 people: none 100, nvq1 100, nvq2 200, trade 100, nvq3 200, nvq4+ 250, other 50.
+    # L1+ = 100+200+100+200+250 = 850; L2+ = 750; L3+ = 200+250+50 (half the trade) = 500; L4+ = 250.
+    s = level_shares(counts(none=100, nvq1=100, nvq2=200, trade=100, nvq3=200, nvq4plus=250, other=50))
+    got = dict(zip(s.indicator_id, s.value))
+    assert got == pytest.approx({"qual_none_16_64": 10.0, "qual_l1plus_16_64": 85.0, "qual_l2plus_16_64": 75.0,
+                                 "qual_l3plus_16_64": 50.0, "qual_l4plus_16_64": 25.0})
+
+
+def test_interval_uses_the_narrower_quadrature_bound():
+    # L1+ = 850: categories in it have half-widths 10,20,10,20,25 → sqrt(1650)=40.6; those outside 10,5 → sqrt(125)=11.2.
+    s = level_shares(counts(none=100, nvq1=100, nvq2=200, trade=100, nvq3=200, nvq4plus=250, other=50))
+    l1 = s[s.indicator_id == "qual_l1plus_16_64"].iloc[0]
+    assert l1.ci_upper - l1.value == pytest.approx(100 * math.sqrt(125) / 1000)
+
+
+def test_a_suppressed_count_makes_the_shares_missing_not_zero():
+    c = counts(none=100, nvq1=100, nvq2=200, trade=100, nvq3=200, nvq4plus=250, other=50)
+    c.loc[c.category == "trade", ["count", "count_mark"]] = [float("nan"), "!"]
+    s = level_shares(c)
+    assert s.value.isna().all() and (s.status == "x").all() and "!" in s.note.iloc[0]
+
+
+def test_coventry_2021_level3_matches_ons_published(inputs):
+    # ONS published 58.9 for Coventry level 3+ (16-64) in 2021 (IDS file); T19 counts give 147,650 / 250,800.
+    s = level_shares(inputs.t19[(inputs.t19.geography_code == "E08000026") & (inputs.t19.period == "2021")])
+    l3 = s[s.indicator_id == "qual_l3plus_16_64"].iloc[0]
+    assert (l3.numerator, l3.denominator) == (147650, 250800)
+    assert round(l3.value, 1) == 58.9
+
+
+def test_wmca_2021_level3_matches_ons_published(inputs):
+    # ONS published 54.9 for the West Midlands Combined Authority (E47000007) level 3+ in 2021.
+    s = level_shares(inputs.t19[(inputs.t19.geography_code == "E47000007") & (inputs.t19.period == "2021")])
+    assert round(s[s.indicator_id == "qual_l3plus_16_64"].value.iloc[0], 1) == 54.9
+
+
+def test_west_midlands_region_from_its_30_lads_matches_ons(inputs):
+    # ONS published 57.2 for the West Midlands region (E12000005) level 3+ in 2021.
+    members = inputs.lad21.loc[inputs.lad21.region_code == "E12000005", "lad_code"].tolist()
+    assert len(members) == 30
+    s = aggregated_shares(inputs.t19[inputs.t19.period == "2021"], members, "E12000005", "West Midlands")
+    assert round(s[s.indicator_id == "qual_l3plus_16_64"].value.iloc[0], 1) == 57.2
+    assert (s.status == "u").all() and "suppressed" in s.note.iloc[0]
+
+
+def test_every_lad_and_year_agrees_with_ons_within_count_rounding(inputs):
+    # For all GB LADs 2017-2021, the derived level 3+ is within the rounding bound of ONS's published figure.
+    derived = level_shares(inputs.t19)
+    derived = derived[(derived.indicator_id == "qual_l3plus_16_64") & derived.value.notna()]
+    merged = derived.merge(inputs.l3plus_nvq, on=["geography_code", "period"], suffixes=("", "_ons")).dropna(subset=["value_ons"])
+    assert len(merged) == 1480  # LAD-years with a full set of T19 counts and an ONS figure
+    gap = (merged.value - merged.value_ons).abs()
+    bound = [rounding_tolerance(v, d, "qual_l3plus_16_64") for v, d in zip(merged.value, merged.denominator)]
+    assert (gap <= bound).all(), merged[gap > bound][["geography_code", "period", "value", "value_ons"]]
+
+
+def test_chapter_for_coventry_2021(inputs):
+    r = skills_levels.compute(inputs, "E08000026", "2021", "2023")
+    kf = r.key_figures["skills"]
+    # ONS: Coventry 58.9 vs Great Britain 61.5 → −2.6 pp; Coventry's interval 52.9-64.9 contains 61.5 → similar.
+    assert (kf["l3plus"]["value"], kf["l3plus"]["gb"]["value"], kf["l3plus"]["gb"]["difference"]) == ("58.9", "61.5", "\u22122.6")
+    assert kf["l3plus"]["gb"]["significance"] == "similar"
+    assert [c[1] for c in r.comparators] == ["K03000001", "E12000005", "E47000007"]
+    # The break: NVQ rows end in 2021 and RQF rows start in 2022 (ELS: Coventry RQF level 3+ 2023 = 68.2).
+    cov = r.trend[r.trend.geography_code == "E08000026"]
+    assert cov[cov.framework == "NVQ"].period.max() == "2021" and cov[cov.framework == "RQF"].period.min() == "2022"
+    assert cov[(cov.framework == "RQF") & (cov.period == "2023")].value.iloc[0] == 68.2
+
+
+def test_indicator_ids_and_periods(inputs):
+    ind = skills_levels.compute(inputs, "E08000026", "2021", "2023").indicators
+    assert set(ind.indicator_id) == {"qual_none_16_64", "qual_l1plus_16_64", "qual_l2plus_16_64", "qual_l3plus_16_64", "qual_l4plus_16_64"}
+    cov = ind[(ind.geography_code == "E08000026") & (ind.indicator_id == "qual_l4plus_16_64")]
+    assert list(cov.period) == ["2017", "2018", "2019", "2020", "2021"]
+    assert round(cov[cov.period == "2021"].value.iloc[0], 1) == 40.7  # 102,100 / 250,800 (T19 NVQ4+)
+
+
+def test_another_area_without_a_combined_authority(inputs):
+    # Leicester (E06000016) is in the East Midlands region and in no combined authority (May 2024 lookup).
+    r = skills_levels.compute(inputs, "E06000016", "2021", "2023")
+    assert [c[0] for c in r.comparators] == ["gb", "region"]
+    assert r.key_figures["skills"]["comparators"]["region"]["name"] == "East Midlands"
+    assert "not part of a combined authority" in r.key_figures["skills"]["sentences"]["ca"]
+    # ONS published 54.9 for Leicester level 3+ 2021.
+    assert r.key_figures["skills"]["l3plus"]["value"] == "54.9"
+
+
+def test_unknown_area_is_a_clear_error(inputs):
+    with pytest.raises(KeyError, match="E99999999"):
+        skills_levels.compute(inputs, "E99999999", "2021", "2023")
