@@ -1,0 +1,61 @@
+"""The Pandoc/Typst fallback's handling of the Quarto subset: variables, embeds, numbering, references."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from skills_evidence.render.fallback import Doc, RenderError, number_labels, transform
+
+VARS = {"skills": {"area": "Coventry", "l3plus": {"value": "58.9"}}}
+
+
+def notebook(tmp_path: Path) -> Path:
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell('#| label: tbl-x\n#| tbl-cap: "A table"\nshow()')
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": "| a |\n|---|\n| 1 |"})]
+    nb.cells = [cell]
+    (tmp_path / "notebooks").mkdir()
+    path = tmp_path / "notebooks" / "n.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def doc(tmp_path: Path, body: str, number: int | None = 1) -> Doc:
+    (tmp_path / "chapters").mkdir(exist_ok=True)
+    return Doc(tmp_path / "chapters" / "c.qmd", "chapters/c.qmd", number, {}, body)
+
+
+def test_variables_embeds_and_references_are_resolved(tmp_path: Path):
+    notebook(tmp_path)
+    body = ("# Skills {#sec-skills}\n\n## Now {#sec-now}\n\n{{< var skills.area >}}: {{< var skills.l3plus.value >}}%. "
+            "See @tbl-x and @sec-now.\n\n{{< embed ../notebooks/n.ipynb#tbl-x >}}\n\n[csv](../outputs/a.csv)\n")
+    d = doc(tmp_path, body)
+    numbers = number_labels([d])
+    assert numbers == {"sec-skills": "Chapter 1", "sec-now": "Section 1.1", "tbl-x": "Table 1.1"}
+    text = transform(d, VARS, numbers, tmp_path / "_media", tmp_path)
+    assert "Coventry: 58.9%." in text
+    assert "[Table 1.1](#tbl-x)" in text and "[Section 1.1](#sec-now)" in text
+    assert ": Table 1.1: A table" in text and "| 1 |" in text
+    assert "# 1 Skills {#sec-skills}" in text and "## 1.1 Now {#sec-now}" in text
+    assert "](outputs/a.csv)" in text
+
+
+def test_undefined_variable_names_file_and_line(tmp_path: Path):
+    d = doc(tmp_path, "Intro\n\n{{< var skills.missing >}}\n")
+    with pytest.raises(RenderError, match=r"chapters/c.qmd:3: key figure 'skills.missing'"):
+        transform(d, VARS, {}, tmp_path, tmp_path)
+
+
+def test_reference_without_target_is_an_error(tmp_path: Path):
+    d = doc(tmp_path, "See @fig-nowhere.\n")
+    with pytest.raises(RenderError, match="@fig-nowhere"):
+        transform(d, VARS, {}, tmp_path, tmp_path)
+
+
+def test_shortcode_outside_the_subset_is_refused(tmp_path: Path):
+    d = doc(tmp_path, "{{< include other.qmd >}}\n")
+    with pytest.raises(RenderError, match="outside the supported Quarto subset"):
+        transform(d, VARS, {}, tmp_path, tmp_path)

@@ -1,0 +1,77 @@
+"""Provenance checks and the content cache that decides which notebooks re-run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from skills_evidence import execute, manifest
+
+
+def test_every_shipped_dataset_matches_its_manifest_checksum():
+    entries = manifest.load_manifest()
+    assert manifest.verify(list(entries)) == []
+
+
+def test_changed_input_is_refused_then_accepted_and_recorded(project_copy: Path):
+    path = project_copy / "data/snapshots/ons-els/2025/none_16_64_rqf.csv"
+    path.write_text(path.read_text().replace("11.5", "11.6", 1))
+    with pytest.raises(manifest.ChecksumMismatch, match="none_16_64_rqf.csv"):
+        manifest.verify(["ons_none_rqf"])
+    assert manifest.verify(["ons_none_rqf"], accept_changed=True) == ["ons_none_rqf"]
+    entry = yaml.safe_load((project_copy / "data/manifest.yaml").read_text())["datasets"]["ons_none_rqf"]
+    assert entry["sha256"] == manifest.sha256_file(path) and entry["accepted"][0]["sha256"] == entry["sha256"]
+
+
+def jobs(tmp_path: Path) -> list[execute.Job]:
+    made = []
+    for name in ("a", "b"):
+        nb = tmp_path / f"{name}.ipynb"
+        nbformat.write(nbformat.v4.new_notebook(), nb)
+        data = tmp_path / f"{name}.csv"
+        data.write_text("x\n1\n") if not data.exists() else None
+        out = tmp_path / "out" / name
+        out.mkdir(parents=True, exist_ok=True)
+        executed = tmp_path / f"{name}.done.ipynb"
+        executed.write_text("{}")
+        made.append(execute.Job(name, nb, {"p": 1}, [data], out, executed, tmp_path / "cache" / f"{name}.json"))
+    return made
+
+
+def record_all(js: list[execute.Job]) -> None:
+    from skills_evidence import cache
+
+    for j in js:
+        cache.write_record(j.record, {"key": j.key})
+
+
+def test_nothing_changed_means_nothing_reruns(tmp_path: Path):
+    first = jobs(tmp_path)
+    execute.plan(first)
+    record_all(first)
+    again = jobs(tmp_path)
+    execute.plan(again)
+    assert [j.status for j in again] == ["cached", "cached"]
+
+
+def test_changing_one_input_reruns_only_the_notebook_that_reads_it(tmp_path: Path):
+    first = jobs(tmp_path)
+    execute.plan(first)
+    record_all(first)
+    (tmp_path / "b.csv").write_text("x\n2\n")
+    again = jobs(tmp_path)
+    execute.plan(again)
+    assert [j.status for j in again] == ["cached", "pending"]
+
+
+def test_changing_a_parameter_reruns(tmp_path: Path):
+    first = jobs(tmp_path)
+    execute.plan(first)
+    record_all(first)
+    again = jobs(tmp_path)
+    again[0].parameters = {"p": 2}
+    execute.plan(again)
+    assert [j.status for j in again] == ["pending", "cached"]
