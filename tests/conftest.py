@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from skills_evidence.paths import project_root, shared_dir
-
-ROOT = project_root()
+from skills_evidence.paths import shared_dir
+from skills_evidence.workspace import copy_project
 
 
 @pytest.fixture(scope="session")
@@ -19,17 +17,6 @@ def real_data() -> Path:
     if not path.is_dir():
         pytest.skip(f"real official files not present at {path} (they live in ../shared, outside the repository)")
     return path
-
-
-def copy_project(target: Path) -> Path:
-    """A copy of the project's inputs (not build/, _book/, .venv/, .git/) for builds that must not touch the real tree."""
-    ignore = shutil.ignore_patterns("build", "_book", ".venv", ".git", "__pycache__", ".pytest_cache", "*.egg-info")
-    for name in ("data", "notebooks", "chapters", "assets"):
-        if (ROOT / name).exists():
-            shutil.copytree(ROOT / name, target / name, ignore=ignore)
-    for name in ("_quarto.yml", "index.qmd", "pyproject.toml"):
-        shutil.copy2(ROOT / name, target / name)
-    return target
 
 
 @pytest.fixture()

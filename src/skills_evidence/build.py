@@ -64,8 +64,12 @@ def build_edition(
     renderer: str = "auto",
     workers: int | None = None,
     progress: Callable[[str], None] = lambda message: None,
+    use_cache: bool = True,
 ) -> BuildReport:
-    """Build one edition (the current one by default) and return what happened."""
+    """Build one edition (the current one by default) and return what happened.
+
+    `use_cache=False` runs every notebook regardless (the benchmark's naive baseline).
+    """
     start = time.perf_counter()
     root = project_root()
     chapters, editions, current = editions_mod.load()
@@ -80,7 +84,8 @@ def build_edition(
     report.accepted_inputs = manifest.verify(ids, accept_changed=accept_changed_inputs)
 
     jobs = jobs_for(edition, chapters, root, build)
-    execute.plan(jobs)
+    if use_cache:
+        execute.plan(jobs)
     for job in jobs:
         if job.status == "cached":
             progress(f"Notebook {job.chapter_id}: unchanged, using cached outputs")

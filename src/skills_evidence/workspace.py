@@ -1,0 +1,24 @@
+"""Scratch copies of the project's inputs, for tests and benchmarks that must not touch the real tree."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from skills_evidence.paths import project_root
+
+INPUT_FOLDERS = ("data", "notebooks", "chapters", "assets")
+INPUT_FILES = ("_quarto.yml", "index.qmd", "pyproject.toml")
+
+
+def copy_project(target: Path, source: Path | None = None) -> Path:
+    """Copy what a build reads (not build/, _book/, .venv/ or .git/) into `target`; returns `target`."""
+    source = source or project_root()
+    ignore = shutil.ignore_patterns("build", "_book", ".venv", ".git", "__pycache__", "*.egg-info")
+    target.mkdir(parents=True, exist_ok=True)
+    for name in INPUT_FOLDERS:
+        if (source / name).exists():
+            shutil.copytree(source / name, target / name, ignore=ignore)
+    for name in INPUT_FILES:
+        shutil.copy2(source / name, target / name)
+    return target
