@@ -63,6 +63,21 @@ def snapshot(dataset: list[str] = typer.Argument(None, help="Dataset ids (defaul
         console.print(f"{dataset_id}: {len(frame)} rows")
 
 
+@app.command()
+def fetch(edition: int = typer.Option(..., "--edition", "-e", help="Edition year whose inputs to download.")) -> None:
+    """Download an edition's inputs from the Nomis and DfE APIs into data/raw/ and record them in the manifest."""
+    from skills_evidence.fetch import FetchError
+    from skills_evidence.fetch import fetch as run_fetch
+
+    try:
+        results = run_fetch(edition)
+    except (FetchError, KeyError) as exc:
+        console.print(f"[bold red]Fetch failed:[/] {exc}")
+        raise typer.Exit(1) from None
+    for dataset_id, state in results:
+        console.print(f"{dataset_id}: {state}")
+
+
 @app.command("editions")
 def list_editions() -> None:
     """List the editions defined in data/editions.yaml."""

@@ -7,6 +7,7 @@ float noise (`43.400000000000006`), which is rounded away here because ONS publi
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -15,8 +16,8 @@ import pandera.pandas as pa
 
 from skills_evidence.loaders.errors import InputFileError
 
-#: Marks ONS puts in a value column instead of a number (AF shorthand; the IDS files also use `na`).
-STATUS_MARKS = {"", "na", "x", "c", "z", "u", "low", "[x]", "[c]", "[z]", "[u]"}
+#: Marks ONS puts in a value column instead of a number (AF shorthand; IDS files use `na`, the explorer `NA`).
+STATUS_MARKS = {"", "na", "NA", "x", "c", "z", "u", "low", "[x]", "[c]", "[z]", "[u]"}
 
 _ELS_COLUMNS = {
     "areacd": "geography_code", "areanm": "geography_name", "geography": "geography_type",
@@ -29,6 +30,7 @@ _IDS_COLUMNS = {
     "Lower Confidence Interval (95%)": "ci_lower", "Upper Confidence Interval (95%)": "ci_upper",
     "Observation Status": "status", "Unit": "unit", "Polarity": "polarity",
 }
+_THOUSANDS = r"-?\d{1,3}(,\d{3})+(\.\d+)?"  # "1,447" as the explorer file prints it
 _YEAR_INTERVAL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})/P1Y$")
 
 SCHEMA = pa.DataFrameSchema(
@@ -64,18 +66,49 @@ def load_ons_indicator(path: str | Path) -> pd.DataFrame:
         raise InputFileError(path, f"is not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     except pd.errors.ParserError as exc:
         raise InputFileError(path, f"is not a well-formed CSV ({exc})") from exc
+    return _tidy(path, raw, header_line=1)
+
+
+def load_ons_subnational_explorer(path: str | Path) -> pd.DataFrame:
+    """ONS subnational indicators explorer `machine_readable.csv`: Windows-1252 text, a disclaimer
+    line and a blank line above the `AREACD,…` header; same tidy result as `load_ons_indicator`.
+
+    Rows for geographies without a GSS code (ITL regions, `na`) are set aside. The file as published
+    prints one code for two places in places (E13000002 for Inner and Outer London); that is refused
+    as a duplicate rather than guessed at.
+    """
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise InputFileError(path, f"is not Windows-1252 text ({exc.reason} at byte {exc.start})") from exc
+    lines = text.splitlines(keepends=True)
+    header = next((i for i, line in enumerate(lines) if line.startswith("AREACD,")), None)
+    if header is None:
+        raise InputFileError(path, "no header line starting 'AREACD,'", None, "AREACD")
+    try:
+        raw = pd.read_csv(io.StringIO("".join(lines[header:])), dtype=str, keep_default_na=False)
+    except pd.errors.ParserError as exc:
+        raise InputFileError(path, f"is not a well-formed CSV ({exc})") from exc
+    raw.index = range(header + 2, len(raw) + header + 2)
+    gss = raw["AREACD"].str.fullmatch(r"[EKNSW]\d{8}")
+    return _tidy(path, raw[gss], header_line=header + 1)
+
+
+def _tidy(path: Path, raw: pd.DataFrame, header_line: int) -> pd.DataFrame:
+    """Shared by both layouts: rename, parse periods and numbers, validate; rows numbered as in the file."""
     layout = _ELS_COLUMNS if "areacd" in raw.columns else _IDS_COLUMNS
     required = ["geography_code", "geography_name", "period_raw", "value"]
     present = {v for k, v in layout.items() if k in raw.columns}
     for name in required:
         if name not in present:
             wanted = [k for k, v in layout.items() if v == name]
-            raise InputFileError(path, f"missing column {' or '.join(wanted)!r}", 1, wanted[0])
+            raise InputFileError(path, f"missing column {' or '.join(wanted)!r}", header_line, wanted[0])
     frame = raw[[c for c in raw.columns if c in layout]].rename(columns=layout)
     for name in ("ci_lower", "ci_upper", "status", "unit", "indicator", "geography_type", "polarity"):
         if name not in frame:
             frame[name] = ""
-    frame["source_row"] = range(2, len(frame) + 2)
+    frame["source_row"] = list(raw.index) if raw.index[0] != 0 else range(header_line + 1, len(frame) + header_line + 1)
     frame["geography_name"] = frame["geography_name"].str.strip()
     frame["geography_type"] = frame["geography_type"].str.strip()
     frame["status"] = frame["status"].str.strip()
@@ -98,7 +131,8 @@ def load_ons_indicator(path: str | Path) -> pd.DataFrame:
 def _numeric(path: Path, raw: pd.DataFrame, frame: pd.DataFrame, name: str, layout: dict[str, str]) -> pd.Series:
     """Text → float; a blank or a known status mark → NaN; any other text is an error naming row and column."""
     text = frame[name].astype(str).str.strip()
-    numbers = pd.to_numeric(text.where(~text.isin(STATUS_MARKS)), errors="coerce")
+    plain = text.where(~text.str.fullmatch(_THOUSANDS), text.str.replace(",", "", regex=False))
+    numbers = pd.to_numeric(plain.where(~text.isin(STATUS_MARKS)), errors="coerce")
     bad = numbers.isna() & ~text.isin(STATUS_MARKS)
     if bad.any():
         first = bad.idxmax()
@@ -106,5 +140,5 @@ def _numeric(path: Path, raw: pd.DataFrame, frame: pd.DataFrame, name: str, layo
         raise InputFileError(path, f"{text[first]!r} is not a number or a status mark", int(frame.loc[first, "source_row"]), source)
     marks = text.where(text.isin(STATUS_MARKS - {""}), "")
     if name == "value":
-        frame["status"] = frame["status"].where(frame["status"] != "", marks.str.strip("[]").replace("na", "x"))
+        frame["status"] = frame["status"].where(frame["status"] != "", marks.str.strip("[]").replace({"na": "x", "NA": "x"}))
     return numbers.round(6)

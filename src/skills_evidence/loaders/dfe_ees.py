@@ -1,0 +1,112 @@
+"""DfE Explore Education Statistics (EES) data files, as CSV or as the same columns saved to XLSX.
+
+EES files are wide: time and geography columns, filter columns (breakdown, ethnic_major, …) and
+indicator columns. The caller names the indicator columns it needs; they are parsed to numbers,
+keeping DfE's marks (`c` confidential, `x` not available, `z` not applicable, `low` rounds to zero,
+`u` low reliability) as a status with the value missing. The result is long: one row per record ×
+indicator, with the geography's GSS code picked from the column that fits its geographic level.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from skills_evidence.loaders.errors import InputFileError
+
+MARKS = {"c", "x", "z", "low", "u", ":"}
+TIME = ["time_period", "time_identifier"]
+GEOGRAPHY_COLUMNS = [
+    "geographic_level", "country_code", "country_name", "region_code", "region_name", "old_la_code", "new_la_code",
+    "la_name", "lad_code", "lad_name", "pcon_code", "pcon_name", "lsip_code", "lsip_name",
+]
+#: For each geographic level, the (code, name) columns that identify the place.
+LEVEL_KEYS = {
+    "National": ("country_code", "country_name"),
+    "Regional": ("region_code", "region_name"),
+    "Local authority": ("new_la_code", "la_name"),
+    "Local authority district": ("lad_code", "lad_name"),
+    "Parliamentary constituency": ("pcon_code", "pcon_name"),
+}
+
+
+def academic_year(code: str) -> str:
+    """EES `201819` → `2018/19`; a 4-digit calendar year stays as it is."""
+    code = str(code).strip()
+    if len(code) == 6 and code.isdigit():
+        return f"{code[:4]}/{code[4:]}"
+    return code
+
+
+def _read(path: Path) -> pd.DataFrame:
+    """Every cell as text (empty → ""), from CSV (BOM, quoting and trailing comma tolerated) or XLSX."""
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        try:
+            frame = pd.read_excel(path, dtype=object, sheet_name=0)
+        except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
+            raise InputFileError(path, f"cannot be read as an Excel workbook ({exc})") from exc
+        frame = frame.astype(object).where(frame.notna(), "")
+        return frame.map(_excel_text)
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputFileError(path, f"is not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except pd.errors.ParserError as exc:
+        raise InputFileError(path, f"is not a well-formed CSV ({exc})") from exc
+    return frame.loc[:, [c for c in frame.columns if not str(c).startswith("Unnamed:")]]
+
+
+def _excel_text(value: object) -> str:
+    """Excel cells as text; floats keep full precision (e.g. 32.299999999999997 stays that number)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def load_ees(path: str | Path, indicators: list[str], filters: list[str] | None = None) -> pd.DataFrame:
+    """Read an EES file into long form: time, geography, the named filters, indicator, value, status."""
+    path = Path(path)
+    raw = _read(path)
+    for column in [*TIME, "geographic_level", *indicators, *(filters or [])]:
+        if column not in raw.columns:
+            raise InputFileError(path, f"missing column {column!r}", 1, column)
+    if filters is None:
+        filters = [c for c in raw.columns if c not in TIME + GEOGRAPHY_COLUMNS + indicators and not _looks_numeric(raw[c])]
+    raw = raw.assign(source_row=range(2, len(raw) + 2))
+    codes, names = [], []
+    for level, row in zip(raw["geographic_level"], raw["source_row"]):
+        if level not in LEVEL_KEYS:
+            raise InputFileError(path, f"unknown geographic_level {level!r}", int(row), "geographic_level")
+    for level, group in raw.groupby("geographic_level", sort=False):
+        code_col, name_col = LEVEL_KEYS[level]
+        if code_col not in raw.columns:
+            raise InputFileError(path, f"{level} rows need a {code_col!r} column", 1, code_col)
+    codes = [r[LEVEL_KEYS[r["geographic_level"]][0]] for _, r in raw.iterrows()]
+    names = [r[LEVEL_KEYS[r["geographic_level"]][1]] for _, r in raw.iterrows()]
+    raw["geography_code"], raw["geography_name"] = codes, names
+    raw["period"] = raw["time_period"].map(academic_year)
+    keys = ["period", "time_identifier", "geographic_level", "geography_code", "geography_name", *filters]
+    dup = raw.duplicated(keys, keep="first")
+    if dup.any():
+        raise InputFileError(path, f"duplicate record for {', '.join(keys)}", int(raw.loc[dup.idxmax(), "source_row"]), "time_period")
+    ident = [*keys, "source_row"] + (["old_la_code"] if "old_la_code" in raw.columns else [])
+    long = raw[ident + indicators].melt(id_vars=ident, value_vars=indicators, var_name="indicator", value_name="text")
+    text = long["text"].astype(str).str.strip()
+    value = pd.to_numeric(text.where(~text.isin(MARKS | {""})), errors="coerce")
+    bad = value.isna() & ~text.isin(MARKS | {""})
+    if bad.any():
+        first = bad.idxmax()
+        raise InputFileError(path, f"{text[first]!r} is not a number or a DfE mark ({', '.join(sorted(MARKS))})",
+                             int(long.loc[first, "source_row"]), str(long.loc[first, "indicator"]))
+    long["value"] = value
+    long["status"] = text.where(text.isin(MARKS), "").replace({":": "x"})
+    long.loc[text == "", "status"] = "x"
+    return long.drop(columns="text")
+
+
+def _looks_numeric(column: pd.Series) -> bool:
+    """A column that holds numbers (and marks) rather than filter labels."""
+    text = column.astype(str).str.strip()
+    text = text[~text.isin(MARKS | {""})]
+    return len(text) > 0 and pd.to_numeric(text, errors="coerce").notna().all()
