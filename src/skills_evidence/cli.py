@@ -56,9 +56,14 @@ def build(
 @app.command()
 def snapshot(dataset: list[str] = typer.Argument(None, help="Dataset ids (default: all).")) -> None:
     """Re-derive data/ snapshot files from the official files in ../shared/real-data and update checksums."""
+    from skills_evidence.loaders import InputFileError
     from skills_evidence.snapshot import snapshot as run_snapshot
 
-    frames = run_snapshot(dataset or None)
+    try:
+        frames = run_snapshot(dataset or None)
+    except (InputFileError, FileNotFoundError, KeyError) as exc:
+        console.print(f"[bold red]Snapshot failed, nothing written:[/] {exc}")
+        raise typer.Exit(1) from None
     for dataset_id, frame in frames.items():
         console.print(f"{dataset_id}: {len(frame)} rows")
 

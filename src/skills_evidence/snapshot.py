@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from skills_evidence.loaders.dfe_ees import load_ees
+from skills_evidence.loaders.dfe_neighbours import load_statistical_neighbours
 from skills_evidence.loaders.errors import InputFileError
 from skills_evidence.loaders.geography import (
     load_area_parents,
@@ -97,12 +99,54 @@ def _ons_subset(entries: dict[str, dict], dataset_id: str) -> pd.DataFrame:
     return frame[cols].sort_values(["geography_code", "period"]).reset_index(drop=True)
 
 
+def derive_dfe_la_codes(entries: dict[str, dict]) -> pd.DataFrame:
+    """DfE 3-digit LA numbers with their GSS codes and names, read from an EES local authority file."""
+    path = _source(entries["dfe_la_codes"])
+    frame = load_ees(path, ["t_pupils"])
+    frame = frame[frame["geographic_level"] == "Local authority"]
+    codes = frame[["old_la_code", "geography_code", "geography_name"]].drop_duplicates()
+    codes.columns = ["la_number", "la_code", "la_name"]
+    if codes["la_number"].duplicated().any():
+        raise InputFileError(path, f"LA number {codes[codes['la_number'].duplicated()].iloc[0]['la_number']} has two GSS codes")
+    return codes.sort_values("la_number").reset_index(drop=True)
+
+
+def derive_comparator_groups(entries: dict[str, dict]) -> pd.DataFrame:
+    """Comparator groups as rows: England, Great Britain, the West Midlands region, the West Midlands
+    Combined Authority and its members, and Coventry's DfE statistical neighbours (2021 and 2025 sets)."""
+    lad21 = pd.read_csv(resolve(entries["lad21_reference"]["path"]), dtype=str, keep_default_na=False)
+    la_codes = pd.read_csv(resolve(entries["dfe_la_codes"]["path"]), dtype=str, keep_default_na=False)
+    rows = [
+        ("england", "England", "E92000001", "England", 0, "ONS"),
+        ("great_britain", "Great Britain", "K03000001", "Great Britain", 0, "ONS"),
+        ("west_midlands_region", "West Midlands region", "E12000005", "West Midlands", 0, "ONS"),
+        ("wmca", "West Midlands Combined Authority", "E47000007", "West Midlands Combined Authority", 0, "ONS"),
+    ]
+    members = lad21[lad21["ca_code"] == "E47000007"].sort_values("lad_code")
+    rows += [("wmca_members", "West Midlands Combined Authority members", c, n, 0, "ONS LAD to CA (May 2024)")
+             for c, n in zip(members["lad_code"], members["lad_name"])]
+    by_number = dict(zip(la_codes["la_number"], zip(la_codes["la_code"], la_codes["la_name"])))
+    for group, dataset_id in (("dfe_sn_2021", "dfe_neighbours_2021"), ("dfe_sn_2025", "dfe_neighbours_2025")):
+        path = _source({"source": entries["comparator_groups"]["sources"][dataset_id]})
+        sn = load_statistical_neighbours(path)
+        coventry = sn[(sn["la_number"] == "331") & (sn["status"] == "")].sort_values("rank")
+        for number, rank in zip(coventry["neighbour_la_number"], coventry["rank"]):
+            if number not in by_number:
+                raise InputFileError(path, f"neighbour LA {number} has no GSS code in data/reference/dfe_la_codes.csv")
+            code, name = by_number[number]
+            rows.append((group, f"Coventry's DfE statistical neighbours ({group[-4:]} set)", code, name, int(rank),
+                         f"DfE statistical neighbours, {entries['comparator_groups']['sources'][dataset_id]['title']}"))
+    return pd.DataFrame(rows, columns=["group_id", "group_name", "geography_code", "geography_name", "rank", "source"])
+
+
 DERIVATIONS: dict[str, Callable[[dict[str, dict]], pd.DataFrame]] = {
     "lad21_reference": derive_lad21,
     "aps_t19_qualifications": derive_aps_t19,
     "ons_l3plus_nvq": lambda e: _ons_subset(e, "ons_l3plus_nvq"),
     "ons_l3plus_rqf": lambda e: _ons_subset(e, "ons_l3plus_rqf"),
     "ons_none_rqf": lambda e: _ons_subset(e, "ons_none_rqf"),
+    "dfe_la_codes": derive_dfe_la_codes,
+    "comparator_groups": derive_comparator_groups,
 }
 
 
@@ -110,10 +154,13 @@ def snapshot(dataset_ids: list[str] | None = None, write: bool = True) -> dict[s
     """Re-derive datasets (all by default) from the official files; with `write`, save them and their checksums."""
     entries = load_manifest()
     ids = dataset_ids or list(DERIVATIONS)
+    unknown = sorted(set(ids) - set(DERIVATIONS))
+    if unknown:
+        raise KeyError(f"no derivation for {', '.join(unknown)}; known: {', '.join(DERIVATIONS)}")
     frames: dict[str, pd.DataFrame] = {}
-    for dataset_id in ids:
-        frame = DERIVATIONS[dataset_id](entries)
-        frames[dataset_id] = frame
+    for dataset_id in ids:  # derive everything first, so a failure writes nothing
+        frames[dataset_id] = DERIVATIONS[dataset_id](entries)
+    for dataset_id, frame in frames.items():
         if write:
             target = resolve(entries[dataset_id]["path"])
             target.parent.mkdir(parents=True, exist_ok=True)

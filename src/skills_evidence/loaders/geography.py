@@ -93,3 +93,24 @@ def resolve_nomis_names(
     frame["geography_code"] = codes
     frame["geography_name"] = names
     return frame
+
+
+def harmonise_counts_to_lad21(frame: pd.DataFrame, lookup: pd.DataFrame, value_columns: list[str],
+                              code_column: str = "geography_code") -> pd.DataFrame:
+    """Re-express counts on LAD 2011 codes as LAD 2021 areas, summing districts that merged.
+
+    Counts add across a merger (e.g. the seven Northamptonshire districts into North and West
+    Northamptonshire in 2021); rates and shares do not, so only count columns may be passed. A merged
+    area with any missing constituent count stays missing. Codes unchanged by the lookup pass through.
+    """
+    mapping = dict(zip(lookup["lad11_code"], lookup["lad21_code"]))
+    names = dict(zip(lookup["lad21_code"], lookup["lad21_name"]))
+    out = frame.copy()
+    out["_lad21"] = out[code_column].map(mapping).fillna(out[code_column])
+    keys = [c for c in out.columns if c not in value_columns + [code_column, "_lad21", "geography_name", "source_row"]]
+    grouped = out.groupby(["_lad21", *keys], dropna=False, sort=True)[value_columns].sum(min_count=1)
+    incomplete = out.groupby(["_lad21", *keys], dropna=False, sort=True)[value_columns].apply(lambda g: g.isna().any())
+    grouped = grouped.mask(incomplete)
+    grouped = grouped.reset_index().rename(columns={"_lad21": code_column})
+    grouped["geography_name"] = grouped[code_column].map(names)
+    return grouped
