@@ -1,8 +1,10 @@
 """Refresh the nbval reference notebooks in tests/regression/ after an intended change.
 
-Run with `make regression-refresh`. Each chapter notebook of the current edition is executed with that
-edition's parameters; the new copy replaces the stored one, and every cell whose checked output
-changed is printed with a line diff, so the commit that refreshes them says which numbers moved.
+Run with `make regression-refresh`. Each analysis notebook (stage 1: it reads only data/) is executed
+for every edition with that edition's parameters; the new copy replaces the stored one, and every
+cell whose checked output changed is printed with a line diff, so the commit that refreshes them says
+which numbers moved. The "what changed" notebook reads build outputs rather than data/, so it is
+checked by the end-to-end tests instead.
 """
 
 from __future__ import annotations
@@ -49,25 +51,27 @@ def strip_volatile_metadata(path: Path) -> None:
 
 def main() -> int:
     root = project_root()
-    chapters, defined, current = editions.load()
-    edition = defined[current]
+    chapters, defined, _ = editions.load()
     moved = 0
-    for chapter_id, params in edition.chapter_parameters.items():
-        target = root / "tests" / "regression" / f"{chapter_id}.ipynb"
-        old = texts(target)
-        parameters = {"edition": edition.year, "area_code": edition.area_code, "comparators": edition.comparators,
-                      "output_dir": f"build/regression/{chapter_id}", **params}
-        pm.execute_notebook(str(root / chapters[chapter_id].notebook), str(target), parameters=parameters,
-                            kernel_name="python3", cwd=str(target.parent), progress_bar=False)
-        strip_volatile_metadata(target)
-        new = texts(target)
-        for i, (a, b) in enumerate(zip(old, new)):
-            if a != b:
-                moved += 1
-                print(f"{chapter_id}: code cell {i + 1} changed")
-                sys.stdout.writelines(difflib.unified_diff(a.splitlines(True), b.splitlines(True), "stored", "new", n=0))
-                print()
-        print(f"{chapter_id}: stored reference refreshed at {target.relative_to(root)}")
+    for year, edition in sorted(defined.items()):
+        for chapter_id, params in edition.chapter_parameters.items():
+            if chapters[chapter_id].stage != 1:
+                continue
+            target = root / "tests" / "regression" / f"{chapter_id}_{year}.ipynb"
+            old = texts(target)
+            parameters = {"edition": year, "area_code": edition.area_code, "comparators": edition.comparators,
+                          "output_dir": f"build/regression/{year}/{chapter_id}", **params}
+            pm.execute_notebook(str(root / chapters[chapter_id].notebook), str(target), parameters=parameters,
+                                kernel_name="python3", cwd=str(target.parent), progress_bar=False)
+            strip_volatile_metadata(target)
+            new = texts(target)
+            for i, (a, b) in enumerate(zip(old, new)):
+                if a != b:
+                    moved += 1
+                    print(f"{chapter_id} {year}: code cell {i + 1} changed")
+                    sys.stdout.writelines(difflib.unified_diff(a.splitlines(True), b.splitlines(True), "stored", "new", n=0))
+                    print()
+            print(f"{chapter_id} {year}: stored reference refreshed at {target.relative_to(root)}")
     print(f"{moved} checked cell(s) changed." if moved else "No checked output changed.")
     return 0
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from skills_evidence.paths import shared_dir
 from skills_evidence.workspace import copy_project
+
+# Fix where the real files are before any test points the project root at a scratch copy.
+os.environ.setdefault("SKILLS_EVIDENCE_SHARED", str(shared_dir()))
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,9 @@
-"""Build an edition: verify inputs → run notebooks (cached, parallel) → combine outputs → stage → render.
+"""Build an edition: verify inputs → run notebooks (cached, parallel, in stages) → combine outputs →
+stage → render → site.
 
 Every step writes beside its final place and swaps in whole, so `_book/<edition>/` is either the
-previous good book or the new complete one, never half of each; other editions are never touched.
+previous good book or the new complete one, never half of each; other editions' books are never
+touched (the previous edition's notebooks may run, into its own build/ folder, for the comparison).
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from skills_evidence import editions as editions_mod
-from skills_evidence import execute, indicators, manifest, stage
-from skills_evidence.render import fallback, quarto
+from skills_evidence import execute, indicators, manifest, site, stage
 from skills_evidence.paths import project_root
+from skills_evidence.render import fallback, quarto
+
+Progress = Callable[[str], None]
 
 
 @dataclass
@@ -32,30 +36,85 @@ class BuildReport:
     seconds: float = 0.0
 
 
-def jobs_for(edition: editions_mod.Edition, chapters: dict[str, editions_mod.Chapter], root: Path, build: Path) -> list[execute.Job]:
-    """One papermill job per chapter of the edition, with its parameters and the files it reads."""
+def _job(chapter: editions_mod.Chapter, parameters: dict, inputs: list[Path], root: Path, build: Path) -> execute.Job:
+    return execute.Job(
+        chapter_id=chapter.id, notebook=root / chapter.notebook, parameters=parameters, inputs=inputs,
+        outputs=build / "outputs" / chapter.id, executed=build / "notebooks" / f"{chapter.id}.ipynb",
+        record=build / "cache" / f"{chapter.id}.json",
+    )
+
+
+def analysis_jobs(edition: editions_mod.Edition, chapters: dict[str, editions_mod.Chapter], root: Path,
+                  build: Path) -> list[execute.Job]:
+    """Stage-1 jobs: one per analysis chapter, with its parameters and the datasets it reads."""
     entries = manifest.load_manifest()
     jobs = []
     for chapter_id, params in edition.chapter_parameters.items():
         chapter = chapters[chapter_id]
+        if chapter.stage != 1:
+            continue
         parameters = {
-            "edition": edition.year,
-            "area_code": edition.area_code,
-            "comparators": edition.comparators,
+            "edition": edition.year, "area_code": edition.area_code, "comparators": edition.comparators,
             "datasets": manifest.paths_for(list(chapter.datasets), entries),
-            "vintages": manifest.vintages_for(list(chapter.datasets), entries),
-            **params,
+            "vintages": manifest.vintages_for(list(chapter.datasets), entries), **params,
         }
-        jobs.append(execute.Job(
-            chapter_id=chapter_id,
-            notebook=root / chapter.notebook,
-            parameters=parameters,
-            inputs=[Path(p) for p in parameters["datasets"].values()],
-            outputs=build / "outputs" / chapter_id,
-            executed=build / "notebooks" / f"{chapter_id}.ipynb",
-            record=build / "cache" / f"{chapter_id}.json",
-        ))
+        jobs.append(_job(chapter, parameters, [Path(p) for p in parameters["datasets"].values()], root, build))
     return jobs
+
+
+def comparison_jobs(edition: editions_mod.Edition, chapters: dict[str, editions_mod.Chapter], root: Path, build: Path,
+                    previous: int | None) -> list[execute.Job]:
+    """Stage-2 jobs: chapters that read this edition's indicators (and the previous edition's)."""
+    jobs = []
+    current = build / "outputs" / "indicators.csv"
+    before = root / "build" / str(previous) / "outputs" / "indicators.csv" if previous else None
+    for chapter_id, params in edition.chapter_parameters.items():
+        chapter = chapters[chapter_id]
+        if chapter.stage != 2:
+            continue
+        parameters = {"edition": edition.year, "previous": previous, "area_code": edition.area_code,
+                      "current_indicators": str(current), "previous_indicators": str(before) if before else None, **params}
+        jobs.append(_job(chapter, parameters, [current] + ([before] if before else []), root, build))
+    return jobs
+
+
+def run_notebooks(year: int, accept_changed_inputs: bool = False, workers: int | None = None,
+                  progress: Progress = lambda m: None, use_cache: bool = True, report: BuildReport | None = None) -> BuildReport:
+    """Run an edition's notebooks (and, for its comparison, the previous edition's) into build/<year>/."""
+    root = project_root()
+    chapters, editions, _ = editions_mod.load()
+    if year not in editions:
+        raise KeyError(f"edition {year} is not defined in data/editions.yaml (defined: {sorted(editions)})")
+    edition = editions[year]
+    report = report or BuildReport(year)
+    build = root / "build" / str(year)
+    ids = sorted({d for c in edition.chapter_parameters for d in chapters[c].datasets})
+    progress(f"{year}: checking {len(ids)} input datasets against data/manifest.yaml")
+    report.accepted_inputs += manifest.verify(ids, accept_changed=accept_changed_inputs)
+
+    def run_stage(jobs: list[execute.Job]) -> None:
+        if use_cache:
+            execute.plan(jobs)
+        for job in jobs:
+            if job.status == "cached":
+                progress(f"{year}: notebook {job.chapter_id} unchanged, using cached outputs")
+        execute.run(jobs, root, workers=workers,
+                    on_done=lambda j: progress(f"{year}: notebook {j.chapter_id} {j.status} in {j.seconds:.1f}s"))
+        report.ran += [j.chapter_id for j in jobs if j.status == "ran"]
+        report.cached += [j.chapter_id for j in jobs if j.status == "cached"]
+
+    run_stage(analysis_jobs(edition, chapters, root, build))
+    combined = indicators.combine(sorted((build / "outputs").glob("*/indicators.csv")))
+    target = build / "outputs" / "indicators.csv"
+    combined.to_csv(target.with_suffix(".tmp"), index=False, lineterminator="\n", float_format="%.6g")
+    target.with_suffix(".tmp").replace(target)
+    progress(f"{year}: {len(combined)} indicator rows in build/{year}/outputs/indicators.csv")
+
+    previous = editions_mod.previous(year, editions)
+    if previous is not None:
+        run_notebooks(previous, accept_changed_inputs, workers, progress, use_cache, BuildReport(previous))
+    run_stage(comparison_jobs(edition, chapters, root, build, previous))
+    return report
 
 
 def build_edition(
@@ -63,7 +122,7 @@ def build_edition(
     accept_changed_inputs: bool = False,
     renderer: str = "auto",
     workers: int | None = None,
-    progress: Callable[[str], None] = lambda message: None,
+    progress: Progress = lambda message: None,
     use_cache: bool = True,
 ) -> BuildReport:
     """Build one edition (the current one by default) and return what happened.
@@ -74,32 +133,12 @@ def build_edition(
     root = project_root()
     chapters, editions, current = editions_mod.load()
     year = year or current
-    if year not in editions:
-        raise KeyError(f"edition {year} is not defined in data/editions.yaml (defined: {sorted(editions)})")
+    report = run_notebooks(year, accept_changed_inputs, workers, progress, use_cache)
     edition = editions[year]
-    report = BuildReport(year)
     build = root / "build" / str(year)
-    ids = sorted({d for c in edition.chapter_parameters for d in chapters[c].datasets})
-    progress(f"Checking {len(ids)} input datasets against data/manifest.yaml")
-    report.accepted_inputs = manifest.verify(ids, accept_changed=accept_changed_inputs)
-
-    jobs = jobs_for(edition, chapters, root, build)
-    if use_cache:
-        execute.plan(jobs)
-    for job in jobs:
-        if job.status == "cached":
-            progress(f"Notebook {job.chapter_id}: unchanged, using cached outputs")
-    execute.run(jobs, root, workers=workers,
-                on_done=lambda j: progress(f"Notebook {j.chapter_id}: {j.status} in {j.seconds:.1f}s"))
-    report.ran = [j.chapter_id for j in jobs if j.status == "ran"]
-    report.cached = [j.chapter_id for j in jobs if j.status == "cached"]
-
-    combined = indicators.combine(sorted((build / "outputs").glob("*/indicators.csv")))
-    combined.to_csv(build / "outputs" / "indicators.csv", index=False, lineterminator="\n", float_format="%.6g")
-    progress(f"Combined {len(combined)} indicator rows into build/{year}/outputs/indicators.csv")
-
-    book = stage.stage(root, build, edition, [chapters[c] for c in edition.chapter_parameters], sorted(editions))
-    progress(f"Staged the book in {book.relative_to(root)}")
+    banner = site.banner_html(edition, latest=max(editions))
+    book = stage.stage(root, build, edition, [chapters[c] for c in edition.chapter_parameters], sorted(editions), banner)
+    progress(f"{year}: staged the book in {book.relative_to(root)}")
 
     use_quarto = renderer == "quarto" or (renderer == "auto" and quarto.available())
     report.renderer = "quarto" if use_quarto else "pandoc+typst"
@@ -107,17 +146,15 @@ def build_edition(
     partial = root / "_book" / f".{year}.partial"
     shutil.rmtree(partial, ignore_errors=True)
     partial.parent.mkdir(parents=True, exist_ok=True)
-    progress(f"Rendering with {report.renderer}")
+    progress(f"{year}: rendering with {report.renderer}")
     try:
-        if use_quarto:
-            quarto.render(book, partial)
-            files = {"html": partial / "index.html"}
-        else:
-            files = fallback.render(book, partial)
+        files = quarto.render(book, partial) if use_quarto else fallback.render(book, partial)
+        site.write_record(partial, edition, files)
     except Exception:
         shutil.rmtree(partial, ignore_errors=True)
         raise
     _swap_in(partial, final)
+    site.write_landing(root / "_book")
     report.files = {k: final / v.relative_to(partial) for k, v in files.items()}
     report.book = final
     report.seconds = time.perf_counter() - start

@@ -83,6 +83,27 @@ def fetch(edition: int = typer.Option(..., "--edition", "-e", help="Edition year
         console.print(f"{dataset_id}: {state}")
 
 
+@app.command("new-edition")
+def new_edition(year: int = typer.Argument(..., help="Year of the new edition, after the latest one.")) -> None:
+    """Add YEAR's edition to data/editions.yaml (copying the latest, data years moved on) and list what it needs."""
+    from skills_evidence.new_edition import scaffold
+
+    try:
+        block, needs = scaffold(year)
+    except ValueError as exc:
+        console.print(f"[bold red]{exc}[/]")
+        raise typer.Exit(1) from None
+    console.print(f"Added to data/editions.yaml and made current:\n{block}")
+    missing = [(chapter, item) for chapter, items in needs.items() for item in items]
+    if missing:
+        console.print("Inputs still needed (the chapter will say 'not yet available' until they are in):")
+        for chapter, item in missing:
+            console.print(f"  - {chapter}: {item}")
+    else:
+        console.print("Every input this edition's chapters need is already in data/.")
+    console.print("Set the vintages text in data/editions.yaml, then: skills-evidence build")
+
+
 @app.command("editions")
 def list_editions() -> None:
     """List the editions defined in data/editions.yaml."""

@@ -21,6 +21,7 @@ class Chapter:
     notebook: Path
     chapter: Path
     datasets: tuple[str, ...]
+    stage: int = 1
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ def load(path: str | Path = EDITIONS) -> tuple[dict[str, Chapter], dict[int, Edi
     """(chapters by id, editions by year, current edition year)."""
     spec = yaml.safe_load(resolve(path).read_text(encoding="utf-8"))
     chapters = {
-        cid: Chapter(cid, c["title"], Path(c["notebook"]), Path(c["chapter"]), tuple(c["datasets"]))
+        cid: Chapter(cid, c["title"], Path(c["notebook"]), Path(c["chapter"]), tuple(c["datasets"]), int(c.get("stage", 1)))
         for cid, c in spec["chapters"].items()
     }
     editions: dict[int, Edition] = {}
@@ -56,3 +57,9 @@ def load(path: str | Path = EDITIONS) -> tuple[dict[str, Chapter], dict[int, Edi
     if current not in editions:
         raise ValueError(f"{path}: current edition {current} is not defined")
     return chapters, editions, current
+
+
+def previous(year: int, editions: dict[int, Edition]) -> int | None:
+    """The edition before `year`, or None for the first."""
+    earlier = [y for y in editions if y < year]
+    return max(earlier) if earlier else None

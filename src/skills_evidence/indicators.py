@@ -38,6 +38,18 @@ SCHEMA = pa.DataFrameSchema(
 )
 
 
+CATALOGUE = Path("data/indicators.yaml")
+
+
+def catalogue() -> dict[str, dict]:
+    """The indicator catalogue (`data/indicators.yaml`): label, unit, polarity, definition, source by id."""
+    import yaml
+
+    from skills_evidence.paths import resolve
+
+    return yaml.safe_load(resolve(CATALOGUE).read_text(encoding="utf-8"))
+
+
 def tidy(frame: pd.DataFrame) -> pd.DataFrame:
     """Order, fill and validate an indicator frame; rows sorted so the CSV is byte-stable."""
     out = frame.copy()

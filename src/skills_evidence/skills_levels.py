@@ -1,8 +1,13 @@
 """Skills levels chapter (Priority 1): residents' qualification levels against comparators.
 
 Everything the notebook shows is computed here, so it can be unit-tested: the comparison table for
-one year, the level 3+ trend with its NVQ→RQF break, the long indicators and the key figures quoted
-by the narrative.
+one year, the level 3+ trend with its NVQ→RQF break, the long indicators and the key figures (numbers
+and the sentences built from them) that the narrative quotes.
+
+Two bases, never mixed: to 2021 the APS reported NVQ levels, and all five levels are derived from
+table T19 counts; from 2022 it reports RQF levels, and the book uses ONS's published RQF figures
+(in the files shipped here: level 3 and above, and no qualifications). A level or year with no data
+stays missing and is said to be not available.
 """
 
 from __future__ import annotations
@@ -14,10 +19,10 @@ import pandas as pd
 
 from skills_evidence import charts, indicators, keyfigures
 from skills_evidence.comparison import compare, signed
-from skills_evidence.qualifications import LEVELS, aggregated_shares, level_shares, prefer_published
+from skills_evidence.qualifications import LEVELS, SHARE_COLUMNS, aggregated_shares, level_shares, prefer_published
 
+DATASETS = ["aps_t19_qualifications", "lad21_reference", "ons_l3plus_nvq", "ons_l3plus_rqf", "ons_none_rqf"]
 GREAT_BRITAIN = ("K03000001", "Great Britain")
-ENGLAND = ("E92000001", "England")
 #: Short keys the narrative uses for each indicator.
 LEVEL_KEYS = {
     "qual_none_16_64": "none", "qual_l1plus_16_64": "l1plus", "qual_l2plus_16_64": "l2plus",
@@ -29,6 +34,7 @@ PHRASE = {
     "similar": "not significantly different from",
     "not compared": "not compared with",
 }
+FIRST_RQF_YEAR = 2022
 
 
 @dataclass
@@ -63,6 +69,11 @@ def read_inputs(paths: dict[str, str | Path], vintages: dict[str, str] | None = 
     )
 
 
+def framework(period: str) -> str:
+    """"NVQ" for APS years to 2021, "RQF" from 2022."""
+    return "RQF" if int(period) >= FIRST_RQF_YEAR else "NVQ"
+
+
 def default_comparators(area_code: str, lad21: pd.DataFrame) -> list[tuple[str, str, str]]:
     """(key, code, name) for Great Britain, the area's region and, if it has one, its combined authority."""
     row = lad21[lad21["lad_code"] == area_code]
@@ -75,8 +86,8 @@ def default_comparators(area_code: str, lad21: pd.DataFrame) -> list[tuple[str, 
     return out
 
 
-def area_shares(inputs: Inputs, code: str, name: str) -> pd.DataFrame:
-    """Level shares for one area in every T19 period: read directly, or summed from member LADs."""
+def nvq_shares(inputs: Inputs, code: str, name: str) -> pd.DataFrame:
+    """NVQ-basis level shares for one area in every T19 year: read directly, or summed from member LADs."""
     t19 = inputs.t19
     if code in set(t19["geography_code"]):
         shares = level_shares(t19[t19["geography_code"] == code])
@@ -89,6 +100,39 @@ def area_shares(inputs: Inputs, code: str, name: str) -> pd.DataFrame:
         raise KeyError(f"{code} ({name}) has no T19 counts and no rule to build it from local authorities")
     shares["geography_name"] = name
     return prefer_published(shares, inputs.l3plus_nvq)
+
+
+def rqf_shares(inputs: Inputs, code: str, name: str) -> pd.DataFrame:
+    """RQF-basis shares as ONS publishes them: level 3+ and no qualifications, with ONS's intervals."""
+    frames = []
+    for indicator_id, published in (("qual_l3plus_16_64", inputs.l3plus_rqf), ("qual_none_16_64", inputs.none_rqf)):
+        rows = published[published["geography_code"] == code]
+        frames.append(pd.DataFrame({
+            "indicator_id": indicator_id, "geography_code": code, "geography_name": name,
+            "period": rows["period"].astype(str), "value": rows["value"], "ci_lower": rows["ci_lower"],
+            "ci_upper": rows["ci_upper"], "numerator": float("nan"), "denominator": float("nan"),
+            "polarity": LEVELS[indicator_id][1], "status": rows["status"].where(rows["value"].notna(), "x"),
+            "note": "", "ci_method": "published by ONS",
+        }))
+    return pd.concat(frames, ignore_index=True)
+
+
+def complete(shares: pd.DataFrame, places: list[tuple[str, str, str]], period: str) -> pd.DataFrame:
+    """Add a missing row (status "x") for every level × place the data has no figure for in `period`."""
+    have = set(zip(shares["indicator_id"], shares["geography_code"], shares["period"]))
+    basis = framework(period)
+    missing = []
+    for _, code, name in places:
+        for indicator_id in LEVELS:
+            if (indicator_id, code, period) not in have:
+                missing.append({
+                    "indicator_id": indicator_id, "geography_code": code, "geography_name": name, "period": period,
+                    "value": float("nan"), "ci_lower": float("nan"), "ci_upper": float("nan"),
+                    "numerator": float("nan"), "denominator": float("nan"), "polarity": LEVELS[indicator_id][1],
+                    "status": "x", "ci_method": "",
+                    "note": (f"not available: ONS's {basis}-basis figures for {period} are not in the data this edition uses"),
+                })
+    return pd.concat([shares, pd.DataFrame(missing, columns=SHARE_COLUMNS)], ignore_index=True) if missing else shares
 
 
 @dataclass
@@ -108,34 +152,37 @@ class Result:
 
 def compute(inputs: Inputs, area_code: str, period: str, trend_end: str,
             comparators: list[tuple[str, str, str]] | None = None) -> Result:
-    """All figures for the chapter for one area, comparison year and last trend year."""
+    """All figures for the chapter for one area, comparison year and last year the edition may show."""
     lad = inputs.lad21[inputs.lad21["lad_code"] == area_code]
     if lad.empty:
         raise KeyError(f"{area_code} is not a local authority district in data/reference/lad21.csv")
     area_name = lad.iloc[0]["lad_name"]
     comparators = comparators or default_comparators(area_code, inputs.lad21)
     places = [("area", area_code, area_name), *comparators]
-    shares = pd.concat([area_shares(inputs, code, name) for _, code, name in places], ignore_index=True)
-    if period not in set(shares["period"]):
-        raise KeyError(f"no T19 data for {period}; available: {', '.join(sorted(set(shares['period'])))}")
+    last = max(int(period), int(trend_end))
+    shares = pd.concat(
+        [s for _, code, name in places for s in (nvq_shares(inputs, code, name), rqf_shares(inputs, code, name))],
+        ignore_index=True,
+    )
+    shares = shares[shares["period"].astype(int) <= last]
+    shares = complete(shares, places, period).assign(framework=lambda d: d["period"].map(framework))
     now = shares[shares["period"] == period]
-    area_now = now[now["geography_code"] == area_code]
     comparison = pd.concat(
-        [compare(area_now, now[now["geography_code"] == code]).assign(comparator_key=key)
+        [compare(now[now["geography_code"] == area_code], now[now["geography_code"] == code]).assign(comparator_key=key)
          for key, code, _ in comparators],
         ignore_index=True,
     )
-    trend = level3_trend(inputs, [(c, n) for _, c, n in places], trend_end)
+    trend = level3_trend(inputs, places, trend_end)
     result = Result(area_code, area_name, period, comparators, shares, comparison, trend, pd.DataFrame(), {})
     result.indicators = build_indicators(inputs, result)
     result.key_figures = key_figures(result)
     return result
 
 
-def level3_trend(inputs: Inputs, places: list[tuple[str, str]], trend_end: str) -> pd.DataFrame:
-    """Level 3+ by year as ONS publishes it: NVQ framework to 2021, RQF from 2022 (a break in series)."""
-    codes = [c for c, _ in places]
-    names = dict(places)
+def level3_trend(inputs: Inputs, places: list[tuple[str, str, str]], trend_end: str) -> pd.DataFrame:
+    """Level 3+ by year as ONS publishes it: NVQ basis to 2021, RQF from 2022 (a break in series)."""
+    codes = [c for _, c, _ in places]
+    names = {c: n for _, c, n in places}
     nvq = inputs.l3plus_nvq[inputs.l3plus_nvq["geography_code"].isin(codes)].assign(framework="NVQ")
     rqf = inputs.l3plus_rqf[inputs.l3plus_rqf["geography_code"].isin(codes)].assign(framework="RQF")
     trend = pd.concat([nvq, rqf], ignore_index=True)
@@ -146,57 +193,38 @@ def level3_trend(inputs: Inputs, places: list[tuple[str, str]], trend_end: str) 
     return trend[["geography_code", "geography_name", "framework", "period", "value", "ci_lower", "ci_upper", "status"]]
 
 
+def _source_id(indicator_id: str, basis: str, ci_method: str) -> str:
+    """The manifest dataset a share row comes from (RQF levels ONS does not publish here: "none")."""
+    if basis == "RQF":
+        return {"qual_l3plus_16_64": "ons_l3plus_rqf", "qual_none_16_64": "ons_none_rqf"}.get(indicator_id, "none")
+    return "ons_l3plus_nvq" if ci_method == "published by ONS" else "aps_t19_qualifications"
+
+
 def build_indicators(inputs: Inputs, result: Result) -> pd.DataFrame:
-    """The chapter's rows of indicators.csv: T19-derived levels 2017-21 and ONS's level 3+ and none series."""
-    v = inputs.vintages
-    derived = result.shares.assign(
-        breakdown="framework:NVQ", unit="%",
-        source_id=result.shares["ci_method"].map(
-            {"published by ONS": "ons_l3plus_nvq"}).fillna("aps_t19_qualifications"),
+    """The chapter's rows of indicators.csv: every level and year it has, with the basis as the breakdown."""
+    shares = result.shares.assign(breakdown="framework:" + result.shares["framework"], unit="%")
+    shares["source_id"] = [_source_id(i, f, m) for i, f, m in zip(shares["indicator_id"], shares["framework"], shares["ci_method"])]
+    l3 = shares[shares["indicator_id"] == "qual_l3plus_16_64"]
+    covered = pd.MultiIndex.from_frame(l3[["geography_code", "period"]])
+    key = pd.MultiIndex.from_frame(result.trend[["geography_code", "period"]])
+    older = result.trend[~key.isin(covered)].assign(
+        indicator_id="qual_l3plus_16_64", breakdown="framework:" + result.trend["framework"], unit="%", polarity=1,
+        source_id=lambda d: d["framework"].map({"NVQ": "ons_l3plus_nvq", "RQF": "ons_l3plus_rqf"}),
     )
-    derived["vintage"] = derived["source_id"].map(lambda s: v.get(s, ""))
-    rows = [derived]
-    t19_periods = set(derived["period"])
-    older = result.trend[(result.trend["framework"] == "NVQ") & ~result.trend["period"].isin(t19_periods)]
-    rows.append(older.assign(indicator_id="qual_l3plus_16_64", breakdown="framework:NVQ", unit="%", polarity=1,
-                             source_id="ons_l3plus_nvq", vintage=v.get("ons_l3plus_nvq", "")))
-    rqf = result.trend[result.trend["framework"] == "RQF"]
-    rows.append(rqf.assign(indicator_id="qual_l3plus_16_64", breakdown="framework:RQF", unit="%", polarity=1,
-                           source_id="ons_l3plus_rqf", vintage=v.get("ons_l3plus_rqf", "")))
-    codes = [c for _, c, _ in [("area", result.area_code, result.area_name), *result.comparators]]
-    none = inputs.none_rqf[inputs.none_rqf["geography_code"].isin(codes)]
-    none = none[none["period"].astype(int) <= int(result.trend["period"].astype(int).max())]
-    names = {result.area_code: result.area_name, **{c: n for _, c, n in result.comparators}}
-    rows.append(none.assign(indicator_id="qual_none_16_64", breakdown="framework:RQF", unit="%", polarity=-1,
-                            geography_name=none["geography_code"].map(names),
-                            source_id="ons_none_rqf", vintage=v.get("ons_none_rqf", "")))
-    out = pd.concat(rows, ignore_index=True)
+    out = pd.concat([shares, older], ignore_index=True)
+    out["vintage"] = out["source_id"].map(lambda s: inputs.vintages.get(s, ""))
     out.loc[out["value"].isna() & (out["status"] == ""), "status"] = "x"
     return indicators.tidy(out)
 
 
-def comparison_table(result: Result) -> pd.DataFrame:
-    """The published comparison table: a row per level; the area with its CI, then each comparator's
-    figure with the signed difference (pp) and the verdict."""
-    rows = []
-    for indicator_id, (_, _, label) in LEVELS.items():
-        area = result.shares[(result.shares["indicator_id"] == indicator_id) & (result.shares["period"] == result.period)
-                             & (result.shares["geography_code"] == result.area_code)].iloc[0]
-        row = {"Level": label, f"{result.area_name} % (95% CI)": f"{_pct(area)} ({_ci(area)})"}
-        for key, _, name in result.comparators:
-            c = result.comparison[(result.comparison["indicator_id"] == indicator_id) & (result.comparison["comparator_key"] == key)].iloc[0]
-            verdict = c["significance"] if c["judgement"] == c["significance"] else f"{c['significance']}, {c['judgement']}"
-            row[f"{name} % (difference pp, verdict)"] = f"{_pct(c, '_benchmark')} ({signed(c['difference_pp'])}, {verdict})"
-        rows.append(row)
-    return pd.DataFrame(rows)
+def _row(result: Result, indicator_id: str, code: str) -> pd.Series:
+    s = result.shares
+    return s[(s["indicator_id"] == indicator_id) & (s["period"] == result.period) & (s["geography_code"] == code)].iloc[0]
 
 
-def comparison_csv(result: Result) -> pd.DataFrame:
-    """The comparison in long form for download, values unrounded."""
-    cols = ["indicator_id", "period", "geography_code", "geography_name", "value", "ci_lower", "ci_upper", "status",
-            "geography_code_benchmark", "geography_name_benchmark", "value_benchmark", "ci_lower_benchmark",
-            "ci_upper_benchmark", "status_benchmark", "difference_pp", "significance", "judgement", "ci_method"]
-    return result.comparison[cols].sort_values(["indicator_id", "geography_code_benchmark"]).reset_index(drop=True)
+def _versus(result: Result, indicator_id: str, key: str) -> pd.Series:
+    c = result.comparison
+    return c[(c["indicator_id"] == indicator_id) & (c["comparator_key"] == key)].iloc[0]
 
 
 def _pct(row: pd.Series, suffix: str = "") -> str:
@@ -212,54 +240,113 @@ def _ci(row: pd.Series) -> str:
     return f"{row['ci_lower']:.1f} to {row['ci_upper']:.1f}"
 
 
+def comparison_table(result: Result) -> pd.DataFrame:
+    """The published comparison table: a row per level; the area with its CI, then each comparator's
+    figure with the signed difference (pp) and the verdict."""
+    rows = []
+    for indicator_id, (_, _, label) in LEVELS.items():
+        area = _row(result, indicator_id, result.area_code)
+        row = {"Level": label, f"{result.area_name} % (95% CI)": f"{_pct(area)} ({_ci(area)})" if pd.notna(area["value"]) else _pct(area)}
+        for key, _, name in result.comparators:
+            c = _versus(result, indicator_id, key)
+            if pd.isna(c["value"]) or pd.isna(c["value_benchmark"]):
+                row[f"{name} % (difference pp, verdict)"] = _pct(c, "_benchmark")
+                continue
+            verdict = c["significance"] if c["judgement"] == c["significance"] else f"{c['significance']}, {c['judgement']}"
+            row[f"{name} % (difference pp, verdict)"] = f"{_pct(c, '_benchmark')} ({signed(c['difference_pp'])}, {verdict})"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def comparison_csv(result: Result) -> pd.DataFrame:
+    """The comparison in long form for download, values unrounded."""
+    cols = ["indicator_id", "period", "framework", "geography_code", "geography_name", "value", "ci_lower", "ci_upper",
+            "status", "geography_code_benchmark", "geography_name_benchmark", "value_benchmark", "ci_lower_benchmark",
+            "ci_upper_benchmark", "status_benchmark", "difference_pp", "significance", "judgement", "ci_method"]
+    return result.comparison[cols].sort_values(["indicator_id", "geography_code_benchmark"]).reset_index(drop=True)
+
+
 def key_figures(result: Result) -> dict:
     """Numbers and words the narrative quotes, as strings ready for Quarto's `{{< var >}}`."""
     kf: dict = {
         "area": result.area_name,
         "area_code": result.area_code,
         "period": result.period,
+        "framework": framework(result.period),
         "comparators": {key: {"code": code, "name": name} for key, code, name in result.comparators},
     }
     for indicator_id, key in LEVEL_KEYS.items():
-        area = result.shares[(result.shares["indicator_id"] == indicator_id) & (result.shares["period"] == result.period)
-                             & (result.shares["geography_code"] == result.area_code)].iloc[0]
+        area = _row(result, indicator_id, result.area_code)
         entry: dict = {"value": _pct(area), "ci": _ci(area)}
-        for ckey, _, cname in result.comparators:
-            c = result.comparison[(result.comparison["indicator_id"] == indicator_id) & (result.comparison["comparator_key"] == ckey)].iloc[0]
-            entry[ckey] = {
-                "value": _pct(c, "_benchmark"),
-                "difference": signed(c["difference_pp"]),
-                "significance": c["significance"],
-                "judgement": c["judgement"],
-                "phrase": PHRASE[c["significance"]],
-            }
+        for ckey, _, _ in result.comparators:
+            c = _versus(result, indicator_id, ckey)
+            entry[ckey] = {"value": _pct(c, "_benchmark"), "difference": signed(c["difference_pp"]),
+                           "significance": c["significance"], "judgement": c["judgement"], "phrase": PHRASE[c["significance"]]}
         kf[key] = entry
-    kf["sentences"] = {"ca": _ca_sentence(result)}
-    trend = result.trend[result.trend["geography_code"] == result.area_code]
-    nvq = trend[trend["framework"] == "NVQ"].sort_values("period")
-    rqf = trend[trend["framework"] == "RQF"].sort_values("period")
-    kf["trend"] = {
-        "first_period": str(nvq["period"].iloc[0]), "first_value": f"{nvq['value'].iloc[0]:.1f}",
-        "nvq_last_period": str(nvq["period"].iloc[-1]), "nvq_last_value": f"{nvq['value'].iloc[-1]:.1f}",
-        "nvq_change": signed(nvq["value"].iloc[-1] - nvq["value"].iloc[0]),
-        "rqf_sentence": (
-            f"On the RQF basis that ONS has used since 2022, the figure was {rqf['value'].iloc[-1]:.1f}% in {rqf['period'].iloc[-1]}; "
-            "it is not comparable with the NVQ-based figures before 2022."
-            if len(rqf) else "ONS's RQF-based figures from 2022 were not yet published for this edition."
-        ),
-    }
+    kf["trend"] = trend_figures(result)
+    kf["sentences"] = sentences(result, kf)
     kf["figures"] = {"l3plus_trend": {"alt": trend_description(result, kf["trend"])}}
     return {"skills": kf}
 
 
-def _ca_sentence(result: Result) -> str:
-    """A sentence on the combined authority, or a plain statement that the area is not in one."""
+def sentences(result: Result, kf: dict) -> dict[str, str]:
+    """The data-dependent sentences of the narrative, written for whatever the edition's data holds."""
+    area, period, gb = result.area_name, result.period, kf["comparators"]["gb"]["name"]
+    l3, l4, none = kf["l3plus"], kf["l4plus"], kf["none"]
+    if l3["value"].startswith("["):
+        headline = (f"Figures on qualification levels for {period} (Annual Population Survey, January to December) "
+                    "were not yet available in the data this edition uses.")
+    else:
+        headline = (f"In {period}, {l3['value']}% of {area}'s residents aged 16 to 64 were qualified to level 3 or above "
+                    f"(95% confidence interval {l3['ci']}), against {l3['gb']['value']}% across {gb}: a difference of "
+                    f"{l3['gb']['difference']} percentage points, {l3['gb']['phrase']} the {gb} figure.")
+    others = []
+    if not l4["value"].startswith("["):
+        others.append(f"At level 4 and above the share was {l4['value']}% ({l4['gb']['difference']} points against {gb}, "
+                      f"{l4['gb']['phrase']} it).")
+    if not none["value"].startswith("["):
+        others.append(f"{none['value']}% of residents had no qualifications ({none['gb']['difference']} points, "
+                      f"{none['gb']['phrase']} {gb}).")
+    if framework(period) == "RQF" and not l3["value"].startswith("["):
+        others.append("On the RQF basis used since 2022, the data this edition uses has ONS's figures for level 3 and above "
+                      "and for no qualifications only; the other levels are marked not available.")
+    region = kf["comparators"]["region"]["name"]
+    regional = (f"Against the {region} region, {area}'s level 3+ share was {l3['region']['phrase']} the regional figure of "
+                f"{l3['region']['value']}% ({l3['region']['difference']} points)." if not l3["value"].startswith("[") else "")
     ca = [c for c in result.comparators if c[0] == "ca"]
     if not ca:
-        return f"{result.area_name} is not part of a combined authority, so no combined authority comparison is made."
-    c = result.comparison[(result.comparison["indicator_id"] == "qual_l3plus_16_64") & (result.comparison["comparator_key"] == "ca")].iloc[0]
-    return (f"Against the {ca[0][2]} ({c['value_benchmark']:.1f}%), {result.area_name}'s level 3+ share was "
-            f"{PHRASE[c['significance']]} the combined authority's, a difference of {signed(c['difference_pp'])} percentage points.")
+        ca_sentence = f"{area} is not part of a combined authority, so no combined authority comparison is made."
+    elif l3["value"].startswith("["):
+        ca_sentence = ""
+    else:
+        ca_sentence = (f"Against the {ca[0][2]} ({l3['ca']['value']}%), {area}'s level 3+ share was {l3['ca']['phrase']} "
+                       f"the combined authority's, a difference of {l3['ca']['difference']} percentage points.")
+    t = kf["trend"]
+    trend = (f"{area}'s level 3+ share rose from {t['first_value']}% in {t['first_period']} to {t['nvq_last_value']}% in "
+             f"{t['nvq_last_period']} ({t['nvq_change']} percentage points) on the NVQ basis."
+             if float(t["nvq_last_value"]) >= float(t["first_value"]) else
+             f"{area}'s level 3+ share went from {t['first_value']}% in {t['first_period']} to {t['nvq_last_value']}% in "
+             f"{t['nvq_last_period']} ({t['nvq_change']} percentage points) on the NVQ basis.")
+    trend += " " + t["rqf_sentence"]
+    return {"headline": headline, "other_levels": " ".join(others), "region": regional, "ca": ca_sentence, "trend": trend}
+
+
+def trend_figures(result: Result) -> dict[str, str]:
+    """First and last NVQ-basis values of the area's level 3+ series, and a sentence on the RQF years."""
+    trend = result.trend[(result.trend["geography_code"] == result.area_code) & result.trend["value"].notna()]
+    nvq = trend[trend["framework"] == "NVQ"].sort_values("period")
+    rqf = trend[trend["framework"] == "RQF"].sort_values("period")
+    if len(rqf):
+        latest = rqf.iloc[-1]
+        rqf_sentence = (f"On the RQF basis that ONS has used since 2022, the figure was {latest['value']:.1f}% in "
+                        f"{latest['period']}; RQF figures are not comparable with the NVQ figures before 2022.")
+    else:
+        rqf_sentence = "ONS's RQF-based figures, published from 2022, are not part of this edition's data."
+    return {
+        "first_period": str(nvq["period"].iloc[0]), "first_value": f"{nvq['value'].iloc[0]:.1f}",
+        "nvq_last_period": str(nvq["period"].iloc[-1]), "nvq_last_value": f"{nvq['value'].iloc[-1]:.1f}",
+        "nvq_change": signed(nvq["value"].iloc[-1] - nvq["value"].iloc[0]), "rqf_sentence": rqf_sentence,
+    }
 
 
 def trend_description(result: Result, trend: dict) -> str:
@@ -271,7 +358,7 @@ def trend_description(result: Result, trend: dict) -> str:
         f"Line chart of the percentage of residents aged 16 to 64 qualified to level 3 or above, {first} to {last}, "
         f"for {', '.join(dict.fromkeys(data['geography_name']))}. "
         + ("The NVQ-based series ends in 2021 and the RQF-based series starts in 2022; the two are not joined. " if has_break else "")
-        + f"{result.area_name} rose from {trend['first_value']}% in {trend['first_period']} to "
+        + f"{result.area_name} went from {trend['first_value']}% in {trend['first_period']} to "
         f"{trend['nvq_last_value']}% in {trend['nvq_last_period']}. The values are in the downloadable CSV."
     )
 
@@ -307,9 +394,6 @@ def write_outputs(result: Result, outputs: str | Path) -> dict[str, Path]:
     return files
 
 
-DATASETS = ["aps_t19_qualifications", "lad21_reference", "ons_l3plus_nvq", "ons_l3plus_rqf", "ons_none_rqf"]
-
-
 def run(area_code: str, period: str, trend_end: str, comparators: list | None, datasets: dict | None,
         vintages: dict | None, output_dir: str | Path) -> Result:
     """What the notebook does: read the datasets (the manifest's by default), compute, write outputs."""
@@ -327,3 +411,21 @@ def headline(result: Result) -> pd.DataFrame:
     now = result.shares[result.shares["period"] == result.period]
     table = now.pivot(index="indicator_id", columns="geography_name", values="value").round(1)
     return table.reindex(list(LEVELS))[[result.area_name, *[n for _, _, n in result.comparators]]]
+
+
+def missing_inputs(params: dict, datasets: dict | None = None) -> list[str]:
+    """What an edition with these chapter parameters still lacks in data/ (empty when all is there)."""
+    from skills_evidence.manifest import paths_for
+
+    inputs = read_inputs(datasets or paths_for(DATASETS))
+    period = str(params["period"])
+    if framework(period) == "NVQ":
+        have = set(inputs.t19["period"])
+        return [] if period in have else [f"APS table T19 counts for Jan-Dec {period} (dataset aps_t19_qualifications)"]
+    needs = []
+    for dataset_id, frame in (("ons_l3plus_rqf", inputs.l3plus_rqf), ("ons_none_rqf", inputs.none_rqf)):
+        latest = max(frame["period"].astype(int))
+        if int(period) > latest:
+            needs.append(f"ONS RQF figures for Jan-Dec {period} (dataset {dataset_id} has data to {latest}): "
+                         "add the newer ONS file to the manifest and run `skills-evidence snapshot`")
+    return needs

@@ -15,8 +15,9 @@ from skills_evidence import keyfigures
 from skills_evidence.editions import Chapter, Edition
 
 
-def stage(root: Path, build: Path, edition: Edition, chapters: list[Chapter], all_editions: list[int]) -> Path:
-    """Write build/<edition>/book/ and return it."""
+def stage(root: Path, build: Path, edition: Edition, chapters: list[Chapter], all_editions: list[int],
+          banner: str = "") -> Path:
+    """Write build/<edition>/book/ (with the edition banner in assets/banner.html) and return it."""
     book = build / "book"
     partial = build / "book.partial"
     shutil.rmtree(partial, ignore_errors=True)
@@ -26,12 +27,15 @@ def stage(root: Path, build: Path, edition: Edition, chapters: list[Chapter], al
     config["book"]["subtitle"] = edition.subtitle
     config["book"]["chapters"] = ["index.qmd", *[c.chapter.as_posix() for c in chapters]]
     config["project"]["output-dir"] = "_output"
+    config.setdefault("format", {}).setdefault("html", {})["include-before-body"] = "assets/banner.html"
     (partial / "_quarto.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     shutil.copy2(root / "index.qmd", partial / "index.qmd")
     for chapter in chapters:
         shutil.copy2(root / chapter.chapter, partial / chapter.chapter)
     if (root / "assets").is_dir():
         shutil.copytree(root / "assets", partial / "assets")
+    (partial / "assets").mkdir(exist_ok=True)
+    (partial / "assets" / "banner.html").write_text(banner, encoding="utf-8")
     shutil.copytree(build / "notebooks", partial / "notebooks", ignore=shutil.ignore_patterns("*.partial.ipynb"))
     shutil.copytree(build / "outputs", partial / "outputs", ignore=shutil.ignore_patterns("*.partial"))
     figures = keyfigures.merge(sorted((build / "outputs").glob("*/key_figures.yml")))

@@ -1,61 +1,106 @@
-"""End to end: build the 2022 edition with the fallback renderer, open the HTML, PDF and DOCX, and
-find the chapter's key numbers in each; then check the cache and what a failed notebook leaves."""
+"""End to end: build editions with the fallback renderer, open the HTML, PDF and DOCX, and check the
+numbers, the formats, the comparison between editions, the landing page and the cache."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
-import zipfile
 from pathlib import Path
 
 import nbformat
 import pytest
-from pypdf import PdfReader
 
 from skills_evidence.build import build_edition
 from skills_evidence.execute import NotebookFailed
 
+from document_text import docx_images, docx_text, html_text, pdf_images, pdf_text
+
 pytestmark = pytest.mark.e2e
 
 # ONS published: Coventry level 3+ 2021 = 58.9 (52.9 to 64.9), Great Britain 61.5; T19: Coventry level 4+ = 40.7.
-KEY_NUMBERS = ["58.9", "61.5", "52.9 to 64.9", "40.7", "\u22122.6"]
+KEY_NUMBERS_2022 = ["58.9", "61.5", "52.9 to 64.9", "40.7", "\u22122.6"]
 
 
-def html_text(book: Path) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", p.read_text(encoding="utf-8")) for p in book.glob("*.html"))
-
-
-def docx_text(path: Path) -> str:
-    with zipfile.ZipFile(path) as z:
-        return re.sub(r"<[^>]+>", "", z.read("word/document.xml").decode("utf-8"))
-
-
-def pdf_text(path: Path) -> str:
-    return " ".join(page.extract_text() for page in PdfReader(path).pages)
-
-
-def test_build_render_cache_and_failure(project_copy: Path):
-    report = build_edition(2022, renderer="fallback")
-    book = project_copy / "_book" / "2022"
-    assert report.ran == ["skills_levels"] and report.cached == []
-    assert (book / "index.html").exists() and (book / "book.pdf").exists() and (book / "book.docx").exists()
-
+def test_2022_key_numbers_in_every_format(site):
+    root, _ = site
+    book = root / "_book" / "2022"
     html, pdf, docx = html_text(book), pdf_text(book / "book.pdf"), docx_text(book / "book.docx")
-    for number in KEY_NUMBERS:
-        assert number in html, f"{number} missing from HTML"
-        assert number in docx, f"{number} missing from DOCX"
+    for number in KEY_NUMBERS_2022:
+        assert number in html and number in docx, number
     for number in ["58.9", "61.5", "40.7"]:
-        assert number in pdf, f"{number} missing from PDF"
-    chapter = next(p for p in book.glob("*skills-levels*.html")).read_text(encoding="utf-8")
+        assert number in pdf, number
+    chapter = next(book.glob("*skills-levels*.html")).read_text(encoding="utf-8")
     assert 'lang="en-GB"' in chapter
     assert re.search(r'<img src="[^"]+" alt="Line chart of the percentage', chapter)
     assert 'href="outputs/skills_levels/skills_comparison.csv"' in chapter
     assert (book / "outputs/skills_levels/skills_comparison.csv").exists()
-    indicators = (project_copy / "build/2022/outputs/indicators.csv").read_text()
-    assert indicators.startswith("indicator_id,breakdown,geography_code,geography_name,period,value,ci_lower,ci_upper")
 
+
+@pytest.mark.parametrize("year", [2022, 2023, 2024])
+def test_html_pdf_and_docx_carry_the_same_chapters_tables_and_figures(site, year):
+    root, _ = site
+    book = root / "_book" / str(year)
+    texts = {"html": html_text(book), "pdf": pdf_text(book / "book.pdf"), "docx": docx_text(book / "book.docx")}
+    for label in ["Skills levels", "What changed since the last edition", "Table 1.1", "Figure 1.1", "Table 2.1"]:
+        for kind, text in texts.items():
+            assert label in re.sub(r"\s+", " ", text), f"{label!r} missing from the {kind} of {year}"
+    assert docx_images(book / "book.docx") == 1 and pdf_images(book / "book.pdf") == 1
+
+
+def test_2023_edition_flags_the_nvq_to_rqf_break_instead_of_comparing(site):
+    root, _ = site
+    changes = (root / "build/2023/outputs/what_changed/what_changed.csv").read_text()
+    cov = [line for line in changes.splitlines() if ",E08000026," in line]
+    l3 = next(line for line in cov if line.startswith("qual_l3plus_16_64"))
+    assert "break in series (NVQ to RQF): not compared" in l3 and ",2021,NVQ,58.9," in l3 and ",2022,RQF,60," in l3
+
+
+def test_2024_edition_reports_the_real_movements(site):
+    # ONS RQF level 3+ for Coventry: 60.0 (56.4-63.6) in 2022, 68.2 (64.0-72.4) in 2023 → z ≈ 2.9, significant.
+    # No qualifications: 11.5 (9.2-13.8) → 7.6 (5.2-10.0) → significant decrease.
+    root, _ = site
+    page = next((root / "_book/2024").glob("*what-changed*.html")).read_text(encoding="utf-8")
+    assert "1 significant decrease; 1 significant increase" in page
+    rows = {line.split(",")[0]: line for line in (root / "build/2024/outputs/what_changed/what_changed.csv").read_text().splitlines()
+            if ",E08000026," in line}
+    assert rows["qual_l3plus_16_64"].endswith("significant increase") and ",8.2," in rows["qual_l3plus_16_64"]
+    assert rows["qual_none_16_64"].endswith("significant decrease")
+
+
+def test_landing_page_lists_every_edition_with_its_files(site):
+    root, _ = site
+    landing = (root / "_book/index.html").read_text(encoding="utf-8")
+    for year in (2022, 2023, 2024):
+        record = json.loads((root / f"_book/{year}/edition.json").read_text())
+        for relative in record["files"].values():
+            assert f'href="{year}/{relative}"' in landing and (root / "_book" / str(year) / relative).exists()
+    assert landing.index('<th scope="row">2024') < landing.index('<th scope="row">2022')  # newest first
+    banner = next((root / "_book/2022").glob("*skills-levels*.html")).read_text(encoding="utf-8")
+    assert "2022 edition" in banner and 'href="../index.html"' in banner
+
+
+def tree_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def test_rebuilding_one_edition_never_alters_another(site):
+    root, _ = site
+    before = {y: tree_digest(root / "_book" / str(y)) for y in (2022, 2024)}
+    build_edition(2023, renderer="fallback")
+    assert {y: tree_digest(root / "_book" / str(y)) for y in (2022, 2024)} == before
+
+
+def test_cache_and_a_failed_notebook(project_copy: Path):
+    report = build_edition(2022, renderer="fallback")
+    assert sorted(report.ran) == ["skills_levels", "what_changed"] and report.cached == []
     again = build_edition(2022, renderer="fallback")
-    assert again.ran == [] and again.cached == ["skills_levels"]
+    assert again.ran == [] and sorted(again.cached) == ["skills_levels", "what_changed"]
 
+    book = project_copy / "_book" / "2022"
     before = (book / "index.html").read_bytes()
     nb_path = project_copy / "notebooks/skills_levels.ipynb"
     nb = nbformat.read(nb_path, as_version=4)

@@ -195,6 +195,9 @@ table { border-collapse: collapse; font-size: 0.9em; } th, td { border-bottom: 1
 .callout { border-left: 6px solid #1d70b8; background: #f3f2f1; padding: 0.5em 1em; margin: 1em 0; }
 .callout-warning, .callout-important { border-left-color: #d4351c; }
 figure img { max-width: 100%; height: auto; } figcaption { font-weight: bold; }
+nav a, .sitenav a { display: inline-block; min-height: 24px; min-width: 24px; padding: 2px 0; }
+nav li { margin: 4px 0; }
+.edition-banner { border: 2px solid #1d70b8; padding: 0.25em 1em; margin-bottom: 1em; }
 """
 
 TYPST_HEADER = (
@@ -220,7 +223,8 @@ def render(book: Path, out: Path) -> dict[str, Path]:
     common = ["--resource-path", str(book), "--columns=1000"]
     site = book / "_site"
     shutil.rmtree(site, ignore_errors=True)
-    _pandoc(source, "chunkedhtml", site, [*common, "--split-level=1", "--toc", "--toc-depth=2", "--standalone",
+    banner = ["--include-before-body", str(book / "assets" / "banner.html")] if (book / "assets" / "banner.html").exists() else []
+    _pandoc(source, "chunkedhtml", site, [*common, *banner, "--split-level=1", "--toc", "--toc-depth=2", "--standalone",
                                            "--css=book.css", "--metadata=pagetitle:" + meta["title"]], cwd=book)
     for item in site.iterdir():
         target = out / item.name

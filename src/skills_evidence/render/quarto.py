@@ -12,11 +12,16 @@ def available() -> bool:
     return shutil.which("quarto") is not None
 
 
-def render(book: Path, out: Path) -> Path:
-    """Run `quarto render` on the staged book and move its output folder to `out`."""
+def render(book: Path, out: Path) -> dict[str, Path]:
+    """Run `quarto render` on the staged book, move its output folder to `out`; returns the main files."""
     result = subprocess.run(["quarto", "render", str(book)], capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError(f"quarto render failed for {book}:\n{result.stderr[-4000:]}")
     shutil.move(str(book / "_output"), str(out))
     shutil.copytree(book / "outputs", out / "outputs", dirs_exist_ok=True)
-    return out
+    files = {"html": out / "index.html"}
+    for kind in ("pdf", "docx"):
+        found = sorted(out.glob(f"*.{kind}"))
+        if found:
+            files[kind] = found[0]
+    return files
