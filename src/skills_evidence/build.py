@@ -79,41 +79,40 @@ def comparison_jobs(edition: editions_mod.Edition, chapters: dict[str, editions_
 
 
 def run_notebooks(year: int, accept_changed_inputs: bool = False, workers: int | None = None,
-                  progress: Progress = lambda m: None, use_cache: bool = True, report: BuildReport | None = None) -> BuildReport:
-    """Run an edition's notebooks (and, for its comparison, the previous edition's) into build/<year>/."""
+                  progress: Progress = lambda m: None, use_cache: bool = True) -> BuildReport:
+    """Run an edition's notebooks into build/<year>/: its analysis notebooks and the previous edition's
+    in one parallel batch (the comparison needs both), then its comparison notebooks."""
     root = project_root()
     chapters, editions, _ = editions_mod.load()
     if year not in editions:
         raise KeyError(f"edition {year} is not defined in data/editions.yaml (defined: {sorted(editions)})")
-    edition = editions[year]
-    report = report or BuildReport(year)
-    build = root / "build" / str(year)
-    ids = sorted({d for c in edition.chapter_parameters for d in chapters[c].datasets})
+    report = BuildReport(year)
+    previous = editions_mod.previous(year, editions)
+    years = [year] + ([previous] if previous is not None else [])
+    ids = sorted({d for y in years for c in editions[y].chapter_parameters for d in chapters[c].datasets})
     progress(f"{year}: checking {len(ids)} input datasets against data/manifest.yaml")
     report.accepted_inputs += manifest.verify(ids, accept_changed=accept_changed_inputs)
 
-    def run_stage(jobs: list[execute.Job]) -> None:
+    def run_stage(jobs: list[tuple[int, execute.Job]]) -> None:
         if use_cache:
-            execute.plan(jobs)
-        for job in jobs:
+            execute.plan([j for _, j in jobs])
+        for y, job in jobs:
             if job.status == "cached":
-                progress(f"{year}: notebook {job.chapter_id} unchanged, using cached outputs")
-        execute.run(jobs, root, workers=workers,
-                    on_done=lambda j: progress(f"{year}: notebook {j.chapter_id} {j.status} in {j.seconds:.1f}s"))
-        report.ran += [j.chapter_id for j in jobs if j.status == "ran"]
-        report.cached += [j.chapter_id for j in jobs if j.status == "cached"]
+                progress(f"{y}: notebook {job.chapter_id} unchanged, using cached outputs")
+        execute.run([j for _, j in jobs], root, workers=workers,
+                    on_done=lambda j: progress(f"notebook {j.chapter_id} ({j.outputs.parent.parent.name}) {j.status} in {j.seconds:.1f}s"))
+        report.ran += [j.chapter_id for y, j in jobs if y == year and j.status == "ran"]
+        report.cached += [j.chapter_id for y, j in jobs if y == year and j.status == "cached"]
 
-    run_stage(analysis_jobs(edition, chapters, root, build))
-    combined = indicators.combine(sorted((build / "outputs").glob("*/indicators.csv")))
-    target = build / "outputs" / "indicators.csv"
-    combined.to_csv(target.with_suffix(".tmp"), index=False, lineterminator="\n", float_format="%.6g")
-    target.with_suffix(".tmp").replace(target)
-    progress(f"{year}: {len(combined)} indicator rows in build/{year}/outputs/indicators.csv")
-
-    previous = editions_mod.previous(year, editions)
-    if previous is not None:
-        run_notebooks(previous, accept_changed_inputs, workers, progress, use_cache, BuildReport(previous))
-    run_stage(comparison_jobs(edition, chapters, root, build, previous))
+    builds = {y: root / "build" / str(y) for y in years}
+    run_stage([(y, job) for y in years for job in analysis_jobs(editions[y], chapters, root, builds[y])])
+    for y in years:
+        combined = indicators.combine(sorted((builds[y] / "outputs").glob("*/indicators.csv")))
+        target = builds[y] / "outputs" / "indicators.csv"
+        combined.to_csv(target.with_suffix(".tmp"), index=False, lineterminator="\n", float_format="%.6g")
+        target.with_suffix(".tmp").replace(target)
+        progress(f"{y}: {len(combined)} indicator rows in build/{y}/outputs/indicators.csv")
+    run_stage([(year, job) for job in comparison_jobs(editions[year], chapters, root, builds[year], previous)])
     return report
 
 
