@@ -48,30 +48,24 @@ def record_all(js: list[execute.Job]) -> None:
         cache.write_record(j.record, {"key": j.key})
 
 
-def test_nothing_changed_means_nothing_reruns(tmp_path: Path):
+def replan(tmp_path: Path, change=lambda jobs: None) -> list[str]:
+    """Plan and record a first build, apply `change`, plan again; returns the second plan's statuses."""
     first = jobs(tmp_path)
     execute.plan(first)
     record_all(first)
     again = jobs(tmp_path)
+    change(again)
     execute.plan(again)
-    assert [j.status for j in again] == ["cached", "cached"]
+    return [j.status for j in again]
+
+
+def test_nothing_changed_means_nothing_reruns(tmp_path: Path):
+    assert replan(tmp_path) == ["cached", "cached"]
 
 
 def test_changing_one_input_reruns_only_the_notebook_that_reads_it(tmp_path: Path):
-    first = jobs(tmp_path)
-    execute.plan(first)
-    record_all(first)
-    (tmp_path / "b.csv").write_text("x\n2\n")
-    again = jobs(tmp_path)
-    execute.plan(again)
-    assert [j.status for j in again] == ["cached", "pending"]
+    assert replan(tmp_path, lambda js: (tmp_path / "b.csv").write_text("x\n2\n")) == ["cached", "pending"]
 
 
 def test_changing_a_parameter_reruns(tmp_path: Path):
-    first = jobs(tmp_path)
-    execute.plan(first)
-    record_all(first)
-    again = jobs(tmp_path)
-    again[0].parameters = {"p": 2}
-    execute.plan(again)
-    assert [j.status for j in again] == ["pending", "cached"]
+    assert replan(tmp_path, lambda js: setattr(js[0], "parameters", {"p": 2})) == ["pending", "cached"]

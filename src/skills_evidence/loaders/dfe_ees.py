@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from skills_evidence.loaders.errors import InputFileError
+from skills_evidence.loaders.files import read_csv_text, read_excel_grid
 
 MARKS = {"c", "x", "z", "low", "u", ":"}
 TIME = ["time_period", "time_identifier"]
@@ -42,18 +43,10 @@ def academic_year(code: str) -> str:
 def _read(path: Path) -> pd.DataFrame:
     """Every cell as text (empty → ""), from CSV (BOM, quoting and trailing comma tolerated) or XLSX."""
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        try:
-            frame = pd.read_excel(path, dtype=object, sheet_name=0)
-        except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
-            raise InputFileError(path, f"cannot be read as an Excel workbook ({exc})") from exc
+        frame = read_excel_grid(path, header=0)
         frame = frame.astype(object).where(frame.notna(), "")
         return frame.map(_excel_text)
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputFileError(path, f"is not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-    except pd.errors.ParserError as exc:
-        raise InputFileError(path, f"is not a well-formed CSV ({exc})") from exc
+    frame = read_csv_text(path)
     return frame.loc[:, [c for c in frame.columns if not str(c).startswith("Unnamed:")]]
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from skills_evidence.loaders.errors import InputFileError
+from skills_evidence.loaders.files import column_letter, read_excel_grid
 
 CLOSENESS = {"extremely close", "very close", "close", "somewhat close", "not close"}  # capitalisation varies by year
 
@@ -18,10 +19,7 @@ def load_statistical_neighbours(path: str | Path) -> pd.DataFrame:
     An authority printed with "-" for its neighbours (a new one) gets rows with status "x".
     """
     path = Path(path)
-    try:
-        grid = pd.read_excel(path, header=None, dtype=object, sheet_name=0)
-    except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
-        raise InputFileError(path, f"cannot be read as an Excel workbook ({exc})") from exc
+    grid = read_excel_grid(path)
     header_rows = grid.index[grid[0].astype(str).str.strip() == "LA num"]
     if len(header_rows) == 0:
         raise InputFileError(path, "no header row starting 'LA num'", None, "A")
@@ -42,8 +40,8 @@ def load_statistical_neighbours(path: str | Path) -> pd.DataFrame:
             if str(row[i]).strip() != "-":  # a new authority with no neighbours yet is printed "-"
                 closeness = str(row[i + 1]).strip()
                 if closeness.lower() not in CLOSENESS:
-                    raise InputFileError(path, f"unknown closeness {closeness!r}", r + 1, _letter(i + 1))
-                record.update(neighbour_la_number=_la_number(path, row[i], r + 1, _letter(i)), closeness=closeness, status="")
+                    raise InputFileError(path, f"unknown closeness {closeness!r}", r + 1, column_letter(i + 1))
+                record.update(neighbour_la_number=_la_number(path, row[i], r + 1, column_letter(i)), closeness=closeness, status="")
             records.append(record)
     frame = pd.DataFrame(records)
     if frame.duplicated(["la_number", "rank"]).any():
@@ -59,12 +57,3 @@ def _la_number(path: Path, cell: object, row: int, column: str) -> str:
     if not (text.isdigit() and len(text) == 3):
         raise InputFileError(path, f"{text!r} is not a 3-digit DfE LA number", row, column)
     return text
-
-
-def _letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters

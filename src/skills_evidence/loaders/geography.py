@@ -13,11 +13,12 @@ from pathlib import Path
 import pandas as pd
 
 from skills_evidence.loaders.errors import InputFileError
+from skills_evidence.loaders.files import read_csv_text
 
 
 def _read_lookup_csv(path: Path, required: list[str]) -> pd.DataFrame:
     """An ONS lookup CSV (BOM tolerated), checked for the columns a caller needs."""
-    frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    frame = read_csv_text(path)
     for column in required:
         if column not in frame.columns:
             raise InputFileError(path, f"missing column {column!r}", 1, column)
@@ -27,7 +28,7 @@ def _read_lookup_csv(path: Path, required: list[str]) -> pd.DataFrame:
 def load_lad_to_combined_authority(path: str | Path) -> pd.DataFrame:
     """ONS `LADyyCD,LADyyNM,CAUTHyyCD,CAUTHyyNM` lookup → lad_code, lad_name, ca_code, ca_name."""
     path = Path(path)
-    head = pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns
+    head = read_csv_text(path, nrows=0).columns
     lad = next((c for c in head if c.startswith("LAD") and c.endswith("CD")), None)
     ca = next((c for c in head if c.startswith("CAUTH") and c.endswith("CD")), None)
     if lad is None or ca is None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from skills_evidence.loaders.errors import InputFileError
+from skills_evidence.loaders.files import read_excel_grid
 
 BOM = "\ufeff"
 
@@ -29,10 +30,7 @@ def load_hesa_table(path: str | Path, numeric: list[str] | None = None) -> HesaT
     """Read a HESA table; `numeric` columns are parsed to numbers (text there is an error)."""
     path = Path(path)
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        try:
-            grid = pd.read_excel(path, header=None, dtype=object, sheet_name=0)
-        except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
-            raise InputFileError(path, f"cannot be read as an Excel workbook ({exc})") from exc
+        grid = read_excel_grid(path)
     else:
         try:
             grid = pd.read_csv(path, header=None, dtype=object, encoding="utf-8-sig", skip_blank_lines=False,

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from skills_evidence.loaders.errors import InputFileError
+from skills_evidence.loaders.files import read_csv_text
 
 REQUIRED = ["DATE_NAME", "GEOGRAPHY_NAME", "GEOGRAPHY_CODE", "MEASURES_NAME", "OBS_VALUE", "OBS_STATUS"]
 MEASURE_COLUMNS = {"Variable": "value", "Confidence": "ci_halfwidth", "Numerator": "numerator", "Denominator": "denominator"}
@@ -22,12 +23,7 @@ MEASURE_COLUMNS = {"Variable": "value", "Confidence": "ci_halfwidth", "Numerator
 def load_nomis_api_csv(path: str | Path) -> pd.DataFrame:
     """One row per date × geography × variable with value, ci_halfwidth, numerator, denominator, status."""
     path = Path(path)
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputFileError(path, f"is not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-    except pd.errors.ParserError as exc:
-        raise InputFileError(path, f"is not a well-formed CSV ({exc})") from exc
+    raw = read_csv_text(path)
     for column in REQUIRED:
         if column not in raw.columns:
             raise InputFileError(path, f"missing column {column!r} (is this a Nomis API .data.csv?)", 1, column)

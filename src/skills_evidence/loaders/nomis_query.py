@@ -16,6 +16,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from skills_evidence.loaders.errors import InputFileError
+from skills_evidence.loaders.files import column_letter, read_excel_grid
 
 #: Nomis marks and what they mean (from the footnote block of every query download).
 NOMIS_MARKS: dict[str, str] = {
@@ -52,10 +53,7 @@ SCHEMA = pa.DataFrameSchema(
 def _read_grid(path: Path) -> list[list[object]]:
     """Every cell of the first sheet (or of the CSV) as a list of rows; row i is spreadsheet row i+1."""
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        try:
-            frame = pd.read_excel(path, header=None, dtype=object, sheet_name=0)
-        except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
-            raise InputFileError(path, f"cannot be read as an Excel workbook ({exc})") from exc
+        frame = read_excel_grid(path)
         return [[None if pd.isna(v) else v for v in row] for row in frame.itertuples(index=False)]
     try:
         with path.open(newline="", encoding="utf-8-sig") as fh:
@@ -119,7 +117,7 @@ def load_nomis_query(path: str | Path) -> pd.DataFrame:
                     continue
                 m = _VARIABLE.match(str(cell).strip())
                 if not m:
-                    raise InputFileError(path, f"unrecognised variable header {cell!r}", rownum, _col(j))
+                    raise InputFileError(path, f"unrecognised variable header {cell!r}", rownum, column_letter(j))
                 variables.append((j, m["code"], m["label"].strip()))
             if not variables:
                 raise InputFileError(path, "the 'Area' header names no variables", rownum, "A")
@@ -128,7 +126,7 @@ def load_nomis_query(path: str | Path) -> pd.DataFrame:
             for j, _, _ in variables:
                 got = [str(row[k]).strip() if k < len(row) and row[k] is not None else "" for k in (j, j + 1, j + 2)]
                 if got != ["number", "Flags", "conf"]:
-                    raise InputFileError(path, f"expected number/Flags/conf, found {'/'.join(got)}", rownum, _col(j))
+                    raise InputFileError(path, f"expected number/Flags/conf, found {'/'.join(got)}", rownum, column_letter(j))
             in_block = True
             continue
         if not in_block:
@@ -142,9 +140,9 @@ def load_nomis_query(path: str | Path) -> pd.DataFrame:
         for j, code, label in variables:
             cells = list(row[j : j + 3]) + [None] * max(0, j + 3 - len(row))
             if cells[0] is None and cells[2] is None:
-                raise InputFileError(path, "row is truncated: the value cells are empty", rownum, _col(j))
-            value, vmark = _cell_number(path, rownum, _col(j), cells[0])
-            ci, cmark = _cell_number(path, rownum, _col(j + 2), cells[2])
+                raise InputFileError(path, "row is truncated: the value cells are empty", rownum, column_letter(j))
+            value, vmark = _cell_number(path, rownum, column_letter(j), cells[0])
+            ci, cmark = _cell_number(path, rownum, column_letter(j + 2), cells[2])
             flag = "" if cells[1] is None else str(cells[1]).strip()
             records.append(
                 {
@@ -186,13 +184,3 @@ def validate(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
             row = int(dup["source_row"].iloc[0]) if len(dup) else row
             raise InputFileError(path, "duplicate geography within one period block", row, "A") from exc
         raise InputFileError(path, f"fails validation: {exc}", row, column) from exc
-
-
-def _col(index: int) -> str:
-    """Zero-based column index → spreadsheet letter (0 → A)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters

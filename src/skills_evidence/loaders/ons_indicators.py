@@ -15,6 +15,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from skills_evidence.loaders.errors import InputFileError
+from skills_evidence.loaders.files import read_csv_text
 
 #: Marks ONS puts in a value column instead of a number (AF shorthand; IDS files use `na`, the explorer `NA`).
 STATUS_MARKS = {"", "na", "NA", "x", "c", "z", "u", "low", "[x]", "[c]", "[z]", "[u]"}
@@ -60,13 +61,7 @@ def _period(raw: str) -> str:
 def load_ons_indicator(path: str | Path) -> pd.DataFrame:
     """Read an ONS ELS or IDS indicator CSV into geography × period rows with value, CI and status."""
     path = Path(path)
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputFileError(path, f"is not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-    except pd.errors.ParserError as exc:
-        raise InputFileError(path, f"is not a well-formed CSV ({exc})") from exc
-    return _tidy(path, raw, header_line=1)
+    return _tidy(path, read_csv_text(path), header_line=1)
 
 
 def load_ons_subnational_explorer(path: str | Path) -> pd.DataFrame:
