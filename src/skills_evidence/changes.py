@@ -72,7 +72,7 @@ def compare_editions(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFr
         if pd.isna(r.value_p):
             row["assessment"] = "new in this edition"
         elif pd.isna(r.value_c):
-            row["assessment"] = "no longer available"
+            row["assessment"] = "not in this edition's data"
         elif r.basis_c != r.basis_p:
             row["assessment"] = f"break in series ({r.basis_p} to {r.basis_c}): not compared"
         else:
@@ -83,7 +83,7 @@ def compare_editions(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFr
             elif r.period_c == r.period_p:
                 row["assessment"] = "revised"
             elif pd.isna(row["z"]):
-                row["assessment"] = "changed (no interval to test)"
+                row["assessment"] = ("increase" if row["change"] > 0 else "decrease") + " (no interval, not tested)"
             elif abs(row["z"]) > Z95:
                 row["assessment"] = "significant increase" if row["change"] > 0 else "significant decrease"
             else:

@@ -26,7 +26,11 @@ def build(
     from skills_evidence.build import build_edition
     from skills_evidence.execute import NotebookFailed
 
-    _, defined, current = editions_mod.load()
+    try:
+        _, defined, current = editions_mod.load()
+    except ValueError as exc:
+        console.print(f"[bold red]{exc}[/]")
+        raise typer.Exit(1) from None
     years = sorted(defined) if all_editions else [edition or current]
     summary = Table(title="Build summary")
     for column in ("Edition", "Ran", "Cached", "Renderer", "Book", "Seconds"):

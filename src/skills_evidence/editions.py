@@ -39,7 +39,10 @@ class Edition:
 
 def load(path: str | Path = EDITIONS) -> tuple[dict[str, Chapter], dict[int, Edition], int]:
     """(chapters by id, editions by year, current edition year)."""
-    spec = yaml.safe_load(resolve(path).read_text(encoding="utf-8"))
+    try:
+        spec = yaml.safe_load(resolve(path).read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path} is not valid YAML: {exc}") from None
     chapters = {
         cid: Chapter(cid, c["title"], Path(c["notebook"]), Path(c["chapter"]), tuple(c["datasets"]), int(c.get("stage", 1)))
         for cid, c in spec["chapters"].items()

@@ -9,12 +9,27 @@ from pathlib import Path
 
 import yaml
 
-from skills_evidence import editions, skills_levels
+from skills_evidence import attainment, editions, skills_levels
 from skills_evidence.paths import resolve
 
 #: Chapter id → function listing what its parameters still need in data/.
-CHECKS: dict[str, Callable[[dict], list[str]]] = {"skills_levels": skills_levels.missing_inputs}
-YEAR_PARAMETERS = ("period", "trend_end")
+CHECKS: dict[str, Callable[[dict], list[str]]] = {
+    "skills_levels": skills_levels.missing_inputs,
+    "attainment": attainment.missing_inputs,
+}
+ACADEMIC_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
+
+
+def move_on(value: object, years: int) -> object:
+    """A data year moved on by `years`: "2021" → "2022", "2018/19" → "2019/20"; other values unchanged."""
+    text = str(value)
+    if re.fullmatch(r"\d{4}", text):
+        return str(int(text) + years)
+    m = ACADEMIC_YEAR.match(text)
+    if m:
+        start = int(m[1]) + years
+        return f"{start}/{str(start + 1)[2:]}"
+    return value
 
 
 def scaffold(year: int, path: str | Path = editions.EDITIONS) -> tuple[str, dict[str, list[str]]]:
@@ -28,7 +43,7 @@ def scaffold(year: int, path: str | Path = editions.EDITIONS) -> tuple[str, dict
     shift = year - last.year
     chapters = {}
     for chapter_id, params in last.chapter_parameters.items():
-        chapters[chapter_id] = {k: (str(int(v) + shift) if k in YEAR_PARAMETERS else v) for k, v in params.items()}
+        chapters[chapter_id] = {k: move_on(v, shift) for k, v in params.items()}
     entry = {
         "year": year, "title": last.title, "subtitle": f"{year} edition", "area_code": last.area_code,
         "comparators": last.comparators,

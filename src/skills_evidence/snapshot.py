@@ -42,7 +42,7 @@ ONS_KEEP_PREFIXES = ("E06", "E07", "E08", "E09", "W06", "S12", "E12", "E47", "E9
 
 def _source(entry: dict) -> Path:
     """The official file a manifest entry was derived from, checked against its recorded sha256."""
-    path = shared_dir() / "real-data" / entry["source"]["file"]
+    path = shared_dir() / entry["source"].get("folder", "real-data") / entry["source"]["file"]
     if not path.exists():
         raise FileNotFoundError(f"{path}: source file for this dataset is not present (is ../shared there?)")
     expected = entry["source"].get("file_sha256")
@@ -139,6 +139,45 @@ def derive_comparator_groups(entries: dict[str, dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["group_id", "group_name", "geography_code", "geography_name", "rank", "source"])
 
 
+#: KS4 breakdowns the attainment chapter reports, and the EES filter column that names each group.
+KS4_BREAKDOWNS = {"Ethnic major": "ethnic_major", "disadvantage": "disadvantage", "SEN status": "sen_status",
+                  "Free school meals": "free_school_meals"}
+
+
+def derive_ks4_groups(entries: dict[str, dict]) -> pd.DataFrame:
+    """KS4 Attainment 8 by pupil group (all pupils, ethnicity, disadvantage, SEN, FSM), both sexes,
+    for local authorities, regions and England, with the unrounded average kept for gaps."""
+    path = _source(entries["dfe_ks4_groups"])
+    frame = load_ees(path, ["t_pupils", "avg_att8", "avg_att8_unrounded"])
+    frame = frame[(frame["gender"] == "Total") & ~frame["geography_name"].isin(["Inner London", "Outer London"])]
+    wide = frame.pivot_table(index=["period", "geographic_level", "geography_code", "geography_name", "breakdown",
+                                    "ethnic_major", "disadvantage", "sen_status", "sen_description", "free_school_meals",
+                                    "first_language", "source_row"],
+                             columns="indicator", values="value", aggfunc="first").reset_index()
+    wide.columns.name = None
+    filters = ["ethnic_major", "disadvantage", "sen_status", "sen_description", "free_school_meals", "first_language"]
+    total = (wide["breakdown"] == "Total") & (wide[filters] == "Total").all(axis=1)
+    rows = [wide[total].assign(breakdown="All pupils", group="All pupils")]
+    for breakdown, column in KS4_BREAKDOWNS.items():
+        part = wide[wide["breakdown"] == breakdown]
+        rows.append(part.assign(group=part[column]))
+    out = pd.concat(rows, ignore_index=True)
+    cols = ["period", "geographic_level", "geography_code", "geography_name", "breakdown", "group",
+            "t_pupils", "avg_att8", "avg_att8_unrounded", "source_row"]
+    return out[cols].sort_values(["geography_code", "breakdown", "group"]).reset_index(drop=True)
+
+
+def derive_published_ks2(entries: dict[str, dict]) -> pd.DataFrame:
+    """The council's published KS2 reading, writing and maths series (One Coventry Plan report), as printed."""
+    entry = entries["ocp_ks2_published"]
+    path = _source(entry)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame = frame[frame["indicator"] == entry["source"]["indicator"]]
+    frame = frame.assign(value=pd.to_numeric(frame["value"], errors="coerce"))
+    frame["status"] = frame["value"].isna().map({True: "z", False: ""})
+    return frame[["geography", "period", "value", "status", "source_url"]].reset_index(drop=True)
+
+
 DERIVATIONS: dict[str, Callable[[dict[str, dict]], pd.DataFrame]] = {
     "lad21_reference": derive_lad21,
     "aps_t19_qualifications": derive_aps_t19,
@@ -146,6 +185,10 @@ DERIVATIONS: dict[str, Callable[[dict[str, dict]], pd.DataFrame]] = {
     "ons_l3plus_rqf": lambda e: _ons_subset(e, "ons_l3plus_rqf"),
     "ons_none_rqf": lambda e: _ons_subset(e, "ons_none_rqf"),
     "dfe_la_codes": derive_dfe_la_codes,
+    "dfe_ks4_groups": derive_ks4_groups,
+    "ons_ks2_rwm": lambda e: _ons_subset(e, "ons_ks2_rwm"),
+    "ons_gcse_em_19": lambda e: _ons_subset(e, "ons_gcse_em_19"),
+    "ocp_ks2_published": derive_published_ks2,
     "comparator_groups": derive_comparator_groups,
 }
 

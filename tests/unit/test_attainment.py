@@ -1,0 +1,84 @@
+"""Attainment chapter: KS2 against neighbours and England, KS4 gaps by group, small groups, the tracker."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from skills_evidence import attainment
+from skills_evidence.manifest import paths_for
+
+
+@pytest.fixture(scope="module")
+def inputs() -> attainment.Inputs:
+    return attainment.read_inputs(paths_for(attainment.DATASETS))
+
+
+@pytest.fixture(scope="module")
+def edition_2022(inputs) -> attainment.Result:
+    return attainment.compute(inputs, "E08000026", "2018/19", "2018/19", "2020/21", "dfe_sn_2021")
+
+
+def row(table, code, breakdown_id):
+    return table[(table.geography_code == code) & (table.breakdown_id == breakdown_id)].iloc[0]
+
+
+def test_ks4_all_pupils_and_black_pupils_gap(edition_2022):
+    # DfE KS4 2018/19 revised, LA characteristics: Coventry all pupils 43.5923740392827 (row 3686, 3,513 pupils),
+    # Black pupils 42.6883561643836 (row 3664) → gap −0.904; England all 46.8, Black 45.2.
+    t = edition_2022.ks4
+    everyone, black = row(t, "E08000026", "all"), row(t, "E08000026", "ethnicity:black")
+    assert (everyone.pupils, round(everyone.att8, 1), everyone.source_row) == (3513, 43.6, 3686)
+    assert black.gap == pytest.approx(42.6883561643836 - 43.5923740392827) and black.source_row == 3664
+    assert round(row(t, "E92000001", "ethnicity:black").gap, 1) == -1.6
+
+
+def test_groups_under_ten_pupils_are_not_reported(edition_2022):
+    # Coventry had 9 Chinese pupils at KS4 in 2018/19: value and gap suppressed, never shown as zero.
+    chinese = row(edition_2022.ks4, "E08000026", "ethnicity:chinese")
+    assert chinese.status == "c" and pd.isna(chinese.att8) and pd.isna(chinese.gap)
+    shown = attainment.ks4_display(edition_2022)
+    assert shown[shown.Group == "Chinese"].iloc[0]["Coventry Attainment 8"] == "[c]"
+    ind = edition_2022.indicators
+    cell = ind[(ind.indicator_id == "ks4_att8") & (ind.breakdown == "ethnicity:chinese") & (ind.geography_code == "E08000026")]
+    assert cell.status.iloc[0] == "c" and cell.value.isna().all()
+
+
+def test_ks2_official_figures_and_neighbour_average(edition_2022):
+    # ONS Explore Local Statistics (DfE) 2018/19: Coventry 62, England 65; average of the ten April 2021 neighbours 61.8.
+    ks2 = edition_2022.ks2[edition_2022.ks2.period == "2018/19"].set_index("series")
+    assert ks2.loc["Coventry", "value"] == 62 and ks2.loc["England", "value"] == 65
+    assert round(ks2.loc["Statistical neighbours (average)", "value"], 1) == 61.8
+
+
+def test_earlier_ks2_years_are_the_councils_published_figures_labelled(edition_2022):
+    # One Coventry Plan 2024-25 report: Coventry 49.0 in 2016 (2015/16).
+    first = edition_2022.ks2[(edition_2022.ks2.period == "2015/16") & (edition_2022.ks2.series == "Coventry")].iloc[0]
+    assert first.value == 49.0 and first.source.startswith("published by Coventry City Council")
+
+
+def test_years_without_tests_are_marked_not_drawn(inputs):
+    r = attainment.compute(inputs, "E08000026", "2024/25", "2023/24", "2023/24", "dfe_sn_2025")
+    gap = r.ks2[r.ks2.period.isin(["2019/20", "2020/21"])]
+    assert len(gap) == 6 and gap.value.isna().all() and (gap.status == "z").all()
+    assert "did not sit the tests" in r.key_figures["attainment"]["ks2_sentence"]
+    # ONS ELS: Coventry 2024/25 = 60.
+    assert r.ks2[(r.ks2.period == "2024/25") & (r.ks2.series == "Coventry")].value.iloc[0] == 60
+
+
+def test_a_missing_ks4_year_says_not_yet_available(inputs):
+    r = attainment.compute(inputs, "E08000026", "2024/25", "2023/24", "2023/24", "dfe_sn_2025")
+    assert r.ks4.empty and "not yet available" in r.key_figures["attainment"]["ks4_sentence"]
+
+
+def test_gap_direction_words():
+    assert attainment.direction([-1.6]) == "only one year of data so far"
+    assert attainment.direction([-1.6, -0.9]) == "narrowed"
+    assert attainment.direction([-0.6, -1.7]) == "widened"
+    assert attainment.direction([2.0, -2.0]) == "unchanged"
+
+
+def test_the_same_code_runs_for_leicester(inputs):
+    r = attainment.compute(inputs, "E06000016", "2018/19", "2018/19", "2020/21")
+    assert r.area_name == "Leicester" and row(r.ks4, "E06000016", "all").pupils > 0
+    assert r.ks2[(r.ks2.series == "Leicester") & (r.ks2.period == "2018/19")].value.iloc[0] == 63
