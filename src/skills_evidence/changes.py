@@ -23,7 +23,7 @@ Z95 = 1.959964
 COLUMNS = [
     "indicator_id", "series", "geography_code", "geography_name", "previous_period", "previous_basis", "previous_value",
     "previous_ci_lower", "previous_ci_upper", "current_period", "current_basis", "current_value", "current_ci_lower",
-    "current_ci_upper", "change", "z", "assessment",
+    "current_ci_upper", "change", "z", "assessment", "synthetic",
 ]
 
 
@@ -68,6 +68,7 @@ def compare_editions(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFr
             "previous_ci_lower": r.ci_lower_p, "previous_ci_upper": r.ci_upper_p,
             "current_period": r.period_c, "current_basis": r.basis_c, "current_value": r.value_c,
             "current_ci_lower": r.ci_lower_c, "current_ci_upper": r.ci_upper_c, "change": math.nan, "z": math.nan,
+            "synthetic": "synthetic" in f"{r.note_c} {r.note_p}".lower(),
         }
         if pd.isna(r.value_p):
             row["assessment"] = "new in this edition"
@@ -133,13 +134,15 @@ def figures(result: Result, current: pd.DataFrame) -> dict[str, str]:
         return {"previous": "none", "sentence": f"The {result.edition} edition is the first edition, so there is no earlier edition to compare with."}
     area = result.changes[result.changes["geography_code"] == result.area_code]
     name = area["geography_name"].dropna().iloc[0] if len(area) else result.area_code
-    counts = area["assessment"].str.replace(r"^break in series.*", "break in series", regex=True).value_counts()
+    real, synthetic = area[~area["synthetic"].astype(bool)], area[area["synthetic"].astype(bool)]
+    counts = real["assessment"].str.replace(r"^break in series.*", "break in series", regex=True).value_counts()
     parts = [f"{n} {label}" for label, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
-    return {
-        "previous": str(result.previous),
-        "sentence": (f"Compared with the {result.previous} edition, {name}'s {len(area)} indicator series came out as: "
-                     f"{'; '.join(parts)}." if len(area) else f"No indicator for {name} appears in either edition."),
-    }
+    sentence = (f"Compared with the {result.previous} edition, {name}'s {len(real)} indicator series from official data "
+                f"came out as: {'; '.join(parts)}." if len(real) else f"No official indicator for {name} appears in either edition.")
+    if len(synthetic):
+        sentence += (f" A further {len(synthetic)} series come from synthetic stand-in data; they are listed, marked, "
+                     "for illustration only and are not evidence of change.")
+    return {"previous": str(result.previous), "sentence": sentence}
 
 
 def table(result: Result) -> pd.DataFrame:
@@ -149,7 +152,8 @@ def table(result: Result) -> pd.DataFrame:
     rows = []
     for r in area.itertuples(index=False):
         rows.append({
-            "Indicator": labels.get(r.indicator_id, r.indicator_id) + (f" ({r.series})" if r.series else ""),
+            "Indicator": labels.get(r.indicator_id, r.indicator_id) + (f" ({r.series})" if r.series else "")
+            + (" [synthetic, illustrative]" if r.synthetic else ""),
             f"{result.previous} edition": _cell(r.previous_value, r.previous_period, r.previous_basis),
             f"{result.edition} edition": _cell(r.current_value, r.current_period, r.current_basis),
             "Change": signed(r.change) if pd.notna(r.change) else "",

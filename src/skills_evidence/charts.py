@@ -67,3 +67,33 @@ def save(fig: plt.Figure, stem: str | Path, alt: str, caption: str) -> dict[str,
 def close(fig: plt.Figure) -> None:
     """Free a saved figure's memory (notebooks draw several)."""
     plt.close(fig)
+
+
+def rates_with_intervals(data: pd.DataFrame, x: str, y: str, low: str, high: str, series: str, title: str,
+                         stamp: str | None = None) -> plt.Figure:
+    """Points with 95% interval bars per category on the x axis, one colour per series, offset so bars do not overlap.
+
+    `stamp` (e.g. "SYNTHETIC DATA, ILLUSTRATIVE ONLY") is printed across the chart so it cannot be cropped away.
+    """
+    use_style()
+    fig, ax = plt.subplots(figsize=(9, 5.8))
+    names = list(dict.fromkeys(data[series]))
+    categories = sorted(data[x].unique())
+    colours = dict(zip(names, get_af_colours("categorical", number_of_colours=max(2, min(6, len(names))))))
+    width = 0.6 / max(1, len(names))
+    for i, name in enumerate(names):
+        part = data[data[series] == name].set_index(x).reindex(categories)
+        pos = [c + (i - (len(names) - 1) / 2) * width for c in range(len(categories))]
+        ax.errorbar(pos, part[y], yerr=[part[y] - part[low], part[high] - part[y]], fmt="o", color=colours[name],
+                    capsize=3, linewidth=1.5, label=name)
+    ax.set_xticks(range(len(categories)), categories)
+    ax.set_title(title, loc="left", fontsize=13, pad=26 if stamp else 6)
+    ax.set_ylabel("Per cent (95% interval)")
+    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, fontsize=10)
+    if stamp:
+        ax.text(0.5, 0.5, stamp, transform=ax.transAxes, ha="center", va="center", fontsize=22, color="#B00020",
+                alpha=0.25, rotation=20, fontweight="bold")
+        ax.text(0.0, 1.015, stamp, transform=ax.transAxes, ha="left", va="bottom", fontsize=10, color="#B00020",
+                fontweight="bold")
+    fig.tight_layout()
+    return fig

@@ -9,13 +9,14 @@ from pathlib import Path
 
 import yaml
 
-from skills_evidence import attainment, editions, skills_levels
+from skills_evidence import attainment, editions, graduate_retention, skills_levels
 from skills_evidence.paths import resolve
 
 #: Chapter id → function listing what its parameters still need in data/.
 CHECKS: dict[str, Callable[[dict], list[str]]] = {
     "skills_levels": skills_levels.missing_inputs,
     "attainment": attainment.missing_inputs,
+    "graduate_retention": graduate_retention.missing_inputs,
 }
 ACADEMIC_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
 

@@ -178,6 +178,22 @@ def derive_published_ks2(entries: dict[str, dict]) -> pd.DataFrame:
     return frame[["geography", "period", "value", "status", "source_url"]].reset_index(drop=True)
 
 
+def derive_retention_baseline(entries: dict[str, dict]) -> pd.DataFrame:
+    """Centre for Cities' published graduate retention figures for Coventry (2014/15 graduates), as printed."""
+    entry = entries["cfc_graduate_retention"]
+    frame = pd.read_csv(_source(entry), dtype=str, keep_default_na=False)
+    frame = frame[frame["section"] == entry["source"]["section"]]
+    wanted = {"rate": "Graduate retention rate", "rank": "Graduate retention rank"}
+    rows = []
+    for key, prefix in wanted.items():
+        match = frame[frame["indicator"].str.startswith(prefix)]
+        if match.empty:
+            raise InputFileError(_source(entry), f"no row for {prefix!r} in section {entry['source']['section']!r}")
+        r = match.iloc[0]
+        rows.append({"indicator": key, "value": r["value"], "period": r["period"], "geography": r["geography"], "source_url": r["source_url"]})
+    return pd.DataFrame(rows)
+
+
 DERIVATIONS: dict[str, Callable[[dict[str, dict]], pd.DataFrame]] = {
     "lad21_reference": derive_lad21,
     "aps_t19_qualifications": derive_aps_t19,
@@ -189,6 +205,7 @@ DERIVATIONS: dict[str, Callable[[dict[str, dict]], pd.DataFrame]] = {
     "ons_ks2_rwm": lambda e: _ons_subset(e, "ons_ks2_rwm"),
     "ons_gcse_em_19": lambda e: _ons_subset(e, "ons_gcse_em_19"),
     "ocp_ks2_published": derive_published_ks2,
+    "cfc_graduate_retention": derive_retention_baseline,
     "comparator_groups": derive_comparator_groups,
 }
 

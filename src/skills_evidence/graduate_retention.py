@@ -1,0 +1,281 @@
+"""Graduate retention chapter: how many graduates of a city's universities work in the city.
+
+Retention rate, defined once here: graduates of the higher-education providers in the city who are
+in employment in the city about 15 months after graduating (HESA Graduate Outcomes), divided by all
+graduates of those providers in employment in the UK with a known local authority. Graduates working
+overseas or whose place of work is unknown are outside the denominator. The 95% interval is Wilson's
+(binomial). Counts are HESA-rounded to 5, so numerator and denominator each carry rounding; a rate on
+a rounded denominator under 22.5 is not shown, following HESA's rule for percentages ([c]).
+
+Until the council supplies the licensed extract, the data is a synthetic stand-in and every number,
+table and chart here says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from statsmodels.stats.proportion import proportion_confint
+
+from skills_evidence import charts, indicators, keyfigures
+from skills_evidence.changes import Z95, z_score
+from skills_evidence.comparison import signed
+from skills_evidence.loaders.hesa_go import load_graduate_outcomes
+
+DATASETS = ["hesa_go_extract", "university_cities", "cfc_graduate_retention"]
+MIN_DENOMINATOR = 22.5
+SYNTHETIC_LABEL = "Synthetic data, illustrative only"
+
+
+@dataclass
+class Inputs:
+    """The extract (with its synthetic flag), the city definitions and the published baseline."""
+
+    extract: pd.DataFrame
+    cities: pd.DataFrame
+    baseline: pd.DataFrame
+    synthetic: bool
+    vintages: dict
+
+
+def read_inputs(paths: dict[str, str | Path], vintages: dict[str, str] | None = None) -> Inputs:
+    """Read the extract through its validating loader, and the city and baseline tables."""
+    extract = load_graduate_outcomes(paths["hesa_go_extract"])
+    cities = pd.read_csv(paths["university_cities"], dtype=str, keep_default_na=False)
+    baseline = pd.read_csv(paths["cfc_graduate_retention"], dtype=str, keep_default_na=False)
+    return Inputs(extract, cities, baseline, extract.attrs["synthetic"], vintages or {})
+
+
+def wilson(numerator: float, denominator: float) -> tuple[float, float]:
+    """Wilson 95% interval for a proportion, in per cent (statsmodels)."""
+    low, high = proportion_confint(numerator, denominator, alpha=0.05, method="wilson")
+    return 100 * low, 100 * high
+
+
+def retention(extract: pd.DataFrame, cities: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Retention rate per group of `by` columns (which must include `provider_city`), with Wilson CIs.
+
+    A group containing a suppressed count cannot be summed: its rate is missing with status "c", as
+    is a rate whose denominator is under 22.5.
+    """
+    home = cities.groupby("city")["lad_code"].apply(set).to_dict()
+    known = extract[~extract["employment_la_code"].isin(["unknown", "overseas"])].copy()
+    known["in_city"] = [code in home.get(city, set()) for code, city in zip(known["employment_la_code"], known["provider_city"])]
+    rows = []
+    for key, group in known.groupby(by, sort=True):
+        key = key if isinstance(key, tuple) else (key,)
+        row = dict(zip(by, key))
+        if (group["status"] == "c").any():
+            row.update(numerator=np.nan, denominator=np.nan, rate=np.nan, ci_lower=np.nan, ci_upper=np.nan, status="c",
+                       note="includes a count HESA suppressed")
+        else:
+            num, den = group.loc[group["in_city"], "graduates"].sum(), group["graduates"].sum()
+            row.update(numerator=num, denominator=den)
+            if den < MIN_DENOMINATOR:
+                row.update(rate=np.nan, ci_lower=np.nan, ci_upper=np.nan, status="c", note="fewer than 22.5 graduates")
+            else:
+                low, high = wilson(num, den)
+                row.update(rate=100 * num / den, ci_lower=low, ci_upper=high, status="", note="")
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def ranking(extract: pd.DataFrame, cities: pd.DataFrame, cohort: str) -> pd.DataFrame:
+    """Every city's rate for one cohort, ranked 1 = highest retention (ties share the better rank)."""
+    rates = retention(extract[extract["cohort"] == cohort], cities, ["provider_city"])
+    rates["rank"] = rates["rate"].rank(ascending=False, method="min")
+    return rates.sort_values("rank").reset_index(drop=True)
+
+
+@dataclass
+class Result:
+    """What the chapter shows."""
+
+    city: str
+    synthetic: bool
+    cohorts: list[str]
+    latest: str
+    series: pd.DataFrame
+    providers: pd.DataFrame
+    levels: pd.DataFrame
+    ranks: pd.DataFrame
+    baseline: dict
+    indicators: pd.DataFrame
+    key_figures: dict
+
+
+def compute(inputs: Inputs, city: str, last_cohort: str, area_code: str) -> Result:
+    """All figures for the chapter up to `last_cohort` (the latest cohort in the data if that one is not there)."""
+    extract = inputs.extract[inputs.extract["cohort"] <= last_cohort]
+    if city not in set(inputs.cities["city"]):
+        raise KeyError(f"{city!r} is not a city in the university cities table")
+    cohorts = sorted(set(extract["cohort"]))
+    own = extract[extract["provider_city"] == city]
+    series = retention(own, inputs.cities, ["provider_city", "cohort"])
+    providers = retention(own, inputs.cities, ["provider_city", "provider_ukprn", "provider_name", "cohort"])
+    levels = retention(own, inputs.cities, ["provider_city", "level_of_study", "cohort"])
+    latest = cohorts[-1] if cohorts else last_cohort
+    ranks = ranking(extract, inputs.cities, latest) if cohorts else pd.DataFrame()
+    base = inputs.baseline.set_index("indicator")["value"].to_dict() | {"source_url": inputs.baseline["source_url"].iloc[0],
+                                                                          "period": inputs.baseline["period"].iloc[0]}
+    result = Result(city, inputs.synthetic, cohorts, latest, series, providers, levels, ranks, base, pd.DataFrame(), {})
+    result.indicators = build_indicators(result, area_code, inputs.vintages)
+    result.key_figures = key_figures(result, last_cohort)
+    return result
+
+
+def build_indicators(result: Result, area_code: str, vintages: dict) -> pd.DataFrame:
+    """grad_retention_rate rows: total, by provider and by level, every cohort; synthetic ones say so."""
+    note = "synthetic stand-in: illustrative only" if result.synthetic else ""
+    parts = [
+        result.series.assign(breakdown=""),
+        result.providers.assign(breakdown="provider:" + result.providers["provider_ukprn"]),
+        result.levels.assign(breakdown="level:" + result.levels["level_of_study"].str.lower().str.replace(" ", "_")),
+    ]
+    frame = pd.concat(parts, ignore_index=True)
+    out = pd.DataFrame({
+        "indicator_id": "grad_retention_rate", "breakdown": frame["breakdown"], "geography_code": area_code,
+        "geography_name": result.city, "period": frame["cohort"], "value": frame["rate"], "ci_lower": frame["ci_lower"],
+        "ci_upper": frame["ci_upper"], "numerator": frame["numerator"], "denominator": frame["denominator"], "unit": "%",
+        "polarity": 1, "source_id": "hesa_go_extract", "vintage": vintages.get("hesa_go_extract", ""),
+        "status": frame["status"], "note": [(n + "; " if n else "") + note if note else n for n in frame["note"]],
+    })
+    return indicators.tidy(out)
+
+
+def _pct(value: float) -> str:
+    return "[c]" if pd.isna(value) else f"{value:.1f}"
+
+
+def key_figures(result: Result, wanted: str) -> dict:
+    """Numbers and sentences the narrative quotes; every one carries the synthetic label when it applies."""
+    tag = f"[{SYNTHETIC_LABEL}] " if result.synthetic else ""
+    kf: dict = {"city": result.city, "synthetic": "yes" if result.synthetic else "no", "latest": result.latest}
+    kf["notice"] = (
+        "The HESA Graduate Outcomes extract behind this chapter is licensed and has not been supplied, so every "
+        "retention figure, table and chart here comes from a synthetic stand-in calibrated to the published baseline. "
+        "It shows how the measure will be reported; it is not evidence about Coventry's graduates."
+        if result.synthetic else "The figures come from the HESA Graduate Outcomes extract supplied to the council.")
+    b = result.baseline
+    kf["baseline_sentence"] = (
+        f"Centre for Cities found that {b.get('rate', '[x]')} of {b.get('period', '')} from {result.city}'s universities "
+        f"were working in the city, {b.get('rank', '[x]')} university cities (published baseline, not recomputed here).")
+    s = result.series.dropna(subset=["rate"]).sort_values("cohort")
+    if len(s):
+        first, last = s.iloc[0], s.iloc[-1]
+        rank = result.ranks[result.ranks["provider_city"] == result.city]
+        z = z_score(last["rate"] - first["rate"], (first["ci_lower"], first["ci_upper"]), (last["ci_lower"], last["ci_upper"]))
+        change = ("a statistically significant change" if abs(z) > Z95 else "not a statistically significant change") if not pd.isna(z) else "untested"
+        kf["latest_sentence"] = (
+            f"{tag}For graduates of the {last['cohort']} cohort, {_pct(last['rate'])}% of those in work with a known place of "
+            f"work were working in {result.city} (95% interval {_pct(last['ci_lower'])} to {_pct(last['ci_upper'])}), "
+            + (f"ranking {int(rank['rank'].iloc[0])} of {len(result.ranks)} university cities. " if len(rank) else "")
+            + f"That is {signed(last['rate'] - first['rate'])} percentage points against the {first['cohort']} cohort, {change}.")
+    else:
+        kf["latest_sentence"] = f"{tag}No Graduate Outcomes cohort is in this edition's data."
+    if wanted not in result.cohorts:
+        kf["latest_sentence"] += f" The {wanted} cohort was not yet available in this edition's data."
+    latest = result.providers[result.providers["cohort"] == result.latest]
+    kf["provider_sentence"] = tag + "; ".join(f"{r.provider_name}: {_pct(r.rate)}%" for r in latest.itertuples()) + "."
+    kf["figures"] = {"trend": {"alt": trend_description(result)}}
+    return {"retention": kf}
+
+
+def trend_description(result: Result) -> str:
+    """Alt text of the trend chart."""
+    tag = "Synthetic, illustrative data. " if result.synthetic else ""
+    s = result.series.dropna(subset=["rate"])
+    span = f"{s['cohort'].min()} to {s['cohort'].max()}" if len(s) else "no cohorts"
+    return (f"{tag}Chart of the graduate retention rate in {result.city} with 95% intervals by graduating cohort, {span}, "
+            "for all graduates and for each university. Values are in the downloadable CSV.")
+
+
+def comparison_table(result: Result) -> pd.DataFrame:
+    """The ranking of university cities for the latest cohort (the city, its neighbours in rank, top and bottom)."""
+    if result.ranks.empty:
+        return pd.DataFrame({"Note": ["No cohort available"]})
+    r = result.ranks
+    own = int(r.index[r["provider_city"] == result.city][0])
+    keep = sorted({0, 1, 2, own - 1, own, own + 1, len(r) - 1} & set(range(len(r))))
+    out = r.loc[keep, ["rank", "provider_city", "rate", "ci_lower", "ci_upper", "denominator"]].copy()
+    out.columns = ["Rank", "City", "Retention %", "95% CI from", "95% CI to", "Graduates in work (known place)"]
+    out["Rank"] = out["Rank"].astype(int)
+    for c in ("Retention %", "95% CI from", "95% CI to"):
+        out[c] = out[c].map(_pct)
+    out["Graduates in work (known place)"] = out["Graduates in work (known place)"].map(lambda v: f"{int(v):,}")
+    return out
+
+
+def provider_table(result: Result) -> pd.DataFrame:
+    """Retention by provider and by level for the latest cohort, with intervals."""
+    latest = result.latest
+    rows = []
+    for label, frame, name in (("University", result.providers, "provider_name"), ("Level of study", result.levels, "level_of_study")):
+        for r in frame[frame["cohort"] == latest].itertuples():
+            rows.append({"Breakdown": label, "Group": getattr(r, name), "Retention %": _pct(r.rate),
+                         "95% interval": "[c]" if pd.isna(r.rate) else f"{r.ci_lower:.1f} to {r.ci_upper:.1f}",
+                         "Graduates in work (known place)": "[c]" if pd.isna(r.denominator) else f"{int(r.denominator):,}"})
+    return pd.DataFrame(rows)
+
+
+def labelled(markdown: str, result: Result) -> str:
+    """A table's markdown, preceded by the synthetic label when the data is synthetic."""
+    return (f"**{SYNTHETIC_LABEL}.**\n\n" if result.synthetic else "") + markdown
+
+
+def trend_figure(result: Result, outputs: Path) -> dict[str, str]:
+    """Draw and save the trend chart with intervals; synthetic data is stamped on the chart itself."""
+    series = pd.concat([
+        result.series.assign(series=f"All {result.city} graduates"),
+        result.providers.assign(series=result.providers["provider_name"]),
+    ], ignore_index=True).dropna(subset=["rate"])
+    fig = charts.rates_with_intervals(series, x="cohort", y="rate", low="ci_lower", high="ci_upper", series="series",
+                                      title=f"Graduates working in {result.city} about 15 months after graduating (%)",
+                                      stamp=SYNTHETIC_LABEL.upper() if result.synthetic else None)
+    meta = charts.save(fig, outputs / "retention_trend", alt=result.key_figures["retention"]["figures"]["trend"]["alt"],
+                       caption="Graduate retention rate by cohort")
+    charts.close(fig)
+    return meta
+
+
+def write_outputs(result: Result, outputs: str | Path) -> dict[str, Path]:
+    """Write the chapter's CSVs (each with a `synthetic` column), indicator rows and key figures."""
+    outputs = Path(outputs)
+    outputs.mkdir(parents=True, exist_ok=True)
+    files = {"series": outputs / "retention_by_cohort.csv", "providers": outputs / "retention_by_provider.csv",
+             "levels": outputs / "retention_by_level.csv", "ranks": outputs / "retention_city_ranking.csv",
+             "indicators": outputs / "indicators.csv", "key_figures": outputs / "key_figures.yml"}
+    for name in ("series", "providers", "levels", "ranks"):
+        getattr(result, name).assign(synthetic=result.synthetic).to_csv(files[name], index=False, lineterminator="\n",
+                                                                        float_format="%.6g")
+    indicators.write(result.indicators, files["indicators"])
+    keyfigures.write(result.key_figures, files["key_figures"])
+    return files
+
+
+def run(city: str, last_cohort: str, area_code: str, datasets: dict | None, vintages: dict | None,
+        output_dir: str | Path) -> Result:
+    """What the notebook does: read the datasets (the manifest's by default), compute, write outputs."""
+    from skills_evidence.manifest import paths_for, vintages_for
+    from skills_evidence.paths import resolve
+
+    inputs = read_inputs(datasets or paths_for(DATASETS), vintages or vintages_for(DATASETS))
+    result = compute(inputs, city, last_cohort, area_code)
+    write_outputs(result, resolve(output_dir))
+    return result
+
+
+def missing_inputs(params: dict, datasets: dict | None = None) -> list[str]:
+    """What an edition with these chapter parameters still lacks (the cohort, and the real extract)."""
+    from skills_evidence.manifest import paths_for
+
+    inputs = read_inputs(datasets or paths_for(DATASETS))
+    needs = []
+    if params["last_cohort"] not in set(inputs.extract["cohort"]):
+        needs.append(f"Graduate Outcomes cohort {params['last_cohort']} (the extract has to {inputs.extract['cohort'].max()})")
+    if inputs.synthetic:
+        needs.append("the licensed HESA Graduate Outcomes extract (the chapter uses a synthetic stand-in until it is supplied)")
+    return needs
