@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from skills_evidence import charts, indicators, keyfigures
+from skills_evidence import chapter_outputs, charts, indicators
 from skills_evidence.comparison import signed
 
 DATASETS = ["dfe_ks4_groups", "ons_ks2_rwm", "ons_gcse_em_19", "ocp_ks2_published", "comparator_groups", "lad21_reference"]
@@ -345,26 +345,15 @@ def ks2_figure(result: Result, outputs: Path) -> dict[str, str]:
     fig = charts.broken_series_chart(data, x="year", y="value", series="series", segment="segment",
                                      title="Key stage 2: reading, writing and maths at the expected standard (%)",
                                      ylabel="Per cent (year of test)", break_label="No tests 2020 and 2021")
-    meta = charts.save(fig, outputs / "ks2_rwm", alt=result.key_figures["attainment"]["figures"]["ks2"]["alt"],
+    return charts.save(fig, outputs / "ks2_rwm", alt=result.key_figures["attainment"]["figures"]["ks2"]["alt"],
                        caption="Key stage 2 reading, writing and maths at the expected standard")
-    charts.close(fig)
-    return meta
 
 
 def write_outputs(result: Result, outputs: str | Path) -> dict[str, Path]:
     """Write the chapter's CSV tables, indicator rows and key figures into `outputs`."""
-    outputs = Path(outputs)
-    outputs.mkdir(parents=True, exist_ok=True)
-    files = {"ks2": outputs / "ks2_rwm_expected.csv", "ks4": outputs / "ks4_attainment8_gaps.csv",
-             "tracker": outputs / "ks4_gap_tracker.csv", "gcse19": outputs / "gcse_english_maths_by19.csv",
-             "indicators": outputs / "indicators.csv", "key_figures": outputs / "key_figures.yml"}
-    result.ks2.to_csv(files["ks2"], index=False, lineterminator="\n", float_format="%.6g")
-    result.ks4.to_csv(files["ks4"], index=False, lineterminator="\n", float_format="%.6g")
-    result.tracker.to_csv(files["tracker"], index=False, lineterminator="\n", float_format="%.6g")
-    result.gcse19.to_csv(files["gcse19"], index=False, lineterminator="\n", float_format="%.6g")
-    indicators.write(result.indicators, files["indicators"])
-    keyfigures.write(result.key_figures, files["key_figures"])
-    return files
+    tables = {"ks2_rwm_expected": result.ks2, "ks4_attainment8_gaps": result.ks4, "ks4_gap_tracker": result.tracker,
+              "gcse_english_maths_by19": result.gcse19}
+    return chapter_outputs.write(outputs, tables, result.indicators, result.key_figures)
 
 
 def run(area_code: str, ks2_last: str, ks4_year: str, gcse19_last: str, neighbours_group: str,

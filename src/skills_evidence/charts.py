@@ -54,19 +54,16 @@ def broken_series_chart(
 
 
 def save(fig: plt.Figure, stem: str | Path, alt: str, caption: str) -> dict[str, str]:
-    """Write `stem`.png and `stem`.svg without timestamps, plus `stem`.json with the caption and alt text."""
+    """Write `stem`.png and `stem`.svg without timestamps, plus `stem`.json with the caption and alt text;
+    the figure is closed afterwards (notebooks draw several)."""
     stem = Path(stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(stem.with_suffix(".png"), dpi=150, metadata={"Software": None})
     fig.savefig(stem.with_suffix(".svg"), metadata={"Date": None, "Creator": None})
     meta = {"png": stem.with_suffix(".png").name, "svg": stem.with_suffix(".svg").name, "alt": alt, "caption": caption}
     stem.with_suffix(".json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    return meta
-
-
-def close(fig: plt.Figure) -> None:
-    """Free a saved figure's memory (notebooks draw several)."""
     plt.close(fig)
+    return meta
 
 
 def rates_with_intervals(data: pd.DataFrame, x: str, y: str, low: str, high: str, series: str, title: str,

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from skills_evidence import charts, indicators, keyfigures
+from skills_evidence import chapter_outputs, charts, indicators
 from skills_evidence.changes import Z95, z_score
 from skills_evidence.comparison import signed
 from skills_evidence.loaders.hesa_go import load_graduate_outcomes
@@ -235,25 +235,16 @@ def trend_figure(result: Result, outputs: Path) -> dict[str, str]:
     fig = charts.rates_with_intervals(series, x="cohort", y="rate", low="ci_lower", high="ci_upper", series="series",
                                       title=f"Graduates working in {result.city} about 15 months after graduating (%)",
                                       stamp=SYNTHETIC_LABEL.upper() if result.synthetic else None)
-    meta = charts.save(fig, outputs / "retention_trend", alt=result.key_figures["retention"]["figures"]["trend"]["alt"],
+    return charts.save(fig, outputs / "retention_trend", alt=result.key_figures["retention"]["figures"]["trend"]["alt"],
                        caption="Graduate retention rate by cohort")
-    charts.close(fig)
-    return meta
 
 
 def write_outputs(result: Result, outputs: str | Path) -> dict[str, Path]:
     """Write the chapter's CSVs (each with a `synthetic` column), indicator rows and key figures."""
-    outputs = Path(outputs)
-    outputs.mkdir(parents=True, exist_ok=True)
-    files = {"series": outputs / "retention_by_cohort.csv", "providers": outputs / "retention_by_provider.csv",
-             "levels": outputs / "retention_by_level.csv", "ranks": outputs / "retention_city_ranking.csv",
-             "indicators": outputs / "indicators.csv", "key_figures": outputs / "key_figures.yml"}
-    for name in ("series", "providers", "levels", "ranks"):
-        getattr(result, name).assign(synthetic=result.synthetic).to_csv(files[name], index=False, lineterminator="\n",
-                                                                        float_format="%.6g")
-    indicators.write(result.indicators, files["indicators"])
-    keyfigures.write(result.key_figures, files["key_figures"])
-    return files
+    tables = {name: getattr(result, attr).assign(synthetic=result.synthetic) for name, attr in (
+        ("retention_by_cohort", "series"), ("retention_by_provider", "providers"), ("retention_by_level", "levels"),
+        ("retention_city_ranking", "ranks"))}
+    return chapter_outputs.write(outputs, tables, result.indicators, result.key_figures)
 
 
 def run(city: str, last_cohort: str, area_code: str, datasets: dict | None, vintages: dict | None,

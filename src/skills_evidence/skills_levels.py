@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from skills_evidence import charts, indicators, keyfigures
+from skills_evidence import chapter_outputs, charts, indicators
 from skills_evidence.comparison import compare, signed
 from skills_evidence.qualifications import LEVELS, SHARE_COLUMNS, aggregated_shares, level_shares, prefer_published
 
@@ -372,26 +372,13 @@ def trend_figure(result: Result, outputs: Path) -> dict[str, str]:
         break_label="NVQ → RQF: break in series",
     )
     caption = f"Level 3 or above, residents aged 16 to 64, {result.area_name} and comparators, {data['period'].min()} to {data['period'].max()}"
-    meta = charts.save(fig, outputs / "l3plus_trend", alt=result.key_figures["skills"]["figures"]["l3plus_trend"]["alt"], caption=caption)
-    charts.close(fig)
-    return meta
+    return charts.save(fig, outputs / "l3plus_trend", alt=result.key_figures["skills"]["figures"]["l3plus_trend"]["alt"], caption=caption)
 
 
 def write_outputs(result: Result, outputs: str | Path) -> dict[str, Path]:
     """Write the chapter's downloadable tables, indicator rows and key figures into `outputs`."""
-    outputs = Path(outputs)
-    outputs.mkdir(parents=True, exist_ok=True)
-    files = {
-        "comparison": outputs / "skills_comparison.csv",
-        "trend": outputs / "l3plus_trend.csv",
-        "indicators": outputs / "indicators.csv",
-        "key_figures": outputs / "key_figures.yml",
-    }
-    comparison_csv(result).to_csv(files["comparison"], index=False, lineterminator="\n", float_format="%.6g")
-    result.trend.to_csv(files["trend"], index=False, lineterminator="\n", float_format="%.6g")
-    indicators.write(result.indicators, files["indicators"])
-    keyfigures.write(result.key_figures, files["key_figures"])
-    return files
+    tables = {"skills_comparison": comparison_csv(result), "l3plus_trend": result.trend}
+    return chapter_outputs.write(outputs, tables, result.indicators, result.key_figures)
 
 
 def run(area_code: str, period: str, trend_end: str, comparators: list | None, datasets: dict | None,
