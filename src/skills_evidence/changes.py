@@ -146,8 +146,9 @@ def figures(result: Result, current: pd.DataFrame) -> dict[str, str]:
 
 
 def table(result: Result) -> pd.DataFrame:
-    """The page's table for the edition's area: previous and current figures, change and assessment."""
-    area = result.changes[result.changes["geography_code"] == result.area_code]
+    """The page's table for the edition's area, overall series only (breakdowns are in the CSV):
+    previous and current figures, change and assessment."""
+    area = result.changes[(result.changes["geography_code"] == result.area_code) & (result.changes["series"] == "")]
     labels = {k: v["label"] for k, v in indicators.catalogue().items()}
     rows = []
     for r in area.itertuples(index=False):

@@ -94,3 +94,24 @@ def rates_with_intervals(data: pd.DataFrame, x: str, y: str, low: str, high: str
                 fontweight="bold")
     fig.tight_layout()
     return fig
+
+
+def bars_with_intervals(data: pd.DataFrame, label: str, value: str, low: str, high: str, title: str,
+                        stamp: str | None = None) -> plt.Figure:
+    """Horizontal bars with 95% interval whiskers, largest at the top; `stamp` marks synthetic data on the image."""
+    use_style()
+    data = data.sort_values(value)
+    fig, ax = plt.subplots(figsize=(9, 0.45 * len(data) + 1.8))
+    colour = get_af_colours("duo")[0]
+    ax.barh(data[label], data[value], color=colour, xerr=[data[value] - data[low], data[high] - data[value]],
+            error_kw={"ecolor": "#3D3D3D", "capsize": 3})
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
+    ax.set_xlabel("Per cent (95% interval)")
+    ax.set_title(title, loc="left", fontsize=13, pad=26 if stamp else 6)
+    if stamp:
+        ax.text(0.0, 1.015, stamp, transform=ax.transAxes, ha="left", va="bottom", fontsize=10, color="#B00020", fontweight="bold")
+        ax.text(0.5, 0.5, stamp, transform=ax.transAxes, ha="center", va="center", fontsize=20, color="#B00020",
+                alpha=0.2, rotation=15, fontweight="bold")
+    fig.tight_layout()
+    return fig

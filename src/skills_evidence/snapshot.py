@@ -194,6 +194,34 @@ def derive_retention_baseline(entries: dict[str, dict]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def derive_survey_margins(entries: dict[str, dict]) -> pd.DataFrame:
+    """Coventry population margins the council's Skills Survey report printed, as raking targets.
+
+    Gender is rescaled to sum to 100 (the report's 49.5% and 50.1% sum to 99.6); the 50+ age share is
+    the remainder after the printed 16-24 and 25-49 shares.
+    """
+    entry = entries["survey_population_margins"]
+    path = _source(entry)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame = frame[(frame["section"] == entry["source"]["section"]) & frame["geography"].isin(["Coventry population", "Coventry residents"])]
+
+    def printed(prefix: str) -> float:
+        match = frame[frame["indicator"].str.startswith(prefix)]
+        if match.empty:
+            raise InputFileError(path, f"no population figure for {prefix!r}")
+        return float(match["value"].iloc[0].rstrip("%"))
+
+    male, female = printed("Male share"), printed("Female share")
+    young, mid = printed("Age 16-24 share"), printed("Age 25-49 share")
+    disabled, white_british = printed("Identify as having a disability"), printed("White British")
+    rows = [("age_band", "16-24", young), ("age_band", "25-49", mid), ("age_band", "50+", 100 - young - mid),
+            ("gender", "Male", 100 * male / (male + female)), ("gender", "Female", 100 * female / (male + female)),
+            ("disability", "Yes", disabled), ("disability", "No", 100 - disabled),
+            ("white_british", "Yes", white_british), ("white_british", "No", 100 - white_british)]
+    return pd.DataFrame(rows, columns=["dimension", "category", "share"]).assign(
+        source="Coventry City Council, Coventry Skills Survey report (population comparison figures)")
+
+
 DERIVATIONS: dict[str, Callable[[dict[str, dict]], pd.DataFrame]] = {
     "lad21_reference": derive_lad21,
     "aps_t19_qualifications": derive_aps_t19,
@@ -206,6 +234,7 @@ DERIVATIONS: dict[str, Callable[[dict[str, dict]], pd.DataFrame]] = {
     "ons_gcse_em_19": lambda e: _ons_subset(e, "ons_gcse_em_19"),
     "ocp_ks2_published": derive_published_ks2,
     "cfc_graduate_retention": derive_retention_baseline,
+    "survey_population_margins": derive_survey_margins,
     "comparator_groups": derive_comparator_groups,
 }
 

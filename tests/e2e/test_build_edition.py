@@ -42,13 +42,14 @@ def test_html_pdf_and_docx_carry_the_same_chapters_tables_and_figures(site, year
     root, _ = site
     book = root / "_book" / str(year)
     texts = {"html": html_text(book), "pdf": pdf_text(book / "book.pdf"), "docx": docx_text(book / "book.docx")}
-    labels = ["Skills levels", "School attainment and attainment gaps", "Graduate retention", "What changed since the last edition",
-              "Table 1.1", "Figure 1.1", "Table 2.1", "Figure 2.1", "Table 2.2", "Figure 3.1", "Table 3.1", "Table 3.2",
-              "Table 4.1", "Synthetic data, illustrative only"]
+    labels = ["Skills levels", "School attainment and attainment gaps", "Graduate retention", "The Coventry Skills Survey",
+              "What changed since the last edition", "Table 1.1", "Figure 1.1", "Table 2.1", "Figure 2.1", "Table 2.2",
+              "Figure 3.1", "Table 3.1", "Table 3.2", "Table 4.1", "Table 4.4", "Figure 4.1", "Table 5.1",
+              "Synthetic data, illustrative only"]
     for label in labels:
         for kind, text in texts.items():
             assert label in re.sub(r"\s+", " ", text), f"{label!r} missing from the {kind} of {year}"
-    assert docx_images(book / "book.docx") == 3 and pdf_images(book / "book.pdf") == 3
+    assert docx_images(book / "book.docx") == 4 and pdf_images(book / "book.pdf") == 4
 
 
 def test_2023_edition_flags_the_nvq_to_rqf_break_instead_of_comparing(site):
@@ -99,7 +100,7 @@ def test_rebuilding_one_edition_never_alters_another(site):
 
 def test_cache_and_a_failed_notebook(project_copy: Path):
     report = build_edition(2022, renderer="fallback")
-    chapters = ["attainment", "graduate_retention", "skills_levels", "what_changed"]
+    chapters = ["attainment", "graduate_retention", "skills_levels", "skills_survey", "what_changed"]
     assert sorted(report.ran) == chapters and report.cached == []
     again = build_edition(2022, renderer="fallback")
     assert again.ran == [] and sorted(again.cached) == chapters
@@ -121,8 +122,9 @@ def test_cache_and_a_failed_notebook(project_copy: Path):
 def test_synthetic_retention_data_is_labelled_everywhere_it_is_used(site):
     root, _ = site
     for year in (2022, 2023, 2024):
-        page = next((root / "_book" / str(year)).glob("*retention*.html")).read_text(encoding="utf-8")
-        assert "synthetic stand-in" in page and page.count("Synthetic data, illustrative only") >= 3
-        assert re.search(r'alt="[^"]*synthetic', page, flags=re.I)
+        for chapter in ("retention", "survey"):
+            page = next((root / "_book" / str(year)).glob(f"*{chapter}*.html")).read_text(encoding="utf-8")
+            assert "synthetic stand-in" in page and page.count("Synthetic data, illustrative only") >= 3
+            assert re.search(r'alt="[^"]*synthetic', page, flags=re.I)
         landing = (root / "_book/index.html").read_text(encoding="utf-8")
-        assert "Graduate Outcomes (SYNTHETIC stand-in)" in landing
+        assert "Graduate Outcomes (SYNTHETIC stand-in)" in landing and "Coventry Skills Survey (SYNTHETIC stand-in)" in landing

@@ -1,0 +1,135 @@
+"""Skills Survey: raking, effective sample size and Wilson intervals worked by hand; disclosure control;
+the loader; and the synthetic stand-in reproducing the council's published figures."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skills_evidence import disclosure, skills_survey, weighting
+from skills_evidence.loaders import InputFileError
+from skills_evidence.loaders.survey import load_survey
+from skills_evidence.manifest import paths_for
+
+
+@pytest.fixture(scope="module")
+def inputs() -> skills_survey.Inputs:
+    return skills_survey.read_inputs(paths_for(skills_survey.DATASETS))
+
+
+def test_raking_to_one_margin_is_simple_post_stratification():
+    # 3 men and 1 woman raked to 50/50: each man weighs (0.5·4)/3 = 2/3 and the woman 2, before scaling to mean 1.
+    frame = pd.DataFrame({"gender": ["Male", "Male", "Male", "Female"]})
+    w = weighting.rake(frame, {"gender": {"Male": 50, "Female": 50}})
+    assert w.tolist() == pytest.approx([2 / 3, 2 / 3, 2 / 3, 2.0])
+    # Kish: (Σw)² / Σw² = 16 / (3·4/9 + 4) = 16 / (16/3) = 3.
+    assert weighting.effective_sample_size(w) == pytest.approx(3.0)
+
+
+def test_raking_meets_two_margins_at_once():
+    frame = pd.DataFrame({"a": ["x", "x", "y", "y", "y", "x"], "b": ["p", "q", "p", "q", "q", "q"]})
+    w = weighting.rake(frame, {"a": {"x": 30, "y": 70}, "b": {"p": 60, "q": 40}})
+    assert w[frame.a == "x"].sum() / w.sum() == pytest.approx(0.3) and w[frame.b == "p"].sum() / w.sum() == pytest.approx(0.6)
+
+
+def test_wilson_interval_on_the_effective_sample_size():
+    # 30% with n_eff 100: Wilson 95% = 21.9% to 39.6% (z = 1.96; centre 0.3074, half-width 0.0885).
+    low, high = weighting.wilson(0.30, 100)
+    assert (round(low, 1), round(high, 1)) == (21.9, 39.6)
+
+
+def test_primary_and_secondary_suppression():
+    table = pd.DataFrame([
+        {"item": "x", "breakdown": "all", "group": "All", "n": 100, "k": 40, "share": 40.0, "ci_lower": 1.0, "ci_upper": 2.0, "n_eff": 90.0},
+        {"item": "x", "breakdown": "age", "group": "16-24", "n": 12, "k": 4, "share": 33.3, "ci_lower": 1.0, "ci_upper": 2.0, "n_eff": 11.0},
+        {"item": "x", "breakdown": "age", "group": "25-49", "n": 50, "k": 20, "share": 40.0, "ci_lower": 1.0, "ci_upper": 2.0, "n_eff": 45.0},
+        {"item": "x", "breakdown": "age", "group": "50+", "n": 38, "k": 16, "share": 42.1, "ci_lower": 1.0, "ci_upper": 2.0, "n_eff": 35.0},
+    ])
+    out = disclosure.apply(table).set_index("group")
+    # 16-24 has only 4 ticking: withheld. 50+ is the next-smallest group: withheld too, or 16-24 could be recovered.
+    assert out.loc["16-24", "status"] == "c" and out.loc["50+", "status"] == "c" and out.loc["25-49", "status"] == ""
+    assert math.isnan(out.loc["16-24", "n"]) and math.isnan(out.loc["50+", "share"])
+
+
+def test_every_published_cell_rests_on_at_least_ten_respondents(inputs):
+    for wave, previous in (("2021", None), ("2", "2021")):
+        t = skills_survey.compute(inputs, wave, previous, "E08000026").estimates
+        shown = t[t.status == ""]
+        assert (shown.n >= 10).all() and (shown.k >= 10).all() and ((shown.n - shown.k) >= 10).all()
+        for _, part in t[t.breakdown != "all"].groupby(["item", "breakdown"]):
+            assert (part.status == "c").sum() != 1  # never exactly one withheld cell in a breakdown
+
+
+def test_stand_in_reproduces_the_published_2021_figures_unweighted(inputs):
+    # Appendix C (2021, n = 259): learn something new 27.8%, gain confidence 18.5%, hobbies 11.3%, career change
+    # 10.3%, found courses online 60.6%, Job Shop 41.5%; strategy: time restrictions 48%, more online courses 36%.
+    r = skills_survey.compute(inputs, "2021", None, "E08000026")
+    u = r.published_check.set_index("item")["unweighted_pct"]
+    assert r.n == 259
+    assert [round(u[i], 1) for i in ("reason_learn_new", "reason_confidence", "reason_hobbies", "reason_career_change",
+                                     "channel_online", "channel_job_shop")] == [27.8, 18.5, 11.3, 10.3, 60.6, 41.5]
+    assert (round(u["barrier_time"]), round(u["barrier_more_online"])) == (48, 36)
+    w = inputs.responses[inputs.responses.wave == "2021"]
+    # Hobbies: 25% of disabled, 2.4% of Asian and 8.3% of 25-49 respondents; career change: 0 of 16-24s.
+    assert round(100 * w[w.disability == "Yes"].reason_hobbies.mean(), 1) == 25.0
+    assert round(100 * w[w.ethnic_group == "Asian"].reason_hobbies.mean(), 1) == 2.4
+    assert w[w.age_band == "16-24"].reason_career_change.sum() == 0
+
+
+def test_employed_share_is_counted_from_the_status_columns(inputs):
+    # Skills Survey report: full-time 45.7%, part-time 14.2%, self-employed 3.6% → 63.5% employed (it printed 73.6%).
+    r = skills_survey.compute(inputs, "2", "2021", "E08000026")
+    employed = r.published_check.set_index("item").loc["employed", "unweighted_pct"]
+    assert round(employed, 1) == round(100 * 496 / 782, 1) == 63.4  # 357 + 111 + 28 respondents of 782
+    assert "counted from the status columns" in r.key_figures["survey"]["employed_sentence"]
+
+
+def test_confidence_model_and_wave_change(inputs):
+    r = skills_survey.compute(inputs, "2", "2021", "E08000026")
+    assert list(r.model.term) == ["Aged 16-24 (vs 25-49)", "Aged 50+ (vs 25-49)", "Disabled (vs not)", "White British (vs other groups)"]
+    disabled = r.model.set_index("term").loc["Disabled (vs not)"]
+    assert disabled.odds_ratio < 1 and disabled.ci_upper < 1  # the stand-in builds in lower confidence among disabled respondents
+    row = r.change.set_index("item").loc["barrier_time"]
+    expected = (row.share_current - row.share_previous) / 100 / math.sqrt(
+        row.share_previous / 100 * (1 - row.share_previous / 100) / row.n_eff_previous
+        + row.share_current / 100 * (1 - row.share_current / 100) / row.n_eff_current)
+    assert row.z == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("column, value, message", [
+    ("age_band", "65+", "is not one of"), ("barrier_time", "yes", "0, 1 or blank"), ("confidence_skills", "7", "1 to 5"),
+])
+def test_loader_reports_bad_values_by_row_and_column(tmp_path: Path, column, value, message):
+    source = pd.read_csv(paths_for(["skills_survey_export"])["skills_survey_export"], dtype=str, keep_default_na=False).head(5)
+    source.loc[3, column] = value
+    path = tmp_path / "export.csv"
+    source.to_csv(path, index=False)
+    with pytest.raises(InputFileError, match=message) as err:
+        load_survey(path)
+    assert (err.value.row, err.value.column) == (5, column)
+
+
+def test_loader_keeps_personal_data_out_of_the_responses(tmp_path: Path):
+    source = pd.read_csv(paths_for(["skills_survey_export"])["skills_survey_export"], dtype=str, keep_default_na=False).head(5)
+    source["email"] = "someone@example.com"
+    path = tmp_path / "export.csv"
+    source.to_csv(path, index=False)
+    export = load_survey(path)
+    assert {"free_text", "email", "postcode_district", "ward"} <= set(export.dropped_columns)
+    assert not any(export.responses.astype(str).apply(lambda c: c.str.contains("example.com")).any())
+
+
+def test_synthetic_export_is_flagged_and_regenerates_byte_for_byte():
+    import hashlib
+
+    from skills_evidence.manifest import load_manifest
+    from skills_evidence.synthetic import skills_survey as synth
+
+    entry = load_manifest()["skills_survey_export"]
+    text = synth.generate().to_csv(index=False, lineterminator="\n", float_format="%g").encode()
+    assert entry["synthetic"] is True and hashlib.sha256(text).hexdigest() == entry["sha256"]
+    assert np.all(pd.read_csv(paths_for(["skills_survey_export"])["skills_survey_export"])["synthetic"])
