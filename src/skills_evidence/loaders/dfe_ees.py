@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from skills_evidence.loaders.errors import InputFileError
-from skills_evidence.loaders.files import read_csv_text, read_excel_grid
+from skills_evidence.loaders.files import read_csv_text, read_excel_grid, require_columns
 
 MARKS = {"c", "x", "z", "low", "u", ":"}
 TIME = ["time_period", "time_identifier"]
@@ -61,9 +61,7 @@ def load_ees(path: str | Path, indicators: list[str], filters: list[str] | None 
     """Read an EES file into long form: time, geography, the named filters, indicator, value, status."""
     path = Path(path)
     raw = _read(path)
-    for column in [*TIME, "geographic_level", *indicators, *(filters or [])]:
-        if column not in raw.columns:
-            raise InputFileError(path, f"missing column {column!r}", 1, column)
+    require_columns(path, raw, [*TIME, "geographic_level", *indicators, *(filters or [])])
     if filters is None:
         filters = [c for c in raw.columns if c not in TIME + GEOGRAPHY_COLUMNS + indicators and not _looks_numeric(raw[c])]
     raw = raw.assign(source_row=range(2, len(raw) + 2))

@@ -36,3 +36,18 @@ def column_letter(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
+
+
+def require_columns(path: Path, frame: pd.DataFrame, columns: list[str], header_row: int = 1, hint: str = "") -> None:
+    """Raise naming the first of `columns` that the file lacks."""
+    for column in columns:
+        if column not in frame.columns:
+            raise InputFileError(path, f"missing column {column!r}{hint}", header_row, column)
+
+
+def check_values(path: Path, frame: pd.DataFrame, column: str, ok: pd.Series, problem: str) -> None:
+    """Raise naming the first row (its `source_row`) where `ok` is false for `column`."""
+    bad = ~ok.fillna(False).astype(bool)
+    if bad.any():
+        i = bad.idxmax()
+        raise InputFileError(path, f"{frame.loc[i, column]!r} {problem}", int(frame.loc[i, "source_row"]), column)

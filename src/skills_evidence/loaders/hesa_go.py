@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from skills_evidence.loaders.errors import InputFileError
-from skills_evidence.loaders.files import read_csv_text
+from skills_evidence.loaders.files import check_values, read_csv_text, require_columns
 from skills_evidence.loaders.hesa import load_hesa_table
 
 COLUMNS = ["cohort", "provider_ukprn", "provider_name", "provider_city", "level_of_study", "employment_la_code", "graduates"]
@@ -36,19 +36,17 @@ def load_graduate_outcomes(path: str | Path) -> pd.DataFrame:
         raw = read_csv_text(path)
         raw["source_row"] = range(2, len(raw) + 2)
         first = 2
-    for column in COLUMNS:
-        if column not in raw.columns:
-            raise InputFileError(path, f"missing column {column!r}", first - 1, column)
+    require_columns(path, raw, COLUMNS, first - 1)
     frame = raw.copy()
-    _check(path, frame, "cohort", frame["cohort"].str.fullmatch(r"\d{4}/\d{2}"), "is not an academic year like 2019/20")
-    _check(path, frame, "provider_ukprn", frame["provider_ukprn"].str.fullmatch(r"\d{8}"), "is not an 8-digit UKPRN")
+    check_values(path, frame, "cohort", frame["cohort"].str.fullmatch(r"\d{4}/\d{2}"), "is not an academic year like 2019/20")
+    check_values(path, frame, "provider_ukprn", frame["provider_ukprn"].str.fullmatch(r"\d{8}"), "is not an 8-digit UKPRN")
     place = frame["employment_la_code"].str.strip()
-    _check(path, frame, "employment_la_code", place.str.fullmatch(r"[EWSN]\d{8}") | place.isin(PLACES),
+    check_values(path, frame, "employment_la_code", place.str.fullmatch(r"[EWSN]\d{8}") | place.isin(PLACES),
            "is not a GSS district code, 'unknown' or 'overseas'")
     text = frame["graduates"].str.strip()
     value = pd.to_numeric(text.where(~text.isin(SUPPRESSED)), errors="coerce")
-    _check(path, frame, "graduates", text.isin(SUPPRESSED) | (value.notna() & (value >= 0)), "is not a count or 'c'")
-    _check(path, frame, "graduates", text.isin(SUPPRESSED) | (value % 5 == 0),
+    check_values(path, frame, "graduates", text.isin(SUPPRESSED) | (value.notna() & (value >= 0)), "is not a count or 'c'")
+    check_values(path, frame, "graduates", text.isin(SUPPRESSED) | (value % 5 == 0),
            "is not rounded to a multiple of 5 as HESA publishes counts")
     frame["graduates"] = value
     frame["status"] = text.isin(SUPPRESSED).map({True: "c", False: ""})
@@ -58,17 +56,10 @@ def load_graduate_outcomes(path: str | Path) -> pd.DataFrame:
         raise InputFileError(path, f"duplicate {', '.join(keys)}", int(frame.loc[dup.idxmax(), "source_row"]), "cohort")
     if "synthetic" in frame.columns:
         flags = frame["synthetic"].str.strip().str.lower()
-        _check(path, frame, "synthetic", flags.isin(["true", "false"]), "is not true or false")
+        check_values(path, frame, "synthetic", flags.isin(["true", "false"]), "is not true or false")
         frame["synthetic"] = flags == "true"
     else:
         frame["synthetic"] = False
     frame.attrs["synthetic"] = bool(frame["synthetic"].any())
     return frame.reset_index(drop=True)
 
-
-def _check(path: Path, frame: pd.DataFrame, column: str, ok: pd.Series, problem: str) -> None:
-    """Raise naming the first row where `ok` is false."""
-    bad = ~ok.fillna(False).astype(bool)
-    if bad.any():
-        i = bad.idxmax()
-        raise InputFileError(path, f"{frame.loc[i, column]!r} {problem}", int(frame.loc[i, "source_row"]), column)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from skills_evidence.loaders.errors import InputFileError
-from skills_evidence.loaders.files import read_csv_text
+from skills_evidence.loaders.files import read_csv_text, require_columns
 
 REQUIRED = ["DATE_NAME", "GEOGRAPHY_NAME", "GEOGRAPHY_CODE", "MEASURES_NAME", "OBS_VALUE", "OBS_STATUS"]
 MEASURE_COLUMNS = {"Variable": "value", "Confidence": "ci_halfwidth", "Numerator": "numerator", "Denominator": "denominator"}
@@ -24,9 +24,7 @@ def load_nomis_api_csv(path: str | Path) -> pd.DataFrame:
     """One row per date × geography × variable with value, ci_halfwidth, numerator, denominator, status."""
     path = Path(path)
     raw = read_csv_text(path)
-    for column in REQUIRED:
-        if column not in raw.columns:
-            raise InputFileError(path, f"missing column {column!r} (is this a Nomis API .data.csv?)", 1, column)
+    require_columns(path, raw, REQUIRED, hint=" (is this a Nomis API .data.csv?)")
     raw["source_row"] = range(2, len(raw) + 2)
     text = raw["OBS_VALUE"].str.strip()
     value = pd.to_numeric(text.where(text != ""), errors="coerce")

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from skills_evidence.loaders.errors import InputFileError
-from skills_evidence.loaders.files import read_csv_text
+from skills_evidence.loaders.files import check_values, read_csv_text, require_columns
 
 REQUIRED = ["respondent_id", "wave", "gender", "age_band", "ethnic_group", "disability"]
 CATEGORIES = {
@@ -46,21 +46,19 @@ def load_survey(path: str | Path) -> SurveyExport:
     """Read and validate a survey export; problems are reported by row and column."""
     path = Path(path)
     raw = read_csv_text(path)
-    for column in REQUIRED:
-        if column not in raw.columns:
-            raise InputFileError(path, f"missing column {column!r}", 1, column)
+    require_columns(path, raw, REQUIRED)
     raw["source_row"] = range(2, len(raw) + 2)
     dropped = sorted(c for c in raw.columns if c in PERSONAL)
     frame = raw.drop(columns=dropped)
     for column, allowed in CATEGORIES.items():
-        _check(path, frame, column, frame[column].isin(allowed), f"is not one of {', '.join(sorted(allowed))}")
+        check_values(path, frame, column, frame[column].isin(allowed), f"is not one of {', '.join(sorted(allowed))}")
     answers = [c for c in frame.columns if c.startswith(ANSWER_PREFIXES)]
     for column in answers:
-        _check(path, frame, column, frame[column].isin(["0", "1", "", "0.0", "1.0"]), "is not 0, 1 or blank")
+        check_values(path, frame, column, frame[column].isin(["0", "1", "", "0.0", "1.0"]), "is not 0, 1 or blank")
         frame[column] = pd.to_numeric(frame[column].where(frame[column] != ""), errors="coerce")
     if "confidence_skills" in frame.columns:
         text = frame["confidence_skills"]
-        _check(path, frame, "confidence_skills", text.isin(["", "1", "2", "3", "4", "5", "1.0", "2.0", "3.0", "4.0", "5.0"]),
+        check_values(path, frame, "confidence_skills", text.isin(["", "1", "2", "3", "4", "5", "1.0", "2.0", "3.0", "4.0", "5.0"]),
                "is not a score from 1 to 5 or blank")
         frame["confidence_skills"] = pd.to_numeric(text.where(text != ""), errors="coerce")
     dup = frame.duplicated(["wave", "respondent_id"])
@@ -71,14 +69,8 @@ def load_survey(path: str | Path) -> SurveyExport:
     synthetic = False
     if "synthetic" in frame.columns:
         flags = frame["synthetic"].str.strip().str.lower()
-        _check(path, frame, "synthetic", flags.isin(["true", "false"]), "is not true or false")
+        check_values(path, frame, "synthetic", flags.isin(["true", "false"]), "is not true or false")
         synthetic = bool((flags == "true").any())
         frame["synthetic"] = flags == "true"
     return SurveyExport(frame.reset_index(drop=True), synthetic, dropped)
 
-
-def _check(path: Path, frame: pd.DataFrame, column: str, ok: pd.Series, problem: str) -> None:
-    bad = ~ok
-    if bad.any():
-        i = bad.idxmax()
-        raise InputFileError(path, f"{frame.loc[i, column]!r} {problem}", int(frame.loc[i, "source_row"]), column)

@@ -124,6 +124,12 @@ def select_item(rng: np.random.Generator, frame: pd.DataFrame, column: str, perc
     raise ValueError(f"{column}: no base prints {percent}% with its subgroup figures")
 
 
+def select_each(rng: np.random.Generator, frame: pd.DataFrame, eligible: np.ndarray, shares: dict[str, float]) -> None:
+    """`select` for several options with whole-per-cent shares (figures the council did not print)."""
+    for column, percent in shares.items():
+        select(rng, frame, column, eligible, percent, digits=0)
+
+
 def wave_2021(rng: np.random.Generator) -> pd.DataFrame:
     """The 2021 wave: n = 259 and the figures printed in Appendix C and the strategy."""
     n = 259
@@ -143,17 +149,14 @@ def wave_2021(rng: np.random.Generator) -> pd.DataFrame:
     select_item(rng, frame, "reason_hobbies", 11.3, [(disabled, 25.0), (asian, 2.4), (mid, 8.3)])
     select_item(rng, frame, "reason_career_change", 10.3, [(white_british, 12.3), (mid, 12.6), (young, 0.0)])
     answered = np.ones(n, dtype=bool)
-    select(rng, frame, "reason_progress_at_work", answered, 21.0, digits=0)
-    select(rng, frame, "reason_get_a_job", answered, 14.0, digits=0)
+    select_each(rng, frame, answered, {"reason_progress_at_work": 21, "reason_get_a_job": 14})
     shown = np.zeros(n, dtype=bool)  # channels: asked of those who had looked for a course
     shown[rng.permutation(n)[:241]] = True
     select(rng, frame, "channel_online", shown, 60.6)
     select(rng, frame, "channel_job_shop", shown, 41.5)
-    for column, p in (("channel_word_of_mouth", 30), ("channel_library", 12), ("channel_social_media", 22)):
-        select(rng, frame, column, shown, p, digits=0)
-    for column, p in (("barrier_time", 48), ("barrier_more_online", 36), ("barrier_cost", 27), ("barrier_childcare", 14),
-                      ("barrier_travel", 11), ("barrier_dont_see_value", 9)):
-        select(rng, frame, column, everyone, p, digits=0)
+    select_each(rng, frame, shown, {"channel_word_of_mouth": 30, "channel_library": 12, "channel_social_media": 22})
+    select_each(rng, frame, everyone, {"barrier_time": 48, "barrier_more_online": 36, "barrier_cost": 27, "barrier_childcare": 14,
+                                       "barrier_travel": 11, "barrier_dont_see_value": 9})
     statuses(rng, frame, {"employed_full_time": 41, "employed_part_time": 16, "self_employed": 5, "looking_for_work": 22,
                           "student": 9, "carer": 4, "retired": 6, "other": 2}, digits=0)
     confidence(rng, frame, {"16-24": 66, "25-49": 55, "50+": 43})
@@ -172,15 +175,12 @@ def wave_2(rng: np.random.Generator) -> pd.DataFrame:
     everyone = np.ones(n, dtype=bool)
     answered = np.zeros(n, dtype=bool)
     answered[rng.permutation(n)[:700]] = True
-    for column, p in (("reason_learn_new", 31), ("reason_confidence", 20), ("reason_hobbies", 10), ("reason_career_change", 13),
-                      ("reason_progress_at_work", 22), ("reason_get_a_job", 18)):
-        select(rng, frame, column, answered, p, digits=0)
-    for column, p in (("channel_online", 66), ("channel_job_shop", 38), ("channel_word_of_mouth", 28), ("channel_library", 9),
-                      ("channel_social_media", 29)):
-        select(rng, frame, column, everyone, p, digits=0)
-    for column, p in (("barrier_time", 44), ("barrier_more_online", 31), ("barrier_cost", 30), ("barrier_childcare", 15),
-                      ("barrier_travel", 12), ("barrier_dont_see_value", 11)):
-        select(rng, frame, column, everyone, p, digits=0)
+    select_each(rng, frame, answered, {"reason_learn_new": 31, "reason_confidence": 20, "reason_hobbies": 10,
+                                       "reason_career_change": 13, "reason_progress_at_work": 22, "reason_get_a_job": 18})
+    select_each(rng, frame, everyone, {"channel_online": 66, "channel_job_shop": 38, "channel_word_of_mouth": 28,
+                                       "channel_library": 9, "channel_social_media": 29})
+    select_each(rng, frame, everyone, {"barrier_time": 44, "barrier_more_online": 31, "barrier_cost": 30, "barrier_childcare": 15,
+                                       "barrier_travel": 12, "barrier_dont_see_value": 11})
     statuses(rng, frame, {"employed_full_time": 45.7, "employed_part_time": 14.2, "self_employed": 3.6, "looking_for_work": 24.3,
                           "student": 7.8, "carer": 3.5, "retired": 1.8, "other": 1.7}, digits=1)
     confidence(rng, frame, {"16-24": 72, "25-49": 58, "50+": 39}, exact=True)
