@@ -20,7 +20,7 @@ def render(book: Path, out: Path) -> dict[str, Path]:
     shutil.move(str(book / "_output"), str(out))
     shutil.copytree(book / "outputs", out / "outputs", dirs_exist_ok=True)
     files = {"html": out / "index.html"}
-    for kind in ("pdf", "docx"):
+    for kind in ("pdf", "docx"):  # Quarto writes the typst format as a .pdf
         found = sorted(out.glob(f"*.{kind}"))
         if found:
             files[kind] = found[0]
