@@ -1,0 +1,18 @@
+"""Display tables for the book: Markdown with every cell exactly as the library formatted it."""
+
+from __future__ import annotations
+
+import pandas as pd
+from IPython.display import Markdown
+
+
+def text(frame: pd.DataFrame) -> str:
+    """A pipe table, label column left and figures right-aligned; numbers are not re-parsed, so a
+    formatted "21.0" stays "21.0" (tabulate would print 21)."""
+    align = ["left"] + ["right"] * (len(frame.columns) - 1)
+    return frame.to_markdown(index=False, disable_numparse=True, colalign=align)
+
+
+def markdown(frame: pd.DataFrame) -> Markdown:
+    """The table as a notebook cell's Markdown output, which the book embeds."""
+    return Markdown(text(frame))
