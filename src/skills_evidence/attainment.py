@@ -16,6 +16,7 @@ import pandas as pd
 
 from skills_evidence import chapter_outputs, charts, indicators
 from skills_evidence.comparison import signed
+from skills_evidence.loaders.snapshots import read_table
 
 DATASETS = ["dfe_ks4_groups", "ons_ks2_rwm", "ons_gcse_em_19", "ocp_ks2_published", "comparator_groups", "lad21_reference"]
 ENGLAND = ("E92000001", "England")
@@ -52,14 +53,9 @@ class Inputs:
 def read_inputs(paths: dict[str, str | Path], vintages: dict[str, str] | None = None) -> Inputs:
     """Read the shipped snapshot files named by dataset id (see data/manifest.yaml)."""
 
-    def csv(name: str) -> pd.DataFrame:
-        frame = pd.read_csv(paths[name], dtype={"period": str, "rank": str, "status": str}, keep_default_na=False, na_values=[""])
-        if "status" in frame:
-            frame["status"] = frame["status"].fillna("").astype(str)
-        return frame
-
-    return Inputs(csv("dfe_ks4_groups"), csv("ons_ks2_rwm"), csv("ons_gcse_em_19"), csv("ocp_ks2_published"),
-                  csv("comparator_groups"), csv("lad21_reference"), vintages or {})
+    tables = [read_table(paths[name]) for name in
+              ("dfe_ks4_groups", "ons_ks2_rwm", "ons_gcse_em_19", "ocp_ks2_published", "comparator_groups", "lad21_reference")]
+    return Inputs(*tables, vintages or {})
 
 
 def academic_year(test_year: int) -> str:

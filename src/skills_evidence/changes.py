@@ -18,6 +18,7 @@ import pandas as pd
 
 from skills_evidence import indicators, keyfigures
 from skills_evidence.comparison import signed
+from skills_evidence.loaders.snapshots import read_table
 
 Z95 = 1.959964
 COLUMNS = [
@@ -125,7 +126,7 @@ def run(edition: int, previous: int | None, current_indicators: str | Path, prev
 
 
 def _read(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype={"period": str, "breakdown": str, "status": str}, keep_default_na=False, na_values=[""])
+    return read_table(path)
 
 
 def figures(result: Result, current: pd.DataFrame) -> dict[str, str]:

@@ -24,6 +24,7 @@ from skills_evidence import chapter_outputs, charts, indicators
 from skills_evidence.changes import Z95, z_score
 from skills_evidence.comparison import signed
 from skills_evidence.loaders.hesa_go import load_graduate_outcomes
+from skills_evidence.loaders.snapshots import read_table
 
 DATASETS = ["hesa_go_extract", "university_cities", "cfc_graduate_retention"]
 MIN_DENOMINATOR = 22.5
@@ -44,8 +45,8 @@ class Inputs:
 def read_inputs(paths: dict[str, str | Path], vintages: dict[str, str] | None = None) -> Inputs:
     """Read the extract through its validating loader, and the city and baseline tables."""
     extract = load_graduate_outcomes(paths["hesa_go_extract"])
-    cities = pd.read_csv(paths["university_cities"], dtype=str, keep_default_na=False)
-    baseline = pd.read_csv(paths["cfc_graduate_retention"], dtype=str, keep_default_na=False)
+    cities = read_table(paths["university_cities"])
+    baseline = read_table(paths["cfc_graduate_retention"])
     return Inputs(extract, cities, baseline, extract.attrs["synthetic"], vintages or {})
 
 

@@ -7,10 +7,14 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
+from skills_evidence.loaders.snapshots import read_table
+
 COLUMNS = [
     "indicator_id", "breakdown", "geography_code", "geography_name", "period", "value", "ci_lower", "ci_upper",
     "numerator", "denominator", "unit", "polarity", "source_id", "vintage", "status", "note",
 ]
+
+NUMERIC = ["value", "ci_lower", "ci_upper", "numerator", "denominator"]
 
 #: AF shorthand marks allowed in `status`: blank, [c] confidential, [x] not available,
 #: [z] not applicable, [u] low reliability, [b] break in series.
@@ -57,6 +61,8 @@ def tidy(frame: pd.DataFrame) -> pd.DataFrame:
         if column not in out:
             out[column] = "" if column in ("breakdown", "status", "note", "unit", "vintage") else float("nan")
     out = out[COLUMNS]
+    for column in NUMERIC:  # an all-blank column (a chapter with no intervals) reads back as text
+        out[column] = pd.to_numeric(out[column].replace("", float("nan")), errors="raise").astype(float)
     for column in ("breakdown", "status", "note", "unit", "vintage", "source_id", "period"):
         out[column] = out[column].fillna("").astype(str)
     out["polarity"] = out["polarity"].astype(int)
@@ -74,7 +80,7 @@ def write(frame: pd.DataFrame, path: str | Path) -> Path:
 
 def combine(paths: list[Path]) -> pd.DataFrame:
     """All chapters' indicator files as one table (the edition's `indicators.csv`)."""
-    frames = [pd.read_csv(p, dtype={"period": str, "breakdown": str, "status": str}, keep_default_na=False, na_values=[""]) for p in paths]
+    frames = [read_table(p) for p in paths]
     frames = [f for f in frames if len(f)]
     if not frames:
         return pd.DataFrame(columns=COLUMNS)

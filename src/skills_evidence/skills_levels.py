@@ -19,6 +19,7 @@ import pandas as pd
 
 from skills_evidence import chapter_outputs, charts, indicators
 from skills_evidence.comparison import compare, signed
+from skills_evidence.loaders.snapshots import read_table
 from skills_evidence.qualifications import LEVELS, SHARE_COLUMNS, aggregated_shares, level_shares, prefer_published
 
 DATASETS = ["aps_t19_qualifications", "lad21_reference", "ons_l3plus_nvq", "ons_l3plus_rqf", "ons_none_rqf"]
@@ -52,19 +53,12 @@ class Inputs:
 def read_inputs(paths: dict[str, str | Path], vintages: dict[str, str] | None = None) -> Inputs:
     """Read the shipped snapshot files named by dataset id (see data/manifest.yaml)."""
 
-    def csv(name: str) -> pd.DataFrame:
-        frame = pd.read_csv(paths[name], dtype={"period": str}, keep_default_na=False, na_values=[""])
-        for column in ("count_mark", "ci_mark", "status", "ca_code", "ca_name"):
-            if column in frame:
-                frame[column] = frame[column].fillna("").astype(str)
-        return frame
-
     return Inputs(
-        t19=csv("aps_t19_qualifications"),
-        lad21=csv("lad21_reference"),
-        l3plus_nvq=csv("ons_l3plus_nvq"),
-        l3plus_rqf=csv("ons_l3plus_rqf"),
-        none_rqf=csv("ons_none_rqf"),
+        t19=read_table(paths["aps_t19_qualifications"]),
+        lad21=read_table(paths["lad21_reference"]),
+        l3plus_nvq=read_table(paths["ons_l3plus_nvq"]),
+        l3plus_rqf=read_table(paths["ons_l3plus_rqf"]),
+        none_rqf=read_table(paths["ons_none_rqf"]),
         vintages=vintages or {},
     )
 

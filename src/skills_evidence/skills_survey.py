@@ -23,6 +23,7 @@ from skills_evidence import chapter_outputs, charts, disclosure, indicators, wei
 from skills_evidence.changes import Z95
 from skills_evidence.comparison import signed
 from skills_evidence.loaders.survey import load_survey
+from skills_evidence.loaders.snapshots import read_table
 
 DATASETS = ["skills_survey_export", "survey_population_margins"]
 SYNTHETIC_LABEL = "Synthetic data, illustrative only"
@@ -56,7 +57,7 @@ class Inputs:
 def read_inputs(paths: dict[str, str | Path]) -> Inputs:
     """Read the export through its validating loader, and the population margins."""
     export = load_survey(paths["skills_survey_export"])
-    margins = pd.read_csv(paths["survey_population_margins"], dtype={"category": str})
+    margins = read_table(paths["survey_population_margins"])
     return Inputs(prepare(export.responses), export.synthetic, margins)
 
 
