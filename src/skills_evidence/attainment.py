@@ -238,7 +238,7 @@ def key_figures(result: Result) -> dict:
     """Numbers and sentences the narrative quotes, as strings ready for `{{< var >}}`."""
     area, ks2 = result.area_name, result.ks2
     latest = ks2[(ks2["series"] == area) & ks2["value"].notna()].sort_values("period")
-    kf: dict = {"area": area, "ks4_year": result.ks4_year}
+    kf: dict = {"area": area, "ks4_year": result.ks4_year, "min_pupils": str(MIN_PUPILS)}
     if len(latest):
         year = latest["period"].iloc[-1]
         at = ks2[ks2["period"] == year].set_index("series")["value"]

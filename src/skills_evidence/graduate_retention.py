@@ -154,7 +154,8 @@ def _pct(value: float) -> str:
 def key_figures(result: Result, wanted: str) -> dict:
     """Numbers and sentences the narrative quotes; every one carries the synthetic label when it applies."""
     tag = f"[{SYNTHETIC_LABEL}] " if result.synthetic else ""
-    kf: dict = {"city": result.city, "synthetic": "yes" if result.synthetic else "no", "latest": result.latest}
+    kf: dict = {"city": result.city, "synthetic": "yes" if result.synthetic else "no", "latest": result.latest,
+                "title": "graduate retention", "min_denominator": f"{MIN_DENOMINATOR:g}"}
     kf["notice"] = (
         "The HESA Graduate Outcomes extract behind this chapter is licensed and has not been supplied, so every "
         "retention figure, table and chart here comes from a synthetic stand-in calibrated to the published baseline. "

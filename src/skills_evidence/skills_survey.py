@@ -213,7 +213,8 @@ def key_figures(result: Result) -> dict:
         r = overall.loc[item]
         return f"{_pct(r['share'])}% (95% interval {_pct(r['ci_lower'])} to {_pct(r['ci_upper'])}; unweighted {_pct(unweighted[item])}%)"
 
-    kf: dict = {"wave": result.wave, "synthetic": "yes" if result.synthetic else "no",
+    kf: dict = {"wave": result.wave, "synthetic": "yes" if result.synthetic else "no", "title": "the Coventry Skills Survey",
+                "min_respondents": str(disclosure.MIN_RESPONDENTS),
                 "n": f"{result.n:,}", "n_eff": f"{result.n_eff:,.0f}"}
     kf["notice"] = (
         "The council's survey microdata is confidential and has not been supplied, so every figure in this chapter comes "

@@ -39,7 +39,13 @@ def stage(root: Path, build: Path, edition: Edition, chapters: list[Chapter], al
     shutil.copytree(build / "notebooks", partial / "notebooks", ignore=shutil.ignore_patterns("*.partial.ipynb"))
     shutil.copytree(build / "outputs", partial / "outputs", ignore=shutil.ignore_patterns("*.partial"))
     figures = keyfigures.merge(sorted((build / "outputs").glob("*/key_figures.yml")))
+    synthetic = [group["title"] for group in figures.values() if isinstance(group, dict) and group.get("synthetic") == "yes"]
     figures["edition"] = {
+        "synthetic_sentence": (
+            "Every figure in this edition is computed from official data." if not synthetic else
+            f"The chapters on {' and '.join(synthetic)} use synthetic stand-ins for data that is confidential or licensed "
+            "and has not been supplied; they are labelled on every sentence, table and chart, illustrate how the analysis "
+            "will be reported, and are not evidence. Every other figure is computed from official data."),
         "year": str(edition.year),
         "title": edition.title,
         "vintages": "; ".join(f"{k}: {v}" for k, v in edition.vintages.items()),

@@ -126,5 +126,7 @@ def test_synthetic_retention_data_is_labelled_everywhere_it_is_used(site):
             page = next((root / "_book" / str(year)).glob(f"*{chapter}*.html")).read_text(encoding="utf-8")
             assert "synthetic stand-in" in page and page.count("Synthetic data, illustrative only") >= 3
             assert re.search(r'alt="[^"]*synthetic', page, flags=re.I)
+        preface = (root / "_book" / str(year) / "-sec-preface.html").read_text(encoding="utf-8")
+        assert "graduate retention and the Coventry Skills Survey use synthetic stand-ins" in preface
         landing = (root / "_book/index.html").read_text(encoding="utf-8")
         assert "Graduate Outcomes (SYNTHETIC stand-in)" in landing and "Coventry Skills Survey (SYNTHETIC stand-in)" in landing

@@ -79,6 +79,7 @@ def test_gap_direction_words():
 
 
 def test_the_same_code_runs_for_leicester(inputs):
+    # ONS Explore Local Statistics (DfE): Leicester (E06000016) KS2 reading, writing and maths 2018/19 = 63.
     r = attainment.compute(inputs, "E06000016", "2018/19", "2018/19", "2020/21")
     assert r.area_name == "Leicester" and row(r.ks4, "E06000016", "all").pupils > 0
     assert r.ks2[(r.ks2.series == "Leicester") & (r.ks2.period == "2018/19")].value.iloc[0] == 63

@@ -13,6 +13,7 @@ ALLOWED_SHORTCODES = {"var", "embed"}
 DIV = re.compile(r"^:::+\s*(\{.*\})?\s*$")
 ALLOWED_DIV = re.compile(r"^\{\.callout-(note|tip|warning|important|caution)\}$")
 TYPED_NUMBER = re.compile(r"(?<![\w.{/#-])\d+\.\d+\s*(%|per ?cent|percentage)")
+TYPED_THRESHOLD = re.compile(r"fewer than\s+\d")
 
 
 def chapter_files():
@@ -35,6 +36,8 @@ def test_no_figure_is_typed_into_a_chapter():
     # Numbers the data computes come from {{< var >}}; a decimal followed by % in the prose means one was typed.
     for path in chapter_files():
         assert not TYPED_NUMBER.search(path.read_text()), f"{path} has a typed-in percentage"
+        # Suppression thresholds live in the library (MIN_PUPILS, MIN_RESPONDENTS, MIN_DENOMINATOR) and reach the text as vars.
+        assert not TYPED_THRESHOLD.search(path.read_text()), f"{path} types a suppression threshold"
 
 
 def test_every_chapter_in_editions_is_in_the_book():
