@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book all-editions test chromium regression-refresh benchmark lock clean
+.PHONY: book all-editions test chromium quarto regression-refresh benchmark lock clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,10 +18,10 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 > /dev/null
 	touch $(STAMP)
 
-book: $(STAMP)
+book: $(STAMP) quarto
 	$(BIN)/skills-evidence build
 
-all-editions: $(STAMP)
+all-editions: $(STAMP) quarto
 	$(BIN)/skills-evidence build --all
 
 # The accessibility test drives Debian's Chromium (Playwright's own browser download is not used).
@@ -31,7 +31,20 @@ chromium:
 	  { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } ; } || \
 	  echo "Chromium not installed: the accessibility test will be skipped (apt-get install chromium)"
 
-test: $(STAMP) chromium
+# Quarto renders the book of record. Taken from PATH when there is one; otherwise installed once into
+# .quarto-runtime/ (git-ignored) by ../shared/quarto/install.sh, which builds it from Quarto's source and
+# the package registries (it needs npm: installed from Debian when missing, as root). Where neither
+# exists the build falls back to Pandoc + Typst and says so.
+QUARTO_KIT := ../shared/quarto/install.sh
+quarto:
+	@if command -v quarto >/dev/null 2>&1; then echo "Quarto: $$(command -v quarto)"; \
+	elif [ -f $(QUARTO_KIT) ]; then \
+	  command -v npm >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; } || true; \
+	  bash $(QUARTO_KIT) .quarto-runtime > /dev/null && echo "Quarto $$(.quarto-runtime/bin/quarto --version): .quarto-runtime/bin/quarto"; \
+	else echo "Quarto not found and $(QUARTO_KIT) absent: the book will render with the Pandoc/Typst fallback"; fi
+
+test: $(STAMP) chromium quarto
 	$(BIN)/pytest
 
 # Re-executes the stored nbval reference notebooks after an intended change and prints what moved.

@@ -17,6 +17,7 @@ import nbformat
 import papermill as pm
 
 from skills_evidence import editions
+from skills_evidence.execute import IPCKernelManager
 from skills_evidence.paths import project_root
 
 CHECKED = ("text/plain", "text/markdown")
@@ -62,7 +63,8 @@ def main() -> int:
             parameters = {"edition": year, "area_code": edition.area_code, "comparators": edition.comparators,
                           "output_dir": f"build/regression/{year}/{chapter_id}", **params}
             pm.execute_notebook(str(root / chapters[chapter_id].notebook), str(target), parameters=parameters,
-                                kernel_name="python3", cwd=str(target.parent), progress_bar=False)
+                                kernel_name="python3", cwd=str(target.parent), progress_bar=False,
+                                kernel_manager_class=IPCKernelManager)
             strip_volatile_metadata(target)
             new = texts(target)
             for i, (a, b) in enumerate(zip(old, new)):

@@ -8,6 +8,7 @@ touched (the previous edition's notebooks may run, into its own build/ folder, f
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import time
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from skills_evidence import editions as editions_mod
-from skills_evidence import execute, indicators, manifest, site, stage
+from skills_evidence import cache, execute, indicators, manifest, site, stage
 from skills_evidence.paths import project_root
 from skills_evidence.render import fallback, quarto
 
@@ -31,6 +32,7 @@ class BuildReport:
     cached: list[str] = field(default_factory=list)
     accepted_inputs: list[str] = field(default_factory=list)
     renderer: str = ""
+    rendered: bool = False
     book: Path | None = None
     files: dict[str, Path] = field(default_factory=dict)
     seconds: float = 0.0
@@ -139,25 +141,56 @@ def build_edition(
     book = stage.stage(root, build, edition, [chapters[c] for c in edition.chapter_parameters], sorted(editions), banner)
     progress(f"{year}: staged the book in {book.relative_to(root)}")
 
-    use_quarto = renderer == "quarto" or (renderer == "auto" and quarto.available())
-    report.renderer = "quarto" if use_quarto else "pandoc+typst"
+    report.renderer = choose_renderer(renderer, progress)
     final = root / "_book" / str(year)
-    partial = root / "_book" / f".{year}.partial"
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.parent.mkdir(parents=True, exist_ok=True)
-    progress(f"{year}: rendering with {report.renderer}")
-    try:
-        files = quarto.render(book, partial) if use_quarto else fallback.render(book, partial)
-        site.write_record(partial, edition, files)
-    except Exception:
+    key = render_key(book, report.renderer)
+    if site.read_record(final).get("render_key") == key:
+        progress(f"{year}: staged book and renderer unchanged since _book/{year}/ was made: not rendering again")
+        report.files = {kind: final / rel for kind, rel in site.read_record(final)["files"].items()}
+    else:
+        partial = root / "_book" / f".{year}.partial"
         shutil.rmtree(partial, ignore_errors=True)
-        raise
-    _swap_in(partial, final)
+        partial.parent.mkdir(parents=True, exist_ok=True)
+        progress(f"{year}: rendering with {report.renderer}")
+        stem = stage.output_stem(year)
+        try:
+            files = quarto.render(book, partial, stem) if report.renderer.startswith("quarto") else fallback.render(book, partial, stem)
+            site.link_banners(partial)
+            site.write_record(partial, edition, files, render_key=key, renderer=report.renderer)
+        except Exception:
+            shutil.rmtree(partial, ignore_errors=True)
+            raise
+        _swap_in(partial, final)
+        report.rendered = True
+        report.files = {k: final / v.relative_to(partial) for k, v in files.items()}
     site.write_landing(root / "_book")
-    report.files = {k: final / v.relative_to(partial) for k, v in files.items()}
     report.book = final
     report.seconds = time.perf_counter() - start
     return report
+
+
+def choose_renderer(requested: str, progress: Progress = lambda message: None) -> str:
+    """"quarto <version>" or "pandoc+typst": Quarto unless the fallback is asked for or Quarto is absent."""
+    if requested not in ("auto", "quarto", "fallback"):
+        raise ValueError(f"unknown renderer {requested!r}: use auto, quarto or fallback")
+    if requested == "fallback":
+        return "pandoc+typst"
+    if quarto.available():
+        return f"quarto {quarto.version()}"
+    if requested == "quarto":
+        raise RuntimeError("--renderer quarto was asked for, but Quarto is not installed (README: Installing Quarto)")
+    progress("Quarto not found (neither on PATH nor in .quarto-runtime/): rendering with the Pandoc/Typst fallback")
+    return "pandoc+typst"
+
+
+def render_key(book: Path, renderer: str) -> str:
+    """sha256 over every staged file and the renderer with its version: equal keys render equal books."""
+    digest = hashlib.sha256(renderer.encode())
+    if renderer == "pandoc+typst":
+        digest.update(cache.library_digest().encode())
+    for path in sorted(p for p in book.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(book).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _swap_in(partial: Path, final: Path) -> None:

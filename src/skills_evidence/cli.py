@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 
 import typer
 from rich.console import Console
@@ -33,17 +35,16 @@ def build(
         raise typer.Exit(1) from None
     years = sorted(defined) if all_editions else [edition or current]
     summary = Table(title="Build summary")
-    for column in ("Edition", "Ran", "Cached", "Renderer", "Book", "Seconds"):
+    for column in ("Edition", "Notebooks run", "Notebooks cached", "Renderer", "Rendered", "Book", "Seconds"):
         summary.add_column(column)
+    start = time.perf_counter()
     for year in years:
         try:
-            with console.status(f"Building the {year} edition…") as status:
-                report = build_edition(
-                    year, accept_changed_inputs=accept_changed_inputs,
-                    renderer="auto" if renderer == "auto" else ("quarto" if renderer == "quarto" else "fallback"),
-                    workers=workers,
-                    progress=lambda message: (console.log(message), status.update(message)),
-                )
+            report = build_edition(
+                year, accept_changed_inputs=accept_changed_inputs, renderer=renderer, workers=workers,
+                progress=lambda message: console.print(f"[dim]{time.perf_counter() - start:6.1f}s[/] {message}",
+                                                       highlight=False),
+            )
         except NotebookFailed as exc:
             console.print(f"[bold red]Build of the {year} edition stopped: a notebook failed.[/]\n{exc}")
             raise typer.Exit(1) from None
@@ -52,8 +53,10 @@ def build(
             raise typer.Exit(1) from None
         if report.accepted_inputs:
             console.print(f"Accepted changed inputs (recorded in data/manifest.yaml): {', '.join(report.accepted_inputs)}")
-        summary.add_row(str(year), ", ".join(report.ran) or "-", ", ".join(report.cached) or "-",
-                        report.renderer, str(report.files.get("html", report.book)), f"{report.seconds:.1f}")
+        book = report.files.get("html", report.book)
+        summary.add_row(str(year), str(len(report.ran)), str(len(report.cached)), report.renderer,
+                        "yes" if report.rendered else "no (unchanged)",
+                        os.path.relpath(book) if book else "-", f"{report.seconds:.1f}")
     console.print(summary)
 
 

@@ -4,12 +4,31 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jupyter_client import AsyncKernelManager
+
 from skills_evidence import cache
+
+
+class IPCKernelManager(AsyncKernelManager):
+    """Starts kernels that talk over Unix sockets in a private folder rather than TCP ports: no
+    "unencrypted TCP" warning, and no port collisions when notebooks start in parallel."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.transport = "ipc"
+        self._socket_dir = tempfile.mkdtemp(prefix="skills-evidence-kernel-")
+        self.ip = os.path.join(self._socket_dir, "kernel")
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart:
+            shutil.rmtree(self._socket_dir, ignore_errors=True)
 
 
 class NotebookFailed(RuntimeError):
@@ -58,7 +77,7 @@ def _execute(job: Job, root: str) -> tuple[str, float, str]:
     try:
         pm.execute_notebook(
             str(job.notebook), str(partial), parameters=parameters, kernel_name="python3",
-            cwd=root, progress_bar=False, log_output=False,
+            cwd=root, progress_bar=False, log_output=False, kernel_manager_class=IPCKernelManager,
         )
     except pm.PapermillExecutionError as exc:
         return "failed", time.perf_counter() - start, (

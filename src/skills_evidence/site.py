@@ -11,6 +11,9 @@ from pathlib import Path
 from skills_evidence.editions import Edition
 
 RECORD = "edition.json"
+# The banner is the same file on every page, but pages sit at different depths of an edition's folder:
+# it is written with this placeholder, and `link_banners` points it at the landing page from each page.
+LANDING_PLACEHOLDER = "EDITION-LANDING-PAGE"
 
 
 def banner_html(edition: Edition, latest: int) -> str:
@@ -20,12 +23,30 @@ def banner_html(edition: Edition, latest: int) -> str:
         '<div class="edition-banner" role="note" aria-label="Edition">'
         f"<p><strong>{html.escape(str(edition.year))} edition</strong> of the Coventry Skills Strategy evidence base. "
         f"Published editions are never changed. {html.escape(status)} "
-        '<a href="../index.html">All editions, with their data and downloads</a>.</p></div>\n'
+        f'<a href="{LANDING_PLACEHOLDER}">All editions, with their data and downloads</a>.</p></div>\n'
     )
 
 
-def write_record(out: Path, edition: Edition, files: dict[str, Path], built: dt.date | None = None) -> Path:
-    """`edition.json` in an edition's folder: what the landing page needs to list it."""
+def link_banners(out: Path) -> None:
+    """Point every page's banner link at `_book/index.html`, relative to where the page sits in `out`."""
+    for page in out.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        if LANDING_PLACEHOLDER in text:
+            depth = len(page.relative_to(out).parts)
+            page.write_text(text.replace(LANDING_PLACEHOLDER, "../" * depth + "index.html"), encoding="utf-8")
+
+
+def read_record(folder: Path) -> dict:
+    """An edition folder's `edition.json`, or {} when there is none."""
+    try:
+        return json.loads((folder / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def write_record(out: Path, edition: Edition, files: dict[str, Path], built: dt.date | None = None,
+                 render_key: str = "", renderer: str = "") -> Path:
+    """`edition.json` in an edition's folder: what the landing page needs to list it, and what made it."""
     record = {
         "year": edition.year,
         "title": edition.title,
@@ -33,6 +54,8 @@ def write_record(out: Path, edition: Edition, files: dict[str, Path], built: dt.
         "vintages": edition.vintages,
         "built": (built or dt.date.today()).isoformat(),
         "files": {kind: path.relative_to(out).as_posix() for kind, path in sorted(files.items())},
+        "renderer": renderer,
+        "render_key": render_key,
     }
     path = out / RECORD
     path.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -15,6 +15,11 @@ from skills_evidence import keyfigures
 from skills_evidence.editions import Chapter, Edition
 
 
+def output_stem(year: int) -> str:
+    """File name (without extension) of an edition's PDF and Word document, the same under both renderers."""
+    return f"skills-evidence-{year}"
+
+
 def stage(root: Path, build: Path, edition: Edition, chapters: list[Chapter], all_editions: list[int],
           banner: str = "") -> Path:
     """Write build/<edition>/book/ (with the edition banner in assets/banner.html) and return it."""
@@ -26,7 +31,9 @@ def stage(root: Path, build: Path, edition: Edition, chapters: list[Chapter], al
     config["book"]["title"] = edition.title
     config["book"]["subtitle"] = edition.subtitle
     config["book"]["chapters"] = ["index.qmd", *[c.chapter.as_posix() for c in chapters]]
+    config["book"]["output-file"] = output_stem(edition.year)
     config["project"]["output-dir"] = "_output"
+    config.setdefault("edition-site", {})["year"] = edition.year
     config.setdefault("format", {}).setdefault("html", {})["include-before-body"] = "assets/banner.html"
     (partial / "_quarto.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     shutil.copy2(root / "index.qmd", partial / "index.qmd")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import time
 from pathlib import Path
 
 import nbformat
@@ -14,7 +15,7 @@ import pytest
 from skills_evidence.build import build_edition
 from skills_evidence.execute import NotebookFailed
 
-from document_text import docx_images, docx_text, html_text, pdf_images, pdf_text
+from document_text import docx_images, docx_text, html_pages, html_text, pdf_images, pdf_text
 
 pytestmark = pytest.mark.e2e
 
@@ -22,34 +23,57 @@ pytestmark = pytest.mark.e2e
 KEY_NUMBERS_2022 = ["58.9", "61.5", "52.9 to 64.9", "40.7", "\u22122.6"]
 
 
-def test_2022_key_numbers_in_every_format(site):
-    root, _ = site
-    book = root / "_book" / "2022"
-    html, pdf, docx = html_text(book), pdf_text(book / "book.pdf"), docx_text(book / "book.docx")
+CHAPTER_PAGES = ["chapters/attainment.html", "chapters/graduate-retention.html", "chapters/skills-levels.html",
+                 "chapters/skills-survey.html", "chapters/what-changed.html", "index.html"]
+PARITY_LABELS = ["Skills levels", "School attainment and attainment gaps", "Graduate retention", "The Coventry Skills Survey",
+                 "What changed since the last edition", "Table 1.1", "Figure 1.1", "Table 2.1", "Figure 2.1", "Table 2.2",
+                 "Figure 3.1", "Table 3.1", "Table 3.2", "Table 4.1", "Table 4.4", "Figure 4.1", "Table 5.1",
+                 "Synthetic data, illustrative only"]
+
+
+def key_numbers_everywhere(book: Path, files: dict[str, Path]) -> None:
+    html, pdf, docx = html_text(book), pdf_text(files["pdf"]), docx_text(files["docx"])
     for number in KEY_NUMBERS_2022:
         assert number in html and number in docx, number
     for number in ["58.9", "61.5", "40.7"]:
         assert number in pdf, number
-    chapter = next(book.glob("*skills-levels*.html")).read_text(encoding="utf-8")
+    chapter = (book / "chapters/skills-levels.html").read_text(encoding="utf-8")
     assert 'lang="en-GB"' in chapter
-    assert re.search(r'<img src="[^"]+" alt="Line chart of the percentage', chapter)
-    assert 'href="outputs/skills_levels/skills_comparison.csv"' in chapter
+    assert re.search(r'<img src="[^"]+"[^>]* alt="Line chart of the percentage', chapter)
+    assert 'href="../outputs/skills_levels/skills_comparison.csv"' in chapter
     assert (book / "outputs/skills_levels/skills_comparison.csv").exists()
+
+
+def test_2022_key_numbers_in_every_format(site):
+    root, reports = site
+    key_numbers_everywhere(root / "_book" / "2022", reports[2022].files)
+
+
+def test_fallback_gives_the_same_numbers_and_page_addresses(site, fallback_site):
+    root, reports = fallback_site
+    book = root / "_book" / "2022"
+    assert reports[2022].renderer == "pandoc+typst"
+    key_numbers_everywhere(book, reports[2022].files)
+    quarto_root, _ = site
+    pages = {p.relative_to(book).as_posix() for p in html_pages(book)}
+    assert pages == set(CHAPTER_PAGES)
+    assert pages <= {p.relative_to(quarto_root / "_book/2022").as_posix() for p in html_pages(quarto_root / "_book/2022")}
+    texts = {"html": html_text(book), "pdf": pdf_text(reports[2022].files["pdf"]), "docx": docx_text(reports[2022].files["docx"])}
+    for label in PARITY_LABELS:
+        for kind, text in texts.items():
+            assert label in re.sub(r"\s+", " ", text), f"{label!r} missing from the fallback {kind}"
 
 
 @pytest.mark.parametrize("year", [2022, 2023, 2024])
 def test_html_pdf_and_docx_carry_the_same_chapters_tables_and_figures(site, year):
-    root, _ = site
-    book = root / "_book" / str(year)
-    texts = {"html": html_text(book), "pdf": pdf_text(book / "book.pdf"), "docx": docx_text(book / "book.docx")}
-    labels = ["Skills levels", "School attainment and attainment gaps", "Graduate retention", "The Coventry Skills Survey",
-              "What changed since the last edition", "Table 1.1", "Figure 1.1", "Table 2.1", "Figure 2.1", "Table 2.2",
-              "Figure 3.1", "Table 3.1", "Table 3.2", "Table 4.1", "Table 4.4", "Figure 4.1", "Table 5.1",
-              "Synthetic data, illustrative only"]
-    for label in labels:
+    root, reports = site
+    book, files = root / "_book" / str(year), reports[year].files
+    texts = {"html": html_text(book), "pdf": pdf_text(files["pdf"]), "docx": docx_text(files["docx"])}
+    for label in PARITY_LABELS:
         for kind, text in texts.items():
             assert label in re.sub(r"\s+", " ", text), f"{label!r} missing from the {kind} of {year}"
-    assert docx_images(book / "book.docx") == 4 and pdf_images(book / "book.pdf") == 4
+    assert docx_images(files["docx"]) == 4 and pdf_images(files["pdf"]) == 4
+    assert {p.relative_to(book).as_posix() for p in html_pages(book)} == set(CHAPTER_PAGES)
 
 
 def test_2023_edition_flags_the_nvq_to_rqf_break_instead_of_comparing(site):
@@ -64,7 +88,7 @@ def test_2024_edition_reports_the_real_movements(site):
     # ONS RQF level 3+ for Coventry: 60.0 (56.4-63.6) in 2022, 68.2 (64.0-72.4) in 2023 → z ≈ 2.9, significant.
     # No qualifications: 11.5 (9.2-13.8) → 7.6 (5.2-10.0) → significant decrease.
     root, _ = site
-    page = next((root / "_book/2024").glob("*what-changed*.html")).read_text(encoding="utf-8")
+    page = (root / "_book/2024/chapters/what-changed.html").read_text(encoding="utf-8")
     assert "1 significant decrease" in page and "1 significant increase" in page
     rows = {line.split(",")[0]: line for line in (root / "build/2024/outputs/what_changed/what_changed.csv").read_text().splitlines()
             if ",E08000026," in line}
@@ -80,8 +104,10 @@ def test_landing_page_lists_every_edition_with_its_files(site):
         for relative in record["files"].values():
             assert f'href="{year}/{relative}"' in landing and (root / "_book" / str(year) / relative).exists()
     assert landing.index('<th scope="row">2024') < landing.index('<th scope="row">2022')  # newest first
-    banner = next((root / "_book/2022").glob("*skills-levels*.html")).read_text(encoding="utf-8")
-    assert "2022 edition" in banner and 'href="../index.html"' in banner
+    # The banner on every page links to the landing page, whatever the page's depth in the edition.
+    for page in html_pages(root / "_book/2022"):
+        link = re.search(r'class="edition-banner".*?href="([^"]+)"', page.read_text(encoding="utf-8"), flags=re.S)
+        assert link and (page.parent / link.group(1)).resolve() == (root / "_book/index.html").resolve(), page
 
 
 def tree_digest(folder: Path) -> str:
@@ -91,11 +117,23 @@ def tree_digest(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def test_rebuilding_one_edition_never_alters_another(site):
-    root, _ = site
-    before = {y: tree_digest(root / "_book" / str(y)) for y in (2022, 2024)}
-    build_edition(2023, renderer="fallback")
-    assert {y: tree_digest(root / "_book" / str(y)) for y in (2022, 2024)} == before
+def test_rebuilding_one_edition_never_alters_another(fallback_site, monkeypatch):
+    root, _ = fallback_site
+    monkeypatch.setenv("SKILLS_EVIDENCE_ROOT", str(root))
+    before = tree_digest(root / "_book" / "2022")
+    report = build_edition(2023, renderer="fallback")
+    assert report.rendered and tree_digest(root / "_book" / "2022") == before
+
+
+def test_a_rebuild_with_nothing_changed_does_not_render_again(site, monkeypatch):
+    root, reports = site
+    monkeypatch.setenv("SKILLS_EVIDENCE_ROOT", str(root))
+    before = tree_digest(root / "_book" / "2022")
+    start = time.perf_counter()
+    again = build_edition(2022)
+    assert again.ran == [] and not again.rendered and again.renderer == reports[2022].renderer
+    assert time.perf_counter() - start < 3.0, "a no-change rebuild runs no notebook and renders nothing"
+    assert tree_digest(root / "_book" / "2022") == before
 
 
 def test_cache_and_a_failed_notebook(project_copy: Path):
@@ -103,7 +141,7 @@ def test_cache_and_a_failed_notebook(project_copy: Path):
     chapters = ["attainment", "graduate_retention", "skills_levels", "skills_survey", "what_changed"]
     assert sorted(report.ran) == chapters and report.cached == []
     again = build_edition(2022, renderer="fallback")
-    assert again.ran == [] and sorted(again.cached) == chapters
+    assert again.ran == [] and sorted(again.cached) == chapters and not again.rendered
 
     book = project_copy / "_book" / "2022"
     before = (book / "index.html").read_bytes()
@@ -123,10 +161,10 @@ def test_synthetic_retention_data_is_labelled_everywhere_it_is_used(site):
     root, _ = site
     for year in (2022, 2023, 2024):
         for chapter in ("retention", "survey"):
-            page = next((root / "_book" / str(year)).glob(f"*{chapter}*.html")).read_text(encoding="utf-8")
+            page = next((root / "_book" / str(year) / "chapters").glob(f"*{chapter}*.html")).read_text(encoding="utf-8")
             assert "synthetic stand-in" in page and page.count("Synthetic data, illustrative only") >= 3
             assert re.search(r'alt="[^"]*synthetic', page, flags=re.I)
-        preface = (root / "_book" / str(year) / "-sec-preface.html").read_text(encoding="utf-8")
+        preface = (root / "_book" / str(year) / "index.html").read_text(encoding="utf-8")
         assert "graduate retention and the Coventry Skills Survey use synthetic stand-ins" in preface
         landing = (root / "_book/index.html").read_text(encoding="utf-8")
         assert "Graduate Outcomes (SYNTHETIC stand-in)" in landing and "Coventry Skills Survey (SYNTHETIC stand-in)" in landing

@@ -11,6 +11,7 @@ chapter k is k, its figures k.1, k.2 … Pandoc has no Quarto book model, so thi
 from __future__ import annotations
 
 import base64
+import html
 import os
 import re
 import shutil
@@ -108,8 +109,28 @@ def number_labels(docs: list[Doc]) -> dict[str, str]:
     return numbers
 
 
-def transform(doc: Doc, variables: dict, numbers: dict[str, str], media: Path, book: Path) -> str:
-    """A chapter's Quarto markdown → Pandoc markdown, with every shortcode and reference resolved."""
+def page_of(relpath: str) -> str:
+    """The web page a chapter file becomes, as Quarto names it: `chapters/x.qmd` → `chapters/x.html`."""
+    return str(Path(relpath).with_suffix(".html").as_posix())
+
+
+def label_pages(docs: list[Doc]) -> dict[str, str]:
+    """Label → the web page that holds it (for references from one page to another)."""
+    pages: dict[str, str] = {}
+    for doc in docs:
+        for label in re.findall(r"#((?:sec|fig|tbl)-[A-Za-z0-9_-]+)", doc.body):
+            pages.setdefault(label, page_of(doc.relpath))
+    return pages
+
+
+def transform(doc: Doc, variables: dict, numbers: dict[str, str], media: Path, book: Path,
+              pages: dict[str, str] | None = None) -> str:
+    """A chapter's Quarto markdown → Pandoc markdown, with every shortcode and reference resolved.
+
+    With `pages` (label → page) the text is for the chapter's own web page, where paths stay relative
+    to the chapter file; without, it is for the one-document PDF and Word versions at the book's root.
+    """
+    here = Path(page_of(doc.relpath)).parent if pages is not None else Path(".")
     out: list[str] = []
     section = 0
     for lineno, line in enumerate(doc.body.splitlines(), start=1):
@@ -126,14 +147,16 @@ def transform(doc: Doc, variables: dict, numbers: dict[str, str], media: Path, b
         if callout:
             kind = callout.group(1)
             line = f"::: {{.callout .callout-{kind}}}\n\n**{kind.capitalize()}**\n"
-        line = SHORTCODE.sub(lambda m: _shortcode(m, variables, numbers, doc, media, book, where), line)
-        line = XREF.sub(lambda m: _xref(m.group(1), numbers, where), line)
-        line = LINK.sub(lambda m: "](" + _book_relative(doc, m.group(1)) + ")", line)
+        line = SHORTCODE.sub(lambda m: _shortcode(m, variables, numbers, doc, media, book, where, here), line)
+        line = XREF.sub(lambda m: _xref(m.group(1), numbers, where, pages, page_of(doc.relpath)), line)
+        if pages is None:
+            line = LINK.sub(lambda m: "](" + _book_relative(doc, m.group(1)) + ")", line)
         out.append(line)
     return "\n".join(out) + "\n"
 
 
-def _shortcode(match: re.Match, variables: dict, numbers: dict[str, str], doc: Doc, media: Path, book: Path, where: str) -> str:
+def _shortcode(match: re.Match, variables: dict, numbers: dict[str, str], doc: Doc, media: Path, book: Path, where: str,
+               here: Path) -> str:
     code, args = match.group(1), match.group(2).strip()
     if code == "var":
         try:
@@ -152,7 +175,8 @@ def _shortcode(match: re.Match, variables: dict, numbers: dict[str, str], doc: D
             target.write_bytes(base64.b64decode(data["image/png"]))
             alt = str(options.get("fig-alt", options.get("fig-cap", ""))).replace('"', "'")
             cap = f"{numbers[label]}: {options.get('fig-cap', '')}"
-            return f"![{cap}]({target.relative_to(book).as_posix()}){{#{label} alt=\"{alt}\"}}"
+            source = os.path.relpath(target, book / here)
+            return f"![{cap}]({Path(source).as_posix()}){{#{label} alt=\"{alt}\"}}"
         if "text/markdown" in data:
             cap = f"{numbers[label]}: {options.get('tbl-cap', '')}"
             return f"::: {{#{label}}}\n\n{data['text/markdown'].strip()}\n\n: {cap}\n\n:::"
@@ -160,10 +184,13 @@ def _shortcode(match: re.Match, variables: dict, numbers: dict[str, str], doc: D
     raise RenderError(f"{where}: shortcode {code!r} is outside the supported Quarto subset (var, embed)")
 
 
-def _xref(label: str, numbers: dict[str, str], where: str) -> str:
+def _xref(label: str, numbers: dict[str, str], where: str, pages: dict[str, str] | None, this_page: str) -> str:
     if label not in numbers:
         raise RenderError(f"{where}: cross-reference @{label} has no target")
-    return f"[{numbers[label]}](#{label})"
+    if pages is None or pages.get(label, this_page) == this_page:
+        return f"[{numbers[label]}](#{label})"
+    target = os.path.relpath(pages[label], Path(this_page).parent)
+    return f"[{numbers[label]}]({Path(target).as_posix()}#{label})"
 
 
 def _book_relative(doc: Doc, target: str) -> str:
@@ -171,8 +198,8 @@ def _book_relative(doc: Doc, target: str) -> str:
     return (Path(doc.relpath).parent / target).as_posix().replace("chapters/../", "")
 
 
-def assemble(book: Path) -> tuple[dict, str]:
-    """(config, one Pandoc markdown document) for the whole staged book."""
+def read_book(book: Path) -> tuple[dict, dict, list[Doc]]:
+    """(config, key figures, chapter documents in book order) of a staged book."""
     config = yaml.safe_load((book / "_quarto.yml").read_text(encoding="utf-8"))
     variables = yaml.safe_load((book / "_variables.yml").read_text(encoding="utf-8")) or {}
     docs = []
@@ -182,9 +209,14 @@ def assemble(book: Path) -> tuple[dict, str]:
         numbered = not (relpath == "index.qmd" or "unnumbered" in str(meta.get("number-sections", "")))
         number += numbered
         docs.append(Doc(book / relpath, relpath, number if numbered else None, meta, body))
+    return config, variables, docs
+
+
+def assemble(book: Path) -> tuple[dict, str]:
+    """(config, one Pandoc markdown document) for the whole staged book: the PDF and Word versions."""
+    config, variables, docs = read_book(book)
     numbers = number_labels(docs)
-    media = book / "_media"
-    text = "\n\n".join(transform(d, variables, numbers, media, book) for d in docs)
+    text = "\n\n".join(transform(d, variables, numbers, book / "_media", book) for d in docs)
     return config, text
 
 
@@ -197,49 +229,81 @@ table { border-collapse: collapse; font-size: 0.9em; } th, td { border-bottom: 1
 figure img { max-width: 100%; height: auto; } figcaption { font-weight: bold; }
 nav a, .sitenav a { display: inline-block; min-height: 24px; min-width: 24px; padding: 2px 0; }
 nav li { margin: 4px 0; }
-.edition-banner { border: 2px solid #1d70b8; padding: 0.25em 1em; margin-bottom: 1em; }
 """
 
+# Fallback-only Typst settings; the ones both renderers share are in the book's assets/typst-header.typ.
 TYPST_HEADER = (
     "#show figure.caption: it => it.body\n"
     "#set text(lang: \"en\", region: \"gb\")\n"
-    "#show table: set par(justify: false)\n"
-    "#show table: set text(size: 9pt)\n"
+    "#set page(paper: \"a4\")\n"
 )
 
 
-def render(book: Path, out: Path) -> dict[str, Path]:
-    """Render the staged `book` into `out`: HTML site (index.html), book.pdf and book.docx."""
-    config, text = assemble(book)
+def render(book: Path, out: Path, stem: str) -> dict[str, Path]:
+    """Render the staged `book` into `out`: web pages at the addresses Quarto gives them (index.html,
+    chapters/<name>.html), and `<stem>.pdf` and `<stem>.docx`."""
+    config, variables, docs = read_book(book)
+    numbers, pages = number_labels(docs), label_pages(docs)
     out.mkdir(parents=True, exist_ok=True)
+    shared_css = book / "assets" / "book.css"
+    (out / "book.css").write_text(CSS + (shared_css.read_text(encoding="utf-8") if shared_css.is_file() else ""),
+                                  encoding="utf-8")
+    work = book / "_fallback"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    banner = book / "assets" / "banner.html"
+    for doc in docs:
+        page = page_of(doc.relpath)
+        up = "../" * (len(Path(page).parts) - 1)
+        source = work / (page.replace("/", "__") + ".md")
+        source.write_text(transform(doc, variables, numbers, book / "_media", book, pages), encoding="utf-8")
+        nav = work / (page.replace("/", "__") + ".nav.html")
+        nav.write_text(_navigation(docs, page, up, config["book"]["title"]), encoding="utf-8")
+        heading = HEADING.match(doc.body.lstrip().splitlines()[0])
+        title = re.sub(r"\s+", " ", heading.group(2)) if heading else config["book"]["title"]
+        target = out / page
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _pandoc(source, "html", target, [
+            "--resource-path", str(book), "--columns=1000", "--standalone", "--toc", "--toc-depth=2",
+            f"--css={up}book.css", "--include-before-body", str(nav),
+            *(["--include-before-body", str(banner)] if banner.exists() else []),
+            f"--metadata=pagetitle:{title} - {config['book']['title']}", f"--metadata=lang:{config.get('lang', 'en-GB')}",
+        ], cwd=book / Path(page).parent)
+    for folder in ("_media", "outputs"):
+        if (book / folder).is_dir():
+            shutil.copytree(book / folder, out / folder, dirs_exist_ok=True)
+
+    config, text = assemble(book)
     meta = config["book"]
-    stem = "book"
     header = {"title": meta["title"], "subtitle": meta.get("subtitle", ""), "lang": config.get("lang", "en-GB"),
-              "author": meta.get("author", "")}
-    source = book / f"{stem}.md"
+              "author": meta.get("author", ""), "edition-site": config.get("edition-site", {})}
+    source = work / f"{stem}.md"
     source.write_text("---\n" + yaml.safe_dump(header, allow_unicode=True) + "---\n\n" + text, encoding="utf-8")
-    css = out / "book.css"
-    css.write_text(CSS, encoding="utf-8")
-    common = ["--resource-path", str(book), "--columns=1000"]
-    site = book / "_site"
-    shutil.rmtree(site, ignore_errors=True)
-    banner = ["--include-before-body", str(book / "assets" / "banner.html")] if (book / "assets" / "banner.html").exists() else []
-    _pandoc(source, "chunkedhtml", site, [*common, *banner, "--split-level=1", "--toc", "--toc-depth=2", "--standalone",
-                                           "--css=book.css", "--metadata=pagetitle:" + meta["title"]], cwd=book)
-    for item in site.iterdir():
-        target = out / item.name
-        if target.is_dir():
-            shutil.rmtree(target)
-        shutil.move(str(item), str(target))
-    if (book / "outputs").is_dir():
-        shutil.copytree(book / "outputs", out / "outputs", dirs_exist_ok=True)
+    common = ["--resource-path", str(book), "--columns=1000",
+              *(f"--lua-filter={book / f}" for f in config.get("filters", []))]
     docx = out / f"{stem}.docx"
     _pandoc(source, "docx", docx, [*common, "--toc", "--standalone"], cwd=book)
-    typ = book / f"{stem}.typ"
-    _pandoc(source, "typst", typ, [*common, "--standalone", "--toc", "--variable=header-includes:" + TYPST_HEADER], cwd=book)
+    shared_header = book / config.get("format", {}).get("typst", {}).get("include-in-header", "")
+    typst_header = TYPST_HEADER + (shared_header.read_text(encoding="utf-8") if shared_header.is_file() else "")
+    typ = book / f"{stem}.typ"  # beside the media it links, which Typst resolves from its own folder
+    _pandoc(source, "typst", typ, [*common, "--standalone", "--toc", "--variable=header-includes:" + typst_header], cwd=book)
     pdf = out / f"{stem}.pdf"
     typst.compile(str(typ), output=str(pdf), root=str(book))
     return {"html": out / "index.html", "pdf": pdf, "docx": docx}
+
+
+def _navigation(docs: list[Doc], page: str, up: str, title: str) -> str:
+    """The list of chapters shown on every web page, with the current one marked."""
+    items = []
+    for doc in docs:
+        target = page_of(doc.relpath)
+        heading = HEADING.match(doc.body.lstrip().splitlines()[0])
+        name = html.escape(heading.group(2) if heading else target)
+        label = f"{doc.number} {name}" if doc.number else name
+        current = ' aria-current="page"' if target == page else ""
+        items.append(f'<li><a href="{up}{target}"{current}>{label}</a></li>')
+    return (f'<nav class="sitenav" aria-label="Chapters of the book"><p><strong>{html.escape(title)}</strong></p>'
+            f'<ul>{"".join(items)}</ul></nav>\n')
 
 
 def _pandoc(source: Path, to: str, output: Path, args: list[str], cwd: Path) -> None:

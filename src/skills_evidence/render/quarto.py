@@ -1,27 +1,61 @@
-"""Render a staged book with Quarto (HTML, PDF, DOCX as set in _quarto.yml)."""
+"""Render a staged book with Quarto, the renderer of record (HTML site, Typst PDF, DOCX).
+
+Quarto is taken from PATH, else from the project's `.quarto-runtime/` (where `make` installs it with
+`../shared/quarto/install.sh` on machines that cannot reach Quarto's own downloads).
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
 
+from skills_evidence.paths import project_root
+
+RUNTIME = ".quarto-runtime"
+REPOSITORY = Path(__file__).resolve().parents[3]
+
+
+def executable() -> str | None:
+    """The `quarto` command to use: PATH first, then the runtime installed in the project being built or
+    in the repository this library belongs to (a scratch copy of the project shares it); else None."""
+    found = shutil.which("quarto")
+    if found:
+        return found
+    for root in (project_root(), REPOSITORY):
+        local = root / RUNTIME / "bin" / "quarto"
+        if os.access(local, os.X_OK):
+            return str(local)
+    return None
+
 
 def available() -> bool:
-    """Whether a `quarto` executable is on PATH."""
-    return shutil.which("quarto") is not None
+    """Whether Quarto can be run here."""
+    return executable() is not None
 
 
-def render(book: Path, out: Path) -> dict[str, Path]:
-    """Run `quarto render` on the staged book, move its output folder to `out`; returns the main files."""
-    result = subprocess.run(["quarto", "render", str(book)], capture_output=True, text=True)
+def version() -> str:
+    """Quarto's version string (part of what decides whether a book needs rendering again)."""
+    command = executable()
+    if command is None:
+        raise RuntimeError("Quarto is not installed (see README: Installing Quarto)")
+    return subprocess.run([command, "--version"], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def render(book: Path, out: Path, output_stem: str) -> dict[str, Path]:
+    """Run `quarto render` on the staged book and move its output to `out`; returns the main files."""
+    command = executable()
+    if command is None:
+        raise RuntimeError("Quarto is not installed (see README: Installing Quarto)")
+    env = dict(os.environ, QUARTO_LOG_LEVEL="WARNING")
+    result = subprocess.run([command, "render", str(book), "--quiet"], capture_output=True, text=True, env=env,
+                            cwd=book)
     if result.returncode != 0:
-        raise RuntimeError(f"quarto render failed for {book}:\n{result.stderr[-4000:]}")
+        raise RuntimeError(f"quarto render failed for {book}:\n{(result.stderr or result.stdout)[-4000:]}")
     shutil.move(str(book / "_output"), str(out))
-    shutil.copytree(book / "outputs", out / "outputs", dirs_exist_ok=True)
-    files = {"html": out / "index.html"}
-    for kind in ("pdf", "docx"):  # Quarto writes the typst format as a .pdf
-        found = sorted(out.glob(f"*.{kind}"))
-        if found:
-            files[kind] = found[0]
+    files = {"html": out / "index.html", "pdf": out / f"{output_stem}.pdf", "docx": out / f"{output_stem}.docx"}
+    missing = [str(p) for p in files.values() if not p.exists()]
+    if missing:
+        raise RuntimeError(f"quarto render of {book} did not write {', '.join(missing)}")
     return files
