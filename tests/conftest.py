@@ -29,3 +29,12 @@ def project_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = copy_project(tmp_path / "project")
     monkeypatch.setenv("SKILLS_EVIDENCE_ROOT", str(root))
     return root
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    """One line counting the damaged inputs tried and how many were refused clearly (issue 15)."""
+    stats = terminalreporter.stats
+    tried = [r for key in ("passed", "failed") for r in stats.get(key, []) if r.when == "call" and "bad_input" in r.keywords]
+    if tried:
+        clear = sum(1 for r in tried if r.passed)
+        terminalreporter.write_line(f"bad inputs: {len(tried)} tried, {clear} refused clearly naming file, row and column")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from skills_evidence import editions as editions_mod
-from skills_evidence import cache, execute, indicators, manifest, site, stage
+from skills_evidence import cache, execute, indicators, locks, manifest, reproducible, site, stage, validation
 from skills_evidence.paths import project_root
 from skills_evidence.render import fallback, quarto
 
@@ -94,6 +94,8 @@ def run_notebooks(year: int, accept_changed_inputs: bool = False, workers: int |
     ids = sorted({d for y in years for c in editions[y].chapter_parameters for d in chapters[c].datasets})
     progress(f"{year}: checking {len(ids)} input datasets against data/manifest.yaml")
     report.accepted_inputs += manifest.verify(ids, accept_changed=accept_changed_inputs)
+    checked = validation.validate_all(ids, record=root / "build" / "validated.json")
+    progress(f"{year}: {len(checked)} changed datasets validated against their schemas ({len(ids) - len(checked)} unchanged)")
 
     def run_stage(jobs: list[tuple[int, execute.Job]]) -> None:
         if use_cache:
@@ -109,7 +111,10 @@ def run_notebooks(year: int, accept_changed_inputs: bool = False, workers: int |
     builds = {y: root / "build" / str(y) for y in years}
     run_stage([(y, job) for y in years for job in analysis_jobs(editions[y], chapters, root, builds[y])])
     for y in years:
-        combined = indicators.combine(sorted((builds[y] / "outputs").glob("*/indicators.csv")))
+        # Only the edition's own chapter folders: a stale or half-written folder is never read as output.
+        known = [builds[y] / "outputs" / c / "indicators.csv" for c in sorted(editions[y].chapter_parameters)
+                 if chapters[c].stage == 1]
+        combined = indicators.combine([p for p in known if p.exists()])
         target = builds[y] / "outputs" / "indicators.csv"
         combined.to_csv(target.with_suffix(".tmp"), index=False, lineterminator="\n", float_format="%.6g")
         target.with_suffix(".tmp").replace(target)
@@ -128,45 +133,63 @@ def build_edition(
 ) -> BuildReport:
     """Build one edition (the current one by default) and return what happened.
 
+    Holds the edition's lock (and the previous edition's, whose notebooks it may run) throughout, so a
+    second build of the same edition stops at once with a message naming the running one.
     `use_cache=False` runs every notebook regardless (the benchmark's naive baseline).
     """
     start = time.perf_counter()
     root = project_root()
     chapters, editions, current = editions_mod.load()
     year = year or current
-    report = run_notebooks(year, accept_changed_inputs, workers, progress, use_cache)
-    edition = editions[year]
-    build = root / "build" / str(year)
-    banner = site.banner_html(edition, latest=max(editions))
-    book = stage.stage(root, build, edition, [chapters[c] for c in edition.chapter_parameters], sorted(editions), banner)
-    progress(f"{year}: staged the book in {book.relative_to(root)}")
+    if year not in editions:
+        raise KeyError(f"edition {year} is not defined in data/editions.yaml (defined: {sorted(editions)})")
+    previous = editions_mod.previous(year, editions)
+    with locks.editions_locked(root / "build", [year] + ([previous] if previous else [])):
+        report = run_notebooks(year, accept_changed_inputs, workers, progress, use_cache)
+        edition = editions[year]
+        build = root / "build" / str(year)
+        banner = site.banner_html(edition, latest=max(editions))
+        book = stage.stage(root, build, edition, [chapters[c] for c in edition.chapter_parameters], sorted(editions), banner)
+        progress(f"{year}: staged the book in {book.relative_to(root)}")
+        report.renderer = choose_renderer(renderer, progress)
+        render_book(root, edition, book, report, progress)
+        site.write_landing(root / "_book")
+    report.seconds = time.perf_counter() - start
+    return report
 
-    report.renderer = choose_renderer(renderer, progress)
+
+def render_book(root: Path, edition: editions_mod.Edition, book: Path, report: BuildReport, progress: Progress) -> None:
+    """Render the staged book into _book/<year>/ unless the book there was made from the same staged
+    files by the same renderer; the new book is written beside the old and swapped in whole."""
+    year = edition.year
     final = root / "_book" / str(year)
     key = render_key(book, report.renderer)
+    report.book = final
     if site.read_record(final).get("render_key") == key:
         progress(f"{year}: staged book and renderer unchanged since _book/{year}/ was made: not rendering again")
         report.files = {kind: final / rel for kind, rel in site.read_record(final)["files"].items()}
-    else:
-        partial = root / "_book" / f".{year}.partial"
+        return
+    partial = root / "_book" / f".{year}.partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    progress(f"{year}: rendering with {report.renderer}")
+    stem = stage.output_stem(year)
+    try:
+        with reproducible.source_date(edition):
+            if report.renderer.startswith("quarto"):
+                files = quarto.render(book, partial, stem)
+            else:
+                files = fallback.render(book, partial, stem)
+        site.link_banners(partial)
+        site.write_record(partial, edition, files, render_key=key, renderer=report.renderer,
+                          built=site.first_built(final))
+        reproducible.write_checksums(partial)
+    except Exception:
         shutil.rmtree(partial, ignore_errors=True)
-        partial.parent.mkdir(parents=True, exist_ok=True)
-        progress(f"{year}: rendering with {report.renderer}")
-        stem = stage.output_stem(year)
-        try:
-            files = quarto.render(book, partial, stem) if report.renderer.startswith("quarto") else fallback.render(book, partial, stem)
-            site.link_banners(partial)
-            site.write_record(partial, edition, files, render_key=key, renderer=report.renderer)
-        except Exception:
-            shutil.rmtree(partial, ignore_errors=True)
-            raise
-        _swap_in(partial, final)
-        report.rendered = True
-        report.files = {k: final / v.relative_to(partial) for k, v in files.items()}
-    site.write_landing(root / "_book")
-    report.book = final
-    report.seconds = time.perf_counter() - start
-    return report
+        raise
+    _swap_in(partial, final)
+    report.rendered = True
+    report.files = {k: final / v.relative_to(partial) for k, v in files.items()}
 
 
 def choose_renderer(requested: str, progress: Progress = lambda message: None) -> str:

@@ -61,6 +61,38 @@ def build(
 
 
 @app.command()
+def verify(
+    edition: int = typer.Option(None, "--edition", "-e", help="Edition year (default: the current edition)."),
+    all_editions: bool = typer.Option(False, "--all", help="Verify every edition built in _book/."),
+) -> None:
+    """Rebuild a published edition in a scratch folder and report any file whose bytes differ."""
+    from skills_evidence.verify import verify_editions
+
+    from skills_evidence.paths import project_root
+
+    _, defined, current = editions_mod.load()
+    built = [y for y in sorted(defined) if (project_root() / "_book" / str(y) / "SHA256SUMS").exists()]
+    years = built if all_editions else [edition or current]
+    try:
+        results = verify_editions(years, progress=lambda message: console.print(message, highlight=False))
+    except (FileNotFoundError, RuntimeError) as exc:
+        console.print(f"[bold red]Cannot verify:[/] {exc}")
+        raise typer.Exit(1) from None
+    failed = False
+    for result in results:
+        if result.differing:
+            failed = True
+            console.print(f"[bold red]{result.edition}: {len(result.differing)} of {result.files} files differ "
+                          f"from their recorded checksums:[/]")
+            for name in result.differing:
+                console.print(f"  - {name}")
+        else:
+            console.print(f"{result.edition}: all {result.files} files match their checksums and a rebuild ({result.renderer})")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
 def snapshot(dataset: list[str] = typer.Argument(None, help="Dataset ids (default: all).")) -> None:
     """Re-derive data/ snapshot files from the official files in ../shared/real-data and update checksums."""
     from skills_evidence.loaders import InputFileError

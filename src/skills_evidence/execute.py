@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -24,6 +25,13 @@ class IPCKernelManager(AsyncKernelManager):
         self.transport = "ipc"
         self._socket_dir = tempfile.mkdtemp(prefix="skills-evidence-kernel-")
         self.ip = os.path.join(self._socket_dir, "kernel")
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
+        # The kernel process's own stderr carries only start-up and shutdown chatter ("KeyboardInterrupt
+        # caught in kernel" when it is stopped); a notebook's errors reach papermill through the kernel's
+        # messages, so the build's output stays readable without it.
+        kw.setdefault("stderr", subprocess.DEVNULL)
+        await super()._async_launch_kernel(kernel_cmd, **kw)
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)

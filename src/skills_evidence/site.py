@@ -44,6 +44,12 @@ def read_record(folder: Path) -> dict:
         return {}
 
 
+def first_built(folder: Path) -> dt.date | None:
+    """The date an edition's book was first built, kept across rebuilds (None when never built)."""
+    built = read_record(folder).get("built")
+    return dt.date.fromisoformat(built) if built else None
+
+
 def write_record(out: Path, edition: Edition, files: dict[str, Path], built: dt.date | None = None,
                  render_key: str = "", renderer: str = "") -> Path:
     """`edition.json` in an edition's folder: what the landing page needs to list it, and what made it."""

@@ -9,15 +9,28 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import nbformat
 import yaml
 
-from skills_evidence import keyfigures
+from skills_evidence import escape, keyfigures, reproducible
 from skills_evidence.editions import Chapter, Edition
 
 
 def output_stem(year: int) -> str:
     """File name (without extension) of an edition's PDF and Word document, the same under both renderers."""
     return f"skills-evidence-{year}"
+
+
+def write_publishable_notebook(executed: Path, target: Path) -> None:
+    """Copy an executed notebook without what describes the run rather than the results (papermill's
+    timings and paths, cell timing metadata): the book embeds its cells, and the same results must
+    stage, and so render, the same bytes wherever and whenever they were computed."""
+    notebook = nbformat.read(executed, as_version=4)
+    notebook.metadata.pop("papermill", None)
+    for cell in notebook.cells:
+        tags = [tag for tag in cell.metadata.get("tags", []) if tag]
+        cell.metadata = nbformat.NotebookNode({"tags": tags} if tags else {})
+    nbformat.write(notebook, target)
 
 
 def stage(root: Path, build: Path, edition: Edition, chapters: list[Chapter], all_editions: list[int],
@@ -42,9 +55,19 @@ def stage(root: Path, build: Path, edition: Edition, chapters: list[Chapter], al
     if (root / "assets").is_dir():
         shutil.copytree(root / "assets", partial / "assets")
     (partial / "assets").mkdir(exist_ok=True)
+    header = partial / "assets" / "typst-header.typ"
+    header.write_text((header.read_text(encoding="utf-8") if header.exists() else "") + reproducible.typst_date(edition),
+                      encoding="utf-8")
     (partial / "assets" / "banner.html").write_text(banner, encoding="utf-8")
-    shutil.copytree(build / "notebooks", partial / "notebooks", ignore=shutil.ignore_patterns("*.partial.ipynb"))
-    shutil.copytree(build / "outputs", partial / "outputs", ignore=shutil.ignore_patterns("*.partial"))
+    # Only this edition's own chapters: a stale or half-written folder in build/ never reaches the book.
+    (partial / "notebooks").mkdir()
+    for chapter in chapters:
+        executed = build / "notebooks" / f"{chapter.id}.ipynb"
+        if executed.exists():
+            write_publishable_notebook(executed, partial / "notebooks" / executed.name)
+        if (build / "outputs" / chapter.id).is_dir():
+            shutil.copytree(build / "outputs" / chapter.id, partial / "outputs" / chapter.id)
+    shutil.copy2(build / "outputs" / "indicators.csv", partial / "outputs" / "indicators.csv")
     figures = keyfigures.merge(sorted((build / "outputs").glob("*/key_figures.yml")))
     synthetic = [group["title"] for group in figures.values() if isinstance(group, dict) and group.get("synthetic") == "yes"]
     figures["edition"] = {
@@ -58,7 +81,7 @@ def stage(root: Path, build: Path, edition: Edition, chapters: list[Chapter], al
         "vintages": "; ".join(f"{k}: {v}" for k, v in edition.vintages.items()),
         "all": ", ".join(str(y) for y in sorted(all_editions)),
     }
-    (partial / "_variables.yml").write_text(yaml.safe_dump(figures, sort_keys=True, allow_unicode=True, width=1000), encoding="utf-8")
+    (partial / "_variables.yml").write_text(yaml.safe_dump(escape.markdown_tree(figures), sort_keys=True, allow_unicode=True, width=1000), encoding="utf-8")
     shutil.rmtree(book, ignore_errors=True)
     partial.replace(book)
     return book

@@ -16,6 +16,8 @@ def read_csv_text(path: Path, **options: object) -> pd.DataFrame:
         return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", **options)
     except UnicodeDecodeError as exc:
         raise InputFileError(path, f"is not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except pd.errors.EmptyDataError as exc:
+        raise InputFileError(path, "is empty (no header row, no data)", 1) from exc
     except pd.errors.ParserError as exc:
         raise InputFileError(path, f"is not a well-formed CSV ({exc})") from exc
 

@@ -54,8 +54,22 @@ def render(book: Path, out: Path, output_stem: str) -> dict[str, Path]:
     if result.returncode != 0:
         raise RuntimeError(f"quarto render failed for {book}:\n{(result.stderr or result.stdout)[-4000:]}")
     shutil.move(str(book / "_output"), str(out))
+    _drop_local_paths(out, book)
     files = {"html": out / "index.html", "pdf": out / f"{output_stem}.pdf", "docx": out / f"{output_stem}.docx"}
     missing = [str(p) for p in files.values() if not p.exists()]
     if missing:
         raise RuntimeError(f"quarto render of {book} did not write {', '.join(missing)}")
     return files
+
+
+def _drop_local_paths(out: Path, book: Path) -> None:
+    """Quarto writes the embedded notebooks' absolute paths into the pages (`data-notebook="/…/book/
+    notebooks/x.ipynb"`); make them relative to the book, so pages neither reveal the build machine's
+    folders nor differ between two builds of the same edition in different places."""
+    prefixes = sorted({f"{book}/", f"{book.resolve()}/"}, key=len, reverse=True)
+    for page in out.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        if any(prefix in text for prefix in prefixes):
+            for prefix in prefixes:
+                text = text.replace(prefix, "")
+            page.write_text(text, encoding="utf-8")

@@ -1,0 +1,92 @@
+"""Reliability and security of a build (issue 15): markup in data shown as text under both renderers,
+one build of an edition at a time, stale work folders never read, and published editions that a
+rebuild reproduces byte for byte."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from skills_evidence import locks, manifest, reproducible
+from skills_evidence.build import build_edition
+from skills_evidence.render import fallback
+from skills_evidence.verify import verify_edition, verify_editions
+
+from document_text import docx_text, html_pages, pdf_text
+
+pytestmark = pytest.mark.e2e
+
+PLANTED = "Coventry <img src=x onerror=alert(1)> *City*"
+
+
+def test_markup_in_an_area_name_is_shown_as_text_in_every_format_under_both_renderers(project_copy: Path, tmp_path: Path):
+    lookup = project_copy / manifest.load_manifest()["lad21_reference"]["path"]
+    lookup.write_text(lookup.read_text(encoding="utf-8").replace(",Coventry,", f",{PLANTED},"), encoding="utf-8")
+    report = build_edition(2022, accept_changed_inputs=True)
+    fallback_files = fallback.render(project_copy / "build/2022/book", tmp_path / "fallback", "fallback")
+    books = {report.renderer: (project_copy / "_book/2022", report.files), "fallback": (tmp_path / "fallback", fallback_files)}
+    for renderer, (book, files) in books.items():
+        pages = [p.read_text(encoding="utf-8") for p in html_pages(book)]
+        assert not any(re.search(r"<img[^>]*onerror", page) for page in pages), f"{renderer}: markup reached the HTML"
+        assert not any("<em>City</em>" in page for page in pages), f"{renderer}: emphasis from data was applied"
+        shown = [page for page in pages if html.escape(PLANTED, quote=False) in page]
+        assert shown, f"{renderer}: the name is not shown as written"
+        for kind, text in (("pdf", pdf_text(files["pdf"])), ("docx", html.unescape(docx_text(files["docx"])))):
+            assert PLANTED in re.sub(r"\s+", " ", text), f"{renderer} {kind}: the name is not shown as written"
+
+
+@pytest.mark.bad_input
+def test_a_second_build_of_the_same_edition_stops_at_once_naming_the_first(project_copy: Path):
+    with locks.editions_locked(project_copy / "build", [2022]):
+        with pytest.raises(locks.EditionBusy, match=rf"the 2022 edition is being built by process {os.getpid()}"):
+            build_edition(2022, renderer="fallback")
+        second = subprocess.run([sys.executable, "-m", "skills_evidence", "build", "--edition", "2022", "--renderer", "fallback"],
+                                capture_output=True, text=True, env=dict(os.environ, SKILLS_EVIDENCE_ROOT=str(project_copy)),
+                                timeout=60)
+    assert second.returncode == 1
+    assert f"being built by process {os.getpid()}" in re.sub(r"\s+", " ", second.stderr + second.stdout)
+    assert not (project_copy / "_book").exists()
+
+
+def test_stale_work_folders_are_never_read_as_outputs(fallback_site, monkeypatch):
+    root, _ = fallback_site
+    monkeypatch.setenv("SKILLS_EVIDENCE_ROOT", str(root))
+    outputs = root / "build/2022/outputs"
+    for stale in ("skills_levels.partial", "chapter_from_an_old_build"):
+        (outputs / stale).mkdir(exist_ok=True)
+        (outputs / stale / "indicators.csv").write_text((outputs / "skills_levels/indicators.csv").read_text().replace(
+            "qual_", "stale_"), encoding="utf-8")
+    report = build_edition(2022, renderer="fallback")
+    assert report.ran == [] and "stale_" not in (outputs / "indicators.csv").read_text()
+
+
+def test_verify_rebuilds_every_edition_byte_for_byte_and_finds_an_altered_file(site, monkeypatch):
+    root, reports = site
+    monkeypatch.setenv("SKILLS_EVIDENCE_ROOT", str(root))
+    book = root / "_book/2022"
+    assert set(reproducible.read_checksums(book)) == set(reproducible.checksums(book))
+    altered = book / "chapters/attainment.html"
+    original = altered.read_bytes()
+    altered.write_bytes(original.replace(b"</body>", b"<!-- edited by hand --></body>"))
+    try:
+        results = {r.edition: r for r in verify_editions(sorted(reports))}
+    finally:
+        altered.write_bytes(original)
+    # Every file of every edition (HTML, PDF, DOCX, CSVs, figures, search index) came out of a rebuild
+    # byte-identical; the one file edited by hand after publication is reported.
+    assert {year: r.renderer for year, r in results.items()} == {year: r.renderer for year, r in reports.items()}
+    assert all(r.files > 20 for r in results.values())
+    assert {year: r.differing for year, r in results.items()} == {2022: ["chapters/attainment.html"], 2023: [], 2024: []}
+
+
+def test_verify_passes_for_the_fallback_edition(fallback_site, monkeypatch):
+    root, _ = fallback_site
+    monkeypatch.setenv("SKILLS_EVIDENCE_ROOT", str(root))
+    result = verify_edition(2022)
+    assert result.renderer == "pandoc+typst" and result.differing == []
