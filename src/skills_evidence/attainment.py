@@ -18,7 +18,6 @@ from skills_evidence import chapter_outputs, charts, indicators
 from skills_evidence.comparison import signed
 from skills_evidence.loaders.snapshots import read_table
 
-DATASETS = ["dfe_ks4_groups", "ons_ks2_rwm", "ons_gcse_em_19", "ocp_ks2_published", "comparator_groups", "lad21_reference"]
 ENGLAND = ("E92000001", "England")
 MIN_PUPILS = 10
 NOT_ASSESSED = {"2019/20", "2020/21"}
@@ -51,7 +50,7 @@ class Inputs:
 
 
 def read_inputs(paths: dict[str, str | Path], vintages: dict[str, str] | None = None) -> Inputs:
-    """Read the shipped snapshot files named by dataset id (see data/manifest.yaml)."""
+    """Read the shipped snapshot files named by dataset name (provenance in each file's .meta.yaml sidecar)."""
 
     tables = [read_table(paths[name]) for name in
               ("dfe_ks4_groups", "ons_ks2_rwm", "ons_gcse_em_19", "ocp_ks2_published", "comparator_groups", "lad21_reference")]
@@ -209,19 +208,19 @@ def build_indicators(result: Result, vintages: dict) -> pd.DataFrame:
     codes = {result.area_name: result.area_code, ENGLAND[1]: ENGLAND[0]}
     for r in result.ks2[result.ks2["series"].isin(codes)].itertuples():
         rows.append({"indicator_id": "ks2_rwm_expected", "breakdown": "", "geography_code": codes[r.series],
-                     "geography_name": r.series, "period": r.period, "value": r.value, "unit": "%", "polarity": 1,
+                     "geography_name": r.series, "period": r.period, "value": r.value,
                      "source_id": "ons_ks2_rwm" if r.source == "ons_ks2_rwm" else "ocp_ks2_published", "status": r.status,
                      "note": "" if r.source == "ons_ks2_rwm" else r.source})
     for r in result.ks4.itertuples():
         common = {"breakdown": r.breakdown_id, "geography_code": r.geography_code, "geography_name": r.geography_name,
                   "period": result.ks4_year, "source_id": "dfe_ks4_groups", "status": r.status,
                   "note": "fewer than 10 pupils: not reported" if r.status == "c" else ""}
-        rows.append({"indicator_id": "ks4_att8", "value": r.att8, "denominator": r.pupils, "unit": "points", "polarity": 1, **common})
+        rows.append({"indicator_id": "ks4_att8", "value": r.att8, "denominator": r.pupils, **common})
         if r.breakdown_id != "all":
-            rows.append({"indicator_id": "ks4_att8_gap", "value": r.gap, "unit": "points", "polarity": 0, **common})
+            rows.append({"indicator_id": "ks4_att8_gap", "value": r.gap, **common})
     for r in result.gcse19.itertuples():
         rows.append({"indicator_id": "gcse_em_by19", "breakdown": "", "geography_code": r.geography_code,
-                     "geography_name": r.series, "period": r.period, "value": r.value, "unit": "%", "polarity": 1,
+                     "geography_name": r.series, "period": r.period, "value": r.value,
                      "source_id": "ons_gcse_em_19", "status": r.status or ("" if pd.notna(r.value) else "x"), "note": ""})
     out = pd.DataFrame(rows)
     out["vintage"] = out["source_id"].map(lambda s: vintages.get(s, ""))
@@ -354,11 +353,13 @@ def write_outputs(result: Result, outputs: str | Path) -> dict[str, Path]:
 
 def run(area_code: str, ks2_last: str, ks4_year: str, gcse19_last: str, neighbours_group: str,
         datasets: dict | None, vintages: dict | None, output_dir: str | Path) -> Result:
-    """What the notebook does: read the datasets (the manifest's by default), compute, write outputs."""
-    from skills_evidence.manifest import paths_for, vintages_for
+    """What the notebook does: read the datasets (as the current edition pins them by default), compute, write outputs."""
+    from skills_evidence.editions import inputs as pinned
     from skills_evidence.paths import resolve
 
-    inputs = read_inputs(datasets or paths_for(DATASETS), vintages or vintages_for(DATASETS))
+    if datasets is None:
+        datasets, vintages = pinned("attainment")
+    inputs = read_inputs(datasets, vintages)
     result = compute(inputs, area_code, ks2_last, ks4_year, gcse19_last, neighbours_group)
     write_outputs(result, resolve(output_dir))
     return result
@@ -366,9 +367,9 @@ def run(area_code: str, ks2_last: str, ks4_year: str, gcse19_last: str, neighbou
 
 def missing_inputs(params: dict, datasets: dict | None = None) -> list[str]:
     """What an edition with these chapter parameters still lacks in data/ (empty when all is there)."""
-    from skills_evidence.manifest import paths_for
+    from skills_evidence.editions import inputs as pinned
 
-    inputs = read_inputs(datasets or paths_for(DATASETS))
+    inputs = read_inputs(datasets or pinned("attainment")[0])
     needs = []
     if params["ks2_last"] not in set(inputs.ks2["period"]):
         needs.append(f"KS2 results for {params['ks2_last']} (dataset ons_ks2_rwm has to {inputs.ks2['period'].max()})")

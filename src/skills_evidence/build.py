@@ -57,8 +57,8 @@ def analysis_jobs(edition: editions_mod.Edition, chapters: dict[str, editions_mo
             continue
         parameters = {
             "edition": edition.year, "area_code": edition.area_code, "comparators": edition.comparators,
-            "datasets": manifest.paths_for(list(chapter.datasets), entries),
-            "vintages": manifest.vintages_for(list(chapter.datasets), entries), **params,
+            "datasets": manifest.paths_for(edition.references(chapter), entries),
+            "vintages": manifest.vintages_for(edition.references(chapter), entries), **params,
         }
         jobs.append(_job(chapter, parameters, [Path(p) for p in parameters["datasets"].values()], root, build))
     return jobs
@@ -91,8 +91,8 @@ def run_notebooks(year: int, accept_changed_inputs: bool = False, workers: int |
     report = BuildReport(year)
     previous = editions_mod.previous(year, editions)
     years = [year] + ([previous] if previous is not None else [])
-    ids = sorted({d for y in years for c in editions[y].chapter_parameters for d in chapters[c].datasets})
-    progress(f"{year}: checking {len(ids)} input datasets against data/manifest.yaml")
+    ids = sorted({r for y in years for c in editions[y].chapter_parameters for r in editions[y].references(chapters[c])})
+    progress(f"{year}: checking {len(ids)} pinned input snapshots against their sidecar checksums")
     report.accepted_inputs += manifest.verify(ids, accept_changed=accept_changed_inputs)
     checked = validation.validate_all(ids, record=root / "build" / "validated.json")
     progress(f"{year}: {len(checked)} changed datasets validated against their schemas ({len(ids) - len(checked)} unchanged)")

@@ -52,7 +52,7 @@ def build(
             console.print(f"[bold red]Build of the {year} edition failed:[/] {type(exc).__name__}: {exc}")
             raise typer.Exit(1) from None
         if report.accepted_inputs:
-            console.print(f"Accepted changed inputs (recorded in data/manifest.yaml): {', '.join(report.accepted_inputs)}")
+            console.print(f"Accepted changed inputs (recorded in each snapshot's .meta.yaml sidecar): {', '.join(report.accepted_inputs)}")
         book = report.files.get("html", report.book)
         summary.add_row(str(year), str(len(report.ran)), str(len(report.cached)), report.renderer,
                         "yes" if report.rendered else "no (unchanged)",

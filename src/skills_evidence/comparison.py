@@ -11,6 +11,8 @@ import math
 
 import pandas as pd
 
+from skills_evidence import indicators
+
 
 def significance(value: float, ci_lower: float, ci_upper: float, benchmark: float) -> str:
     """"higher", "lower" or "similar"; "not compared" when the interval or benchmark is missing."""
@@ -33,7 +35,8 @@ def judgement(word: str, polarity: int) -> str:
 def compare(area: pd.DataFrame, benchmarks: pd.DataFrame) -> pd.DataFrame:
     """One row per indicator × benchmark: signed difference (pp), significance word and judgement.
 
-    Both frames hold `indicator_id, period, value, ci_lower, ci_upper, polarity` and geography columns.
+    Both frames hold `indicator_id, period, value, ci_lower, ci_upper` and geography columns; each
+    indicator's polarity comes from the catalogue.
     """
     merged = area.merge(benchmarks, on=["indicator_id", "period"], suffixes=("", "_benchmark"))
     merged["difference_pp"] = merged["value"] - merged["value_benchmark"]
@@ -41,7 +44,8 @@ def compare(area: pd.DataFrame, benchmarks: pd.DataFrame) -> pd.DataFrame:
         significance(v, lo, hi, b)
         for v, lo, hi, b in merged[["value", "ci_lower", "ci_upper", "value_benchmark"]].itertuples(index=False)
     ]
-    merged["judgement"] = [judgement(w, int(p)) for w, p in merged[["significance", "polarity"]].itertuples(index=False)]
+    merged["judgement"] = [judgement(w, int(indicators.entry(i)["polarity"]))
+                           for w, i in merged[["significance", "indicator_id"]].itertuples(index=False)]
     return merged
 
 

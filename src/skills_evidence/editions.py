@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from skills_evidence import manifest
 from skills_evidence.paths import resolve
 
 EDITIONS = Path("data/editions.yaml")
@@ -14,7 +15,7 @@ EDITIONS = Path("data/editions.yaml")
 
 @dataclass(frozen=True)
 class Chapter:
-    """A chapter: its notebook, its narrative and the datasets its notebook reads."""
+    """A chapter: its notebook, its narrative and the datasets (by name) its notebook reads."""
 
     id: str
     title: str
@@ -35,6 +36,11 @@ class Edition:
     comparators: list | None
     vintages: dict[str, str]
     chapter_parameters: dict[str, dict]
+    data: dict[str, str]
+
+    def references(self, chapter: Chapter) -> list[str]:
+        """The pinned `name@version` of every dataset a chapter reads in this edition."""
+        return [manifest.ref(name, self.data[name]) for name in chapter.datasets]
 
 
 def load(path: str | Path = EDITIONS) -> tuple[dict[str, Chapter], dict[int, Edition], int]:
@@ -52,9 +58,13 @@ def load(path: str | Path = EDITIONS) -> tuple[dict[str, Chapter], dict[int, Edi
         unknown = set(e["chapters"]) - set(chapters)
         if unknown:
             raise ValueError(f"{path}: edition {e['year']} names unknown chapters {sorted(unknown)}")
+        data = {name: str(version) for name, version in (e.get("data") or {}).items()}
+        unpinned = sorted({d for c in e["chapters"] for d in chapters[c].datasets} - set(data))
+        if unpinned:
+            raise ValueError(f"{path}: edition {e['year']} does not pin a version of {', '.join(unpinned)} (add it under data:)")
         editions[int(e["year"])] = Edition(
             int(e["year"]), e["title"], e.get("subtitle", ""), e["area_code"], e.get("comparators"),
-            dict(e.get("vintages", {})), {k: dict(v or {}) for k, v in e["chapters"].items()},
+            dict(e.get("vintages", {})), {k: dict(v or {}) for k, v in e["chapters"].items()}, data,
         )
     current = int(spec["current"])
     if current not in editions:
@@ -66,3 +76,11 @@ def previous(year: int, editions: dict[int, Edition]) -> int | None:
     """The edition before `year`, or None for the first."""
     earlier = [y for y in editions if y < year]
     return max(earlier) if earlier else None
+
+
+def inputs(chapter_id: str, year: int | None = None) -> tuple[dict[str, str], dict[str, str]]:
+    """(paths, vintages) by dataset name for one chapter, as an edition (the current one by default) pins them."""
+    chapters, defined, current = load()
+    edition = defined[year or current]
+    references = edition.references(chapters[chapter_id])
+    return manifest.paths_for(references), manifest.vintages_for(references)

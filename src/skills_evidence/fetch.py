@@ -3,7 +3,8 @@
 What to fetch is data, in `data/fetch.yaml`: per edition, a list of requests (Nomis API dataset and
 query, or an Explore Education Statistics data set id). Each response is checked with the loader for
 its format before anything is written; the file lands in `data/raw/<source>/<vintage>/` in one
-step, and its manifest entry records the URL, the download date and the checksum. Tests pass a
+step, and a sidecar beside it (`<file>.meta.yaml`, dataset `id@vintage`) records the URL, the
+download date and the checksum. Tests pass a
 recorded-response opener, so no test reaches the network.
 """
 
@@ -22,7 +23,7 @@ import yaml
 from skills_evidence.loaders.dfe_ees import load_ees
 from skills_evidence.loaders.errors import InputFileError
 from skills_evidence.loaders.nomis_api import load_nomis_api_csv
-from skills_evidence.manifest import load_manifest, save_manifest, sha256_file
+from skills_evidence.manifest import load_manifest, ref, save_entry, sha256_file
 from skills_evidence.paths import resolve
 
 FETCH = Path("data/fetch.yaml")
@@ -45,6 +46,7 @@ class Request:
     url: str
     target: Path
     description: str
+    vintage: str
     indicators: tuple[str, ...] = ()
 
 
@@ -64,7 +66,8 @@ def requests_for(edition: int, path: str | Path = FETCH) -> list[Request]:
         else:
             raise ValueError(f"{path}: unknown source {e['source']!r} for {e['id']}")
         target = Path("data/raw") / e["source"] / str(e["vintage"]) / e["file"]
-        out.append(Request(e["id"], e["source"], url, target, e.get("description", ""), tuple(e.get("indicators", []))))
+        out.append(Request(e["id"], e["source"], url, target, e.get("description", ""), str(e["vintage"]),
+                           tuple(e.get("indicators", []))))
     return out
 
 
@@ -95,19 +98,20 @@ def fetch(edition: int, opener: Opener = urlopen_bytes, today: dt.date | None = 
             partial.unlink()
             raise FetchError(f"{request.id}: the response from {request.url} is not a valid file: {exc}") from exc
         new_sha = sha256_file(partial)
-        old = manifest.get(request.id, {})
+        key = ref(request.id, request.vintage)
+        old = manifest.get(key, {})
         state = "new" if not old else ("unchanged" if old.get("sha256") == new_sha else "changed")
         partial.replace(target)
-        manifest[request.id] = {
-            **old,
+        manifest[key] = {
+            **old, "dataset": request.id, "version": request.vintage,
             "path": request.target.as_posix(),
             "description": request.description or old.get("description", ""),
             "sha256": new_sha,
             "source": {**old.get("source", {}), "url": request.url,
                        "downloaded": old.get("source", {}).get("downloaded") if state == "unchanged" else today.isoformat()},
         }
+        save_entry(manifest[key])
         results.append((request.id, state))
-    save_manifest(manifest)
     return results
 
 

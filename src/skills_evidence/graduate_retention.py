@@ -26,7 +26,6 @@ from skills_evidence.comparison import signed
 from skills_evidence.loaders.hesa_go import load_graduate_outcomes
 from skills_evidence.loaders.snapshots import read_table
 
-DATASETS = ["hesa_go_extract", "university_cities", "cfc_graduate_retention"]
 MIN_DENOMINATOR = 22.5
 SYNTHETIC_LABEL = "Synthetic data, illustrative only"
 
@@ -140,8 +139,8 @@ def build_indicators(result: Result, area_code: str, vintages: dict) -> pd.DataF
     out = pd.DataFrame({
         "indicator_id": "grad_retention_rate", "breakdown": frame["breakdown"], "geography_code": area_code,
         "geography_name": result.city, "period": frame["cohort"], "value": frame["rate"], "ci_lower": frame["ci_lower"],
-        "ci_upper": frame["ci_upper"], "numerator": frame["numerator"], "denominator": frame["denominator"], "unit": "%",
-        "polarity": 1, "source_id": "hesa_go_extract", "vintage": vintages.get("hesa_go_extract", ""),
+        "ci_upper": frame["ci_upper"], "numerator": frame["numerator"], "denominator": frame["denominator"],
+        "source_id": "hesa_go_extract", "vintage": vintages.get("hesa_go_extract", ""),
         "status": frame["status"], "note": [(n + "; " if n else "") + note if note else n for n in frame["note"]],
     })
     return indicators.tidy(out)
@@ -251,11 +250,13 @@ def write_outputs(result: Result, outputs: str | Path) -> dict[str, Path]:
 
 def run(city: str, last_cohort: str, area_code: str, datasets: dict | None, vintages: dict | None,
         output_dir: str | Path) -> Result:
-    """What the notebook does: read the datasets (the manifest's by default), compute, write outputs."""
-    from skills_evidence.manifest import paths_for, vintages_for
+    """What the notebook does: read the datasets (as the current edition pins them by default), compute, write outputs."""
+    from skills_evidence.editions import inputs as pinned
     from skills_evidence.paths import resolve
 
-    inputs = read_inputs(datasets or paths_for(DATASETS), vintages or vintages_for(DATASETS))
+    if datasets is None:
+        datasets, vintages = pinned("graduate_retention")
+    inputs = read_inputs(datasets, vintages)
     result = compute(inputs, city, last_cohort, area_code)
     write_outputs(result, resolve(output_dir))
     return result
@@ -263,9 +264,9 @@ def run(city: str, last_cohort: str, area_code: str, datasets: dict | None, vint
 
 def missing_inputs(params: dict, datasets: dict | None = None) -> list[str]:
     """What an edition with these chapter parameters still lacks (the cohort, and the real extract)."""
-    from skills_evidence.manifest import paths_for
+    from skills_evidence.editions import inputs as pinned
 
-    inputs = read_inputs(datasets or paths_for(DATASETS))
+    inputs = read_inputs(datasets or pinned("graduate_retention")[0])
     needs = []
     if params["last_cohort"] not in set(inputs.extract["cohort"]):
         needs.append(f"Graduate Outcomes cohort {params['last_cohort']} (the extract has to {inputs.extract['cohort'].max()})")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
+import yaml
 
 from skills_evidence.loaders.snapshots import read_table
+from skills_evidence.paths import resolve
 
 COLUMNS = [
     "indicator_id", "breakdown", "geography_code", "geography_name", "period", "value", "ci_lower", "ci_upper",
@@ -45,21 +48,59 @@ SCHEMA = pa.DataFrameSchema(
 CATALOGUE = Path("data/indicators.yaml")
 
 
+class CatalogueError(ValueError):
+    """An indicator a chapter emits is missing from, or disagrees with, data/indicators.yaml."""
+
+
+@functools.cache
+def _catalogue_file(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
 def catalogue() -> dict[str, dict]:
-    """The indicator catalogue (`data/indicators.yaml`): label, unit, polarity, definition, source by id."""
-    import yaml
+    """Indicators by id (`data/indicators.yaml`): label, short label, unit, polarity, definition, source, priorities."""
+    return _catalogue_file(resolve(CATALOGUE))["indicators"]
 
-    from skills_evidence.paths import resolve
 
-    return yaml.safe_load(resolve(CATALOGUE).read_text(encoding="utf-8"))
+def priorities() -> dict[int, str]:
+    """The strategy's eight priorities by number, as the catalogue names them."""
+    return _catalogue_file(resolve(CATALOGUE))["priorities"]
+
+
+def entry(indicator_id: str) -> dict:
+    """One indicator's catalogue entry; a clear error when the catalogue lacks it."""
+    try:
+        return catalogue()[indicator_id]
+    except KeyError:
+        raise CatalogueError(f"indicator {indicator_id!r} is not in {CATALOGUE}: add it there first") from None
+
+
+def describe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Fill `unit` and `polarity` from the catalogue; refuse unknown ids or values that disagree with it."""
+    out = frame.copy()
+    known = catalogue()
+    unknown = sorted(set(out["indicator_id"]) - set(known))
+    if unknown:
+        raise CatalogueError(f"indicators not in {CATALOGUE}: {', '.join(unknown)}")
+    for column in ("unit", "polarity"):
+        expected = out["indicator_id"].map(lambda i, c=column: known[i][c])
+        if column in out:
+            given = out[column].where(out[column].notna() & (out[column].astype(str) != ""))
+            clash = given.notna() & (given.astype(str) != expected.astype(str))
+            if clash.any():
+                row = out[clash].iloc[0]
+                raise CatalogueError(
+                    f"{row['indicator_id']}: {column} {row[column]!r} disagrees with {CATALOGUE} ({known[row['indicator_id']][column]!r})")
+        out[column] = expected
+    return out
 
 
 def tidy(frame: pd.DataFrame) -> pd.DataFrame:
-    """Order, fill and validate an indicator frame; rows sorted so the CSV is byte-stable."""
-    out = frame.copy()
+    """Describe from the catalogue, order, fill and validate an indicator frame; rows sorted so the CSV is byte-stable."""
+    out = describe(frame)
     for column in COLUMNS:
         if column not in out:
-            out[column] = "" if column in ("breakdown", "status", "note", "unit", "vintage") else float("nan")
+            out[column] = "" if column in ("breakdown", "status", "note", "vintage") else float("nan")
     out = out[COLUMNS]
     for column in NUMERIC:  # an all-blank column (a chapter with no intervals) reads back as text
         out[column] = pd.to_numeric(out[column].replace("", float("nan")), errors="raise").astype(float)

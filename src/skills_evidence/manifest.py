@@ -1,9 +1,13 @@
-"""The data manifest: every input the book reads, where it came from, and its checksum.
+"""Snapshot metadata: every input the book reads, one versioned entry per file, kept beside the file.
 
-`data/manifest.yaml` is the provenance record (owid/etl-style snapshot metadata): for each dataset its
-file in `data/`, the official source file it was derived from (publisher, table, vintage, download
-date, that file's sha256) and the sha256 of the derived file. The build refuses a dataset whose bytes
-no longer match unless told to accept it, and then records the acceptance in the manifest.
+Each snapshot `data/.../<file>` has a sidecar `<file>.meta.yaml` (owid/etl's `.dvc` habit): the dataset
+name and version, origin (publisher, source file and its checksum, the date the publisher last changed
+it), licence, the date it entered this project, the sha256 of the derived file and its schema. A
+dataset is referred to as `name@version`; a new vintage is a new file with its own sidecar, so an
+older edition pinned to `name@old` keeps reading exactly the bytes it was published from.
+
+The build refuses a snapshot whose bytes no longer match its sidecar unless told to accept it, and
+then records the acceptance in the sidecar.
 """
 
 from __future__ import annotations
@@ -15,9 +19,12 @@ from pathlib import Path
 
 import yaml
 
-from skills_evidence.paths import resolve
+from skills_evidence.paths import project_root, resolve
 
-MANIFEST = Path("data/manifest.yaml")
+DATA = Path("data")
+SIDECAR = ".meta.yaml"
+#: Where a human looks for the provenance of a dataset (used in messages).
+MANIFEST = DATA / "**" / f"*{SIDECAR}"
 
 
 def sha256_file(path: str | Path) -> str:
@@ -30,79 +37,133 @@ def sha256_file(path: str | Path) -> str:
 
 
 class ChecksumMismatch(RuntimeError):
-    """A dataset's bytes differ from its manifest entry."""
+    """A dataset's bytes differ from its sidecar entry."""
 
 
 @dataclass(frozen=True)
 class Dataset:
-    """One manifest entry."""
+    """One snapshot: its reference (`name@version`), file and recorded checksum."""
 
-    id: str
+    ref: str
     path: Path
     sha256: str
     entry: dict
 
-
-def load_manifest(path: str | Path = MANIFEST) -> dict[str, dict]:
-    """The manifest's datasets by id."""
-    with resolve(path).open(encoding="utf-8") as fh:
-        return (yaml.safe_load(fh) or {}).get("datasets", {})
-
-
-def save_manifest(datasets: dict[str, dict], path: str | Path = MANIFEST) -> None:
-    """Write the manifest atomically (a crash never leaves half a manifest)."""
-    target = resolve(path)
-    tmp = target.with_suffix(".yaml.tmp")
-    header = "# Provenance of every dataset the book reads. Checksums are maintained by `skills-evidence snapshot`.\n"
-    tmp.write_text(header + yaml.safe_dump({"datasets": datasets}, sort_keys=False, allow_unicode=True, width=110), encoding="utf-8")
-    tmp.replace(target)
+    @property
+    def name(self) -> str:
+        """The dataset's name without its version (what chapter code asks for)."""
+        return self.ref.split("@", 1)[0]
 
 
-def dataset(dataset_id: str, manifest: dict[str, dict] | None = None) -> Dataset:
-    """Look up one dataset by id."""
-    manifest = manifest if manifest is not None else load_manifest()
-    if dataset_id not in manifest:
-        raise KeyError(f"dataset {dataset_id!r} is not in {MANIFEST}; known: {', '.join(sorted(manifest))}")
-    entry = manifest[dataset_id]
-    return Dataset(dataset_id, resolve(entry["path"]), entry.get("sha256", ""), entry)
+def ref(name: str, version: str) -> str:
+    """The reference of one version of a dataset: `name@version`."""
+    return f"{name}@{version}"
 
 
-def verify(dataset_ids: list[str], accept_changed: bool = False, manifest_path: str | Path = MANIFEST) -> list[str]:
-    """Check each dataset's bytes against the manifest; returns the ids whose new bytes were accepted.
+def name_of(reference: str) -> str:
+    """`ons_l3plus_rqf@2025` → `ons_l3plus_rqf`."""
+    return reference.split("@", 1)[0]
+
+
+def load_manifest(data: str | Path = DATA) -> dict[str, dict]:
+    """Every snapshot's sidecar by `name@version`, with `path` (relative to the project root) filled in."""
+    root = project_root()
+    entries: dict[str, dict] = {}
+    for sidecar in sorted(resolve(data).rglob(f"*{SIDECAR}")):
+        entry = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
+        key = ref(entry["dataset"], str(entry["version"]))
+        if key in entries:
+            raise ValueError(f"{sidecar}: {key} is already described by {entries[key]['path']}{SIDECAR}")
+        entries[key] = {**entry, "path": (sidecar.parent / entry["file"]).relative_to(root).as_posix()}
+    return entries
+
+
+def save_entry(entry: dict) -> Path:
+    """Write one entry back to its sidecar atomically (a crash never leaves half a file)."""
+    data_file = resolve(entry["path"])
+    sidecar = data_file.with_name(data_file.name + SIDECAR)
+    body = {"dataset": entry["dataset"], "version": str(entry["version"]), "file": data_file.name}
+    body.update({k: v for k, v in entry.items() if k not in (*body, "path")})
+    header = f"# Snapshot {ref(body['dataset'], body['version'])}: provenance, checksum and schema of {data_file.name} beside it.\n"
+    tmp = sidecar.with_name(sidecar.name + ".tmp")
+    tmp.write_text(header + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=110), encoding="utf-8")
+    tmp.replace(sidecar)
+    return sidecar
+
+
+def save_manifest(entries: dict[str, dict]) -> None:
+    """Write every entry back to its sidecar."""
+    for entry in entries.values():
+        save_entry(entry)
+
+
+def versions(name: str, entries: dict[str, dict] | None = None) -> list[str]:
+    """The versions of a dataset held here, oldest first (versions sort as text: years, year-months)."""
+    entries = entries if entries is not None else load_manifest()
+    return sorted(str(e["version"]) for e in entries.values() if e["dataset"] == name)
+
+
+def latest(name: str, entries: dict[str, dict] | None = None) -> str:
+    """The reference of a dataset's newest version (what a new edition pins)."""
+    entries = entries if entries is not None else load_manifest()
+    held = versions(name, entries)
+    if not held:
+        raise KeyError(f"dataset {name!r} has no snapshot under {DATA}/ (no {name}@… sidecar)")
+    return ref(name, held[-1])
+
+
+def newest(entries: dict[str, dict] | None = None) -> dict[str, dict]:
+    """Each dataset's newest entry by bare name (what `snapshot` re-derives)."""
+    entries = entries if entries is not None else load_manifest()
+    names = {e["dataset"] for e in entries.values()}
+    return {name: entries[latest(name, entries)] for name in sorted(names)}
+
+
+def dataset(reference: str, entries: dict[str, dict] | None = None) -> Dataset:
+    """Look up one snapshot by `name@version`; a bare name means its newest version (for tools, not editions)."""
+    entries = entries if entries is not None else load_manifest()
+    key = reference if "@" in reference else latest(reference, entries)
+    if key not in entries:
+        held = ", ".join(versions(name_of(key), entries)) or "none"
+        raise KeyError(f"dataset {key!r} has no snapshot here (versions held: {held})")
+    entry = entries[key]
+    return Dataset(key, resolve(entry["path"]), entry.get("sha256", ""), entry)
+
+
+def verify(references: list[str], accept_changed: bool = False) -> list[str]:
+    """Check each snapshot's bytes against its sidecar; returns the references whose new bytes were accepted.
 
     Without `accept_changed` a mismatch raises ChecksumMismatch naming the file and both checksums.
     """
-    manifest = load_manifest(manifest_path)
+    entries = load_manifest()
     accepted: list[str] = []
-    for dataset_id in dataset_ids:
-        ds = dataset(dataset_id, manifest)
+    for reference in references:
+        ds = dataset(reference, entries)
         if not ds.path.exists():
-            raise FileNotFoundError(f"{ds.path}: dataset {dataset_id!r} listed in the manifest is missing")
+            raise FileNotFoundError(f"{ds.path}: dataset {ds.ref!r} has a sidecar but its file is missing")
         actual = sha256_file(ds.path)
         if actual == ds.sha256:
             continue
         if not accept_changed:
             raise ChecksumMismatch(
-                f"{ds.path}: sha256 {actual[:12]}… does not match the manifest's {ds.sha256[:12]}… for dataset "
-                f"{dataset_id!r}. If the new file is intended, rebuild with --accept-changed-inputs."
+                f"{ds.path}: sha256 {actual[:12]}… does not match its sidecar's {ds.sha256[:12]}… for dataset "
+                f"{ds.ref!r}. If the new file is intended, rebuild with --accept-changed-inputs."
             )
-        manifest[dataset_id].setdefault("accepted", []).append(
-            {"date": dt.date.today().isoformat(), "previous_sha256": ds.sha256, "sha256": actual}
-        )
-        manifest[dataset_id]["sha256"] = actual
-        accepted.append(dataset_id)
-    if accepted:
-        save_manifest(manifest, manifest_path)
+        entry = entries[ds.ref]
+        entry.setdefault("accepted", []).append({"date": dt.date.today().isoformat(), "previous_sha256": ds.sha256, "sha256": actual})
+        entry["sha256"] = actual
+        save_entry(entry)
+        accepted.append(ds.ref)
     return accepted
 
 
-def paths_for(dataset_ids: list[str], manifest: dict[str, dict] | None = None) -> dict[str, str]:
-    """Dataset id → absolute path, for handing to a notebook."""
-    manifest = manifest if manifest is not None else load_manifest()
-    return {i: str(dataset(i, manifest).path) for i in dataset_ids}
+def paths_for(references: list[str], entries: dict[str, dict] | None = None) -> dict[str, str]:
+    """Dataset name → absolute path of the referenced version, for handing to a notebook."""
+    entries = entries if entries is not None else load_manifest()
+    return {ds.name: str(ds.path) for ds in (dataset(r, entries) for r in references)}
 
 
-def vintages_for(dataset_ids: list[str], manifest: dict[str, dict] | None = None) -> dict[str, str]:
-    """Dataset id → vintage label, for the indicators table."""
-    manifest = manifest if manifest is not None else load_manifest()
-    return {i: str(manifest[i].get("vintage", "")) for i in dataset_ids}
+def vintages_for(references: list[str], entries: dict[str, dict] | None = None) -> dict[str, str]:
+    """Dataset name → vintage label of the referenced version, for the indicators table."""
+    entries = entries if entries is not None else load_manifest()
+    return {ds.name: str(ds.entry.get("vintage", "")) for ds in (dataset(r, entries) for r in references)}

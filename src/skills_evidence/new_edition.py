@@ -1,5 +1,6 @@
 """`skills-evidence new-edition YEAR`: add next year's edition to data/editions.yaml and list the
-inputs it still needs. The new entry copies the latest edition with every data year moved on."""
+inputs it still needs. The new entry copies the latest edition with every data year moved on and pins
+the newest version held of every dataset; older editions keep the versions they were published from."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from skills_evidence import attainment, editions, graduate_retention, skills_levels
+from skills_evidence import attainment, editions, graduate_retention, manifest, skills_levels
 from skills_evidence.paths import resolve
 
 #: Chapter id → function listing what its parameters still need in data/.
@@ -42,6 +43,7 @@ def scaffold(year: int, path: str | Path = editions.EDITIONS) -> tuple[str, dict
     if year <= last.year:
         raise ValueError(f"edition {year} is not after the latest edition ({last.year})")
     shift = year - last.year
+    held = manifest.load_manifest()
     chapters = {}
     for chapter_id, params in last.chapter_parameters.items():
         chapters[chapter_id] = {k: move_on(v, shift) for k, v in params.items()}
@@ -49,6 +51,7 @@ def scaffold(year: int, path: str | Path = editions.EDITIONS) -> tuple[str, dict
         "year": year, "title": last.title, "subtitle": f"{year} edition", "area_code": last.area_code,
         "comparators": last.comparators,
         "vintages": {k: "to be set when the new data is in" for k in last.vintages},
+        "data": {name: manifest.versions(name, held)[-1] for name in last.data},
         "chapters": chapters,
     }
     block = yaml.safe_dump([entry], sort_keys=False, allow_unicode=True, default_flow_style=False, width=110)

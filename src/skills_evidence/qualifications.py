@@ -22,18 +22,18 @@ import pandas as pd
 
 CATEGORIES = ["none", "nvq1", "nvq2", "trade", "nvq3", "nvq4plus", "other"]
 
-#: Each indicator as weights on the T19 categories, with its polarity (+1: higher is better).
-LEVELS: dict[str, tuple[dict[str, float], int, str]] = {
-    "qual_none_16_64": ({"none": 1.0}, -1, "No qualifications"),
-    "qual_l1plus_16_64": ({"nvq1": 1, "nvq2": 1, "trade": 1, "nvq3": 1, "nvq4plus": 1}, 1, "Level 1 and above"),
-    "qual_l2plus_16_64": ({"nvq2": 1, "trade": 1, "nvq3": 1, "nvq4plus": 1}, 1, "Level 2 and above"),
-    "qual_l3plus_16_64": ({"trade": 0.5, "nvq3": 1, "nvq4plus": 1}, 1, "Level 3 and above"),
-    "qual_l4plus_16_64": ({"nvq4plus": 1.0}, 1, "Level 4 and above"),
+#: Each indicator as weights on the T19 categories (labels and polarity live in data/indicators.yaml).
+LEVELS: dict[str, dict[str, float]] = {
+    "qual_none_16_64": {"none": 1.0},
+    "qual_l1plus_16_64": {"nvq1": 1, "nvq2": 1, "trade": 1, "nvq3": 1, "nvq4plus": 1},
+    "qual_l2plus_16_64": {"nvq2": 1, "trade": 1, "nvq3": 1, "nvq4plus": 1},
+    "qual_l3plus_16_64": {"trade": 0.5, "nvq3": 1, "nvq4plus": 1},
+    "qual_l4plus_16_64": {"nvq4plus": 1.0},
 }
 
 SHARE_COLUMNS = [
     "indicator_id", "geography_code", "geography_name", "period", "value", "ci_lower", "ci_upper",
-    "numerator", "denominator", "polarity", "status", "note", "ci_method",
+    "numerator", "denominator", "status", "note", "ci_method",
 ]
 
 
@@ -50,10 +50,10 @@ def level_shares(counts: pd.DataFrame) -> pd.DataFrame:
         g = group.set_index("category").reindex(CATEGORIES)
         count, half, mark = g["count"], g["ci_halfwidth"], g["ci_mark"].fillna("")
         total = count.sum(min_count=len(CATEGORIES)) if count.notna().all() else math.nan
-        for indicator_id, (weights, polarity, _) in LEVELS.items():
+        for indicator_id, weights in LEVELS.items():
             row: dict[str, object] = {
                 "indicator_id": indicator_id, "geography_code": code, "geography_name": name, "period": str(period),
-                "polarity": polarity, "ci_method": "derived from Nomis count intervals", "note": "",
+                "ci_method": "derived from Nomis count intervals", "note": "",
             }
             if math.isnan(total):
                 missing = [c for c in CATEGORIES if pd.isna(count[c])]
@@ -128,7 +128,7 @@ def rounding_tolerance(share_pct: float, denominator: float, indicator_id: str) 
     Nomis rounds each count to the nearest 100, so each is off by up to 50: the numerator by up to
     50 × (sum of weights) and the denominator by up to 50 × 7; ONS rounds its figure to 1 dp (0.05).
     """
-    weights, _, _ = LEVELS[indicator_id]
+    weights = LEVELS[indicator_id]
     numerator_error = 50 * sum(weights.values())
     denominator_error = 50 * len(CATEGORIES)
     return 100 * (numerator_error + share_pct / 100 * denominator_error) / denominator + 0.05

@@ -22,7 +22,6 @@ from skills_evidence.comparison import compare, signed
 from skills_evidence.loaders.snapshots import read_table
 from skills_evidence.qualifications import LEVELS, SHARE_COLUMNS, aggregated_shares, level_shares, prefer_published
 
-DATASETS = ["aps_t19_qualifications", "lad21_reference", "ons_l3plus_nvq", "ons_l3plus_rqf", "ons_none_rqf"]
 GREAT_BRITAIN = ("K03000001", "Great Britain")
 #: Short keys the narrative uses for each indicator.
 LEVEL_KEYS = {
@@ -51,7 +50,7 @@ class Inputs:
 
 
 def read_inputs(paths: dict[str, str | Path], vintages: dict[str, str] | None = None) -> Inputs:
-    """Read the shipped snapshot files named by dataset id (see data/manifest.yaml)."""
+    """Read the shipped snapshot files named by dataset name (provenance in each file's .meta.yaml sidecar)."""
 
     return Inputs(
         t19=read_table(paths["aps_t19_qualifications"]),
@@ -105,7 +104,7 @@ def rqf_shares(inputs: Inputs, code: str, name: str) -> pd.DataFrame:
             "indicator_id": indicator_id, "geography_code": code, "geography_name": name,
             "period": rows["period"].astype(str), "value": rows["value"], "ci_lower": rows["ci_lower"],
             "ci_upper": rows["ci_upper"], "numerator": float("nan"), "denominator": float("nan"),
-            "polarity": LEVELS[indicator_id][1], "status": rows["status"].where(rows["value"].notna(), "x"),
+            "status": rows["status"].where(rows["value"].notna(), "x"),
             "note": "", "ci_method": "published by ONS",
         }))
     return pd.concat(frames, ignore_index=True)
@@ -122,7 +121,7 @@ def complete(shares: pd.DataFrame, places: list[tuple[str, str, str]], period: s
                 missing.append({
                     "indicator_id": indicator_id, "geography_code": code, "geography_name": name, "period": period,
                     "value": float("nan"), "ci_lower": float("nan"), "ci_upper": float("nan"),
-                    "numerator": float("nan"), "denominator": float("nan"), "polarity": LEVELS[indicator_id][1],
+                    "numerator": float("nan"), "denominator": float("nan"),
                     "status": "x", "ci_method": "",
                     "note": (f"not available: ONS's {basis}-basis figures for {period} are not in the data this edition uses"),
                 })
@@ -196,13 +195,13 @@ def _source_id(indicator_id: str, basis: str, ci_method: str) -> str:
 
 def build_indicators(inputs: Inputs, result: Result) -> pd.DataFrame:
     """The chapter's rows of indicators.csv: every level and year it has, with the basis as the breakdown."""
-    shares = result.shares.assign(breakdown="framework:" + result.shares["framework"], unit="%")
+    shares = result.shares.assign(breakdown="framework:" + result.shares["framework"])
     shares["source_id"] = [_source_id(i, f, m) for i, f, m in zip(shares["indicator_id"], shares["framework"], shares["ci_method"])]
     l3 = shares[shares["indicator_id"] == "qual_l3plus_16_64"]
     covered = pd.MultiIndex.from_frame(l3[["geography_code", "period"]])
     key = pd.MultiIndex.from_frame(result.trend[["geography_code", "period"]])
     older = result.trend[~key.isin(covered)].assign(
-        indicator_id="qual_l3plus_16_64", breakdown="framework:" + result.trend["framework"], unit="%", polarity=1,
+        indicator_id="qual_l3plus_16_64", breakdown="framework:" + result.trend["framework"],
         source_id=lambda d: d["framework"].map({"NVQ": "ons_l3plus_nvq", "RQF": "ons_l3plus_rqf"}),
     )
     out = pd.concat([shares, older], ignore_index=True)
@@ -238,7 +237,8 @@ def comparison_table(result: Result) -> pd.DataFrame:
     """The published comparison table: a row per level; the area with its CI, then each comparator's
     figure with the signed difference (pp) and the verdict."""
     rows = []
-    for indicator_id, (_, _, label) in LEVELS.items():
+    for indicator_id in LEVELS:
+        label = indicators.entry(indicator_id)["short_label"]
         area = _row(result, indicator_id, result.area_code)
         row = {"Level": label, f"{result.area_name} % (95% CI)": f"{_pct(area)} ({_ci(area)})" if pd.notna(area["value"]) else _pct(area)}
         for key, _, name in result.comparators:
@@ -377,11 +377,13 @@ def write_outputs(result: Result, outputs: str | Path) -> dict[str, Path]:
 
 def run(area_code: str, period: str, trend_end: str, comparators: list | None, datasets: dict | None,
         vintages: dict | None, output_dir: str | Path) -> Result:
-    """What the notebook does: read the datasets (the manifest's by default), compute, write outputs."""
-    from skills_evidence.manifest import paths_for, vintages_for
+    """What the notebook does: read the datasets (as the current edition pins them by default), compute, write outputs."""
+    from skills_evidence.editions import inputs as pinned
     from skills_evidence.paths import resolve
 
-    inputs = read_inputs(datasets or paths_for(DATASETS), vintages or vintages_for(DATASETS))
+    if datasets is None:
+        datasets, vintages = pinned("skills_levels")
+    inputs = read_inputs(datasets, vintages)
     result = compute(inputs, area_code, period, trend_end, [tuple(c) for c in comparators] if comparators else None)
     write_outputs(result, resolve(output_dir))
     return result
@@ -396,9 +398,9 @@ def headline(result: Result) -> pd.DataFrame:
 
 def missing_inputs(params: dict, datasets: dict | None = None) -> list[str]:
     """What an edition with these chapter parameters still lacks in data/ (empty when all is there)."""
-    from skills_evidence.manifest import paths_for
+    from skills_evidence.editions import inputs as pinned
 
-    inputs = read_inputs(datasets or paths_for(DATASETS))
+    inputs = read_inputs(datasets or pinned("skills_levels")[0])
     period = str(params["period"])
     if framework(period) == "NVQ":
         have = set(inputs.t19["period"])

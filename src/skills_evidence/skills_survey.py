@@ -25,7 +25,6 @@ from skills_evidence.comparison import signed
 from skills_evidence.loaders.survey import load_survey
 from skills_evidence.loaders.snapshots import read_table
 
-DATASETS = ["skills_survey_export", "survey_population_margins"]
 SYNTHETIC_LABEL = "Synthetic data, illustrative only"
 ITEMS = {
     "barrier_time": "Barrier: time restrictions", "barrier_more_online": "Barrier: want more online courses",
@@ -193,7 +192,7 @@ def build_indicators(result: Result, area_code: str) -> pd.DataFrame:
         "breakdown": ["" if b == "all" else f"{b}:{str(g).lower().replace(' ', '_')}" for b, g in zip(t["breakdown"], t["group"])],
         "geography_code": area_code, "geography_name": "Coventry", "period": period(result.wave),
         "value": t["share"], "ci_lower": t["ci_lower"], "ci_upper": t["ci_upper"], "numerator": t["k"], "denominator": t["n"],
-        "unit": "%", "polarity": 0, "source_id": "skills_survey_export", "vintage": f"wave {result.wave}",
+        "source_id": "skills_survey_export", "vintage": f"wave {result.wave}",
         "status": t["status"], "note": note,
     })
     return indicators.tidy(out)
@@ -309,11 +308,11 @@ def write_outputs(result: Result, outputs: str | Path) -> dict[str, Path]:
 
 
 def run(wave: str, previous_wave: str | None, area_code: str, datasets: dict | None, output_dir: str | Path) -> Result:
-    """What the notebook does: read the datasets (the manifest's by default), compute, write outputs."""
-    from skills_evidence.manifest import paths_for
+    """What the notebook does: read the datasets (as the current edition pins them by default), compute, write outputs."""
+    from skills_evidence.editions import inputs as pinned
     from skills_evidence.paths import resolve
 
-    inputs = read_inputs(datasets or paths_for(DATASETS))
+    inputs = read_inputs(datasets or pinned("skills_survey")[0])
     result = compute(inputs, wave, previous_wave, area_code)
     write_outputs(result, resolve(output_dir))
     return result

@@ -2,7 +2,8 @@
 
 The official downloads (in ../shared/real-data, see its PROVENANCE.md) stay outside the repository;
 this module reads them through the loaders, keeps the rows and columns the book needs, and writes
-them with their checksums into the manifest. Re-running it on the same files gives the same bytes.
+them with their checksums into the sidecar of each dataset's newest version. Re-running it on the same
+files gives the same bytes.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from skills_evidence.loaders.geography import (
 )
 from skills_evidence.loaders.nomis_query import load_nomis_query
 from skills_evidence.loaders.ons_indicators import load_ons_indicator
-from skills_evidence.manifest import load_manifest, save_manifest, sha256_file
+from skills_evidence.manifest import newest, save_manifest, sha256_file
 from skills_evidence.paths import resolve, shared_dir
 
 #: T19 "Total - All people aged 16-64" categories, by the label Nomis prints after the colon.
@@ -241,7 +242,7 @@ DERIVATIONS: dict[str, Callable[[dict[str, dict]], pd.DataFrame]] = {
 
 def snapshot(dataset_ids: list[str] | None = None, write: bool = True) -> dict[str, pd.DataFrame]:
     """Re-derive datasets (all by default) from the official files; with `write`, save them and their checksums."""
-    entries = load_manifest()
+    entries = newest()
     ids = dataset_ids or list(DERIVATIONS)
     unknown = sorted(set(ids) - set(DERIVATIONS))
     if unknown:

@@ -1,4 +1,4 @@
-"""Validate every dataset against the schema declared with it in data/manifest.yaml, before any
+"""Validate every dataset against the schema declared in its .meta.yaml sidecar, before any
 notebook reads it.
 
 A schema names each column's form (a number, a pattern, a list of allowed values, a range), the

@@ -26,7 +26,7 @@ PLANTED = "Coventry <img src=x onerror=alert(1)> *City*"
 
 
 def test_markup_in_an_area_name_is_shown_as_text_in_every_format_under_both_renderers(project_copy: Path, tmp_path: Path):
-    lookup = project_copy / manifest.load_manifest()["lad21_reference"]["path"]
+    lookup = manifest.dataset("lad21_reference").path
     lookup.write_text(lookup.read_text(encoding="utf-8").replace(",Coventry,", f",{PLANTED},"), encoding="utf-8")
     report = build_edition(2022, accept_changed_inputs=True)
     fallback_files = fallback.render(project_copy / "build/2022/book", tmp_path / "fallback", "fallback")

@@ -6,12 +6,13 @@ import pandas as pd
 import pytest
 
 from skills_evidence import attainment
+from skills_evidence.editions import inputs as pinned
 from skills_evidence.manifest import paths_for
 
 
 @pytest.fixture(scope="module")
 def inputs() -> attainment.Inputs:
-    return attainment.read_inputs(paths_for(attainment.DATASETS))
+    return attainment.read_inputs(pinned("attainment")[0])
 
 
 @pytest.fixture(scope="module")

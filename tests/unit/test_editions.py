@@ -30,14 +30,3 @@ def test_new_edition_moves_the_data_years_on_and_lists_what_is_missing(project_c
 def test_new_edition_refuses_an_existing_or_earlier_year(project_copy: Path):
     with pytest.raises(ValueError, match="already defined"):
         scaffold(2024)
-
-
-def test_every_indicator_a_chapter_writes_is_in_the_catalogue():
-    from skills_evidence import indicators, skills_levels
-    from skills_evidence.manifest import paths_for
-
-    inputs = skills_levels.read_inputs(paths_for(skills_levels.DATASETS))
-    written = set(skills_levels.compute(inputs, "E08000026", "2021", "2023").indicators.indicator_id)
-    catalogue = indicators.catalogue()
-    assert written <= set(catalogue)
-    assert all(entry["polarity"] in (-1, 0, 1) and entry["definition"] for entry in catalogue.values())

@@ -1,4 +1,4 @@
-"""`fetch` against recorded responses: files land atomically, the manifest records them, bad responses
+"""`fetch` against recorded responses: files land atomically, a sidecar beside each records it, bad responses
 write nothing. No test here reaches the network."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import yaml
 
 from skills_evidence.fetch import FetchError, fetch, requests_for
 from skills_evidence.loaders.nomis_api import load_nomis_api_csv
+from skills_evidence.manifest import load_manifest
 
 RECORDED = Path(__file__).parents[1] / "fixtures" / "recorded" / "nomis_nm_17_5_nvq4.csv"
 
@@ -35,7 +36,8 @@ def test_fetch_writes_the_file_and_records_it(project_copy: Path):
     frame = load_nomis_api_csv(target)
     cov = frame[frame.geography_code == "E08000026"].iloc[0]
     assert (cov.value, cov.numerator, cov.denominator) == (40.7, 102100, 250800)
-    entry = yaml.safe_load((project_copy / "data/manifest.yaml").read_text())["datasets"]["nomis_aps_nvq4_api"]
+    entry = yaml.safe_load((target.parent / (target.name + ".meta.yaml")).read_text())
+    assert (entry["dataset"], entry["version"]) == ("nomis_aps_nvq4_api", "2021")
     assert entry["source"]["downloaded"] == "2026-11-22" and entry["source"]["url"].endswith("measures=20599,21001,21002,21003")
     assert fetch(2022, opener=recorded, today=dt.date(2026, 12, 1)) == [("nomis_aps_nvq4_api", "unchanged")]
 
@@ -52,7 +54,7 @@ def test_an_error_page_instead_of_csv_writes_nothing(project_copy: Path):
         fetch(2022, opener=lambda url: b"<html><body>Service unavailable</body></html>")
     folder = project_copy / "data/raw/nomis/2021"
     assert not any(folder.iterdir())
-    assert "nomis_aps_nvq4_api" not in yaml.safe_load((project_copy / "data/manifest.yaml").read_text())["datasets"]
+    assert "nomis_aps_nvq4_api@2021" not in load_manifest()
 
 
 def test_network_failure_is_reported_with_the_url(project_copy: Path):

@@ -12,7 +12,8 @@ import pytest
 from skills_evidence import graduate_retention as gr
 from skills_evidence.loaders import InputFileError
 from skills_evidence.loaders.hesa_go import load_graduate_outcomes
-from skills_evidence.manifest import load_manifest, paths_for, sha256_file
+from skills_evidence.editions import inputs as pinned
+from skills_evidence.manifest import dataset, paths_for, sha256_file
 from skills_evidence.paths import resolve
 from skills_evidence.synthetic import graduate_outcomes as synth
 
@@ -95,13 +96,13 @@ def test_hesa_open_data_layout_is_read(tmp_path: Path):
 
 
 def test_synthetic_stand_in_is_reproducible_flagged_and_calibrated():
-    entry = load_manifest()["hesa_go_extract"]
+    entry = dataset("hesa_go_extract").entry
     assert entry["synthetic"] is True
     lad21 = pd.read_csv(resolve("data/reference/lad21.csv"), dtype=str, keep_default_na=False)
     regenerated = synth.generate(lad21).to_csv(index=False, lineterminator="\n").encode()
     import hashlib
     assert hashlib.sha256(regenerated).hexdigest() == entry["sha256"] == sha256_file(resolve(entry["path"]))
-    inputs = gr.read_inputs(paths_for(gr.DATASETS))
+    inputs = gr.read_inputs(pinned("graduate_retention")[0])
     assert inputs.synthetic and inputs.extract["synthetic"].all()
     # Calibrated to Centre for Cities' published 15% and 40th of 43 (2014/15 graduates).
     ranks = gr.ranking(inputs.extract, inputs.cities, "2017/18")
@@ -122,6 +123,6 @@ def test_every_output_of_synthetic_data_says_so(tmp_path: Path):
 
 
 def test_a_cohort_not_in_the_data_is_said_to_be_not_yet_available():
-    inputs = gr.read_inputs(paths_for(gr.DATASETS))
+    inputs = gr.read_inputs(pinned("graduate_retention")[0])
     result = gr.compute(inputs, "Coventry", "2022/23", "E08000026")
     assert result.latest == "2021/22" and "2022/23 cohort was not yet available" in result.key_figures["retention"]["latest_sentence"]

@@ -11,7 +11,7 @@ import yaml
 from skills_evidence import execute, manifest
 
 
-def test_every_shipped_dataset_matches_its_manifest_checksum():
+def test_every_shipped_snapshot_matches_its_sidecar_checksum():
     entries = manifest.load_manifest()
     assert manifest.verify(list(entries)) == []
 
@@ -21,8 +21,9 @@ def test_changed_input_is_refused_then_accepted_and_recorded(project_copy: Path)
     path.write_text(path.read_text().replace("11.5", "11.6", 1))
     with pytest.raises(manifest.ChecksumMismatch, match="none_16_64_rqf.csv"):
         manifest.verify(["ons_none_rqf"])
-    assert manifest.verify(["ons_none_rqf"], accept_changed=True) == ["ons_none_rqf"]
-    entry = yaml.safe_load((project_copy / "data/manifest.yaml").read_text())["datasets"]["ons_none_rqf"]
+    assert manifest.verify(["ons_none_rqf"], accept_changed=True) == ["ons_none_rqf@2025"]
+    assert manifest.verify(["ons_none_rqf@2025"]) == []  # the acceptance is recorded in the sidecar
+    entry = yaml.safe_load(path.with_name(path.name + ".meta.yaml").read_text())
     assert entry["sha256"] == manifest.sha256_file(path) and entry["accepted"][0]["sha256"] == entry["sha256"]
 
 

@@ -8,13 +8,14 @@ import pandas as pd
 import pytest
 
 from skills_evidence import skills_levels
+from skills_evidence.editions import inputs as pinned
 from skills_evidence.manifest import paths_for
 from skills_evidence.qualifications import aggregated_shares, level_shares, rounding_tolerance
 
 
 @pytest.fixture(scope="module")
 def inputs() -> skills_levels.Inputs:
-    return skills_levels.read_inputs(paths_for(skills_levels.DATASETS))
+    return skills_levels.read_inputs(pinned("skills_levels")[0])
 
 
 def counts(**values: float) -> pd.DataFrame:

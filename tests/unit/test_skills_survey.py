@@ -13,12 +13,13 @@ import pytest
 from skills_evidence import disclosure, skills_survey, weighting
 from skills_evidence.loaders import InputFileError
 from skills_evidence.loaders.survey import load_survey
+from skills_evidence.editions import inputs as pinned
 from skills_evidence.manifest import paths_for
 
 
 @pytest.fixture(scope="module")
 def inputs() -> skills_survey.Inputs:
-    return skills_survey.read_inputs(paths_for(skills_survey.DATASETS))
+    return skills_survey.read_inputs(pinned("skills_survey")[0])
 
 
 def test_raking_to_one_margin_is_simple_post_stratification():
@@ -126,10 +127,10 @@ def test_loader_keeps_personal_data_out_of_the_responses(tmp_path: Path):
 def test_synthetic_export_is_flagged_and_regenerates_byte_for_byte():
     import hashlib
 
-    from skills_evidence.manifest import load_manifest
+    from skills_evidence.manifest import dataset
     from skills_evidence.synthetic import skills_survey as synth
 
-    entry = load_manifest()["skills_survey_export"]
+    entry = dataset("skills_survey_export").entry
     text = synth.generate().to_csv(index=False, lineterminator="\n", float_format="%g").encode()
     assert entry["synthetic"] is True and hashlib.sha256(text).hexdigest() == entry["sha256"]
     assert np.all(pd.read_csv(paths_for(["skills_survey_export"])["skills_survey_export"])["synthetic"])

@@ -6,14 +6,14 @@ import hashlib
 
 import pytest
 
-from skills_evidence.manifest import load_manifest
+from skills_evidence.manifest import newest
 from skills_evidence.snapshot import snapshot
 
 pytestmark = pytest.mark.shared
 
 
 def test_snapshots_are_reproducible_from_the_official_files(real_data):
-    entries = load_manifest()
+    entries = newest()
     for dataset_id, frame in snapshot(write=False).items():
         text = frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
         assert hashlib.sha256(text).hexdigest() == entries[dataset_id]["sha256"], dataset_id

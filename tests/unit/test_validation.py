@@ -16,7 +16,7 @@ LAD = "lad21_reference"
 
 
 def t19(root: Path) -> Path:
-    return root / manifest.load_manifest()[T19]["path"]
+    return root / manifest.dataset(T19).path
 
 
 def edit_lines(path: Path, change) -> None:
@@ -92,7 +92,7 @@ def test_a_count_of_a_billion(project_copy: Path):
 
 @pytest.mark.bad_input
 def test_a_reference_lookup_without_a_column(project_copy: Path):
-    path = project_copy / manifest.load_manifest()[LAD]["path"]
+    path = manifest.dataset(LAD).path
     edit_lines(path, lambda lines: [lines[0].replace("region_name", "region"), *lines[1:]])
     with pytest.raises(InputFileError, match=r"row 1, column 'region_name': missing column"):
         validation.validate(LAD)
@@ -101,7 +101,7 @@ def test_a_reference_lookup_without_a_column(project_copy: Path):
 def test_bom_and_crlf_are_the_same_file(project_copy: Path):
     path = t19(project_copy)
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
-    assert len(validation.validate(T19)) == 13090  # rows recorded in data/manifest.yaml
+    assert len(validation.validate(T19)) == 13090  # rows recorded in its sidecar
 
 
 def test_every_shipped_dataset_matches_its_schema():
