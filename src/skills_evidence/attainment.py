@@ -9,18 +9,21 @@ Groups of fewer than 10 pupils are not reported ([c]).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from skills_evidence import chapter_outputs, charts, indicators
+from skills_evidence import chapter_outputs, charts, indicators, prose
 from skills_evidence.comparison import signed
 from skills_evidence.loaders.snapshots import read_table
 
 ENGLAND = ("E92000001", "England")
 MIN_PUPILS = 10
 NOT_ASSESSED = {"2019/20", "2020/21"}
+#: This chapter's sentence templates: chapters/attainment.sentences.yaml.
+CHAPTER = "attainment"
 #: KS4 groups reported, in order: (breakdown in the data, group in the data, label, indicator breakdown).
 KS4_GROUPS = [
     ("Ethnic major", "Asian", "Asian", "ethnicity:asian"),
@@ -234,56 +237,42 @@ def _fmt(value: float | None, digits: int = 1) -> str:
 
 
 def key_figures(result: Result) -> dict:
-    """Numbers and sentences the narrative quotes, as strings ready for `{{< var >}}`."""
+    """Numbers and sentences the narrative quotes, as strings ready for `{{< var >}}`; the words are in
+    chapters/attainment.sentences.yaml."""
     area, ks2 = result.area_name, result.ks2
     latest = ks2[(ks2["series"] == area) & ks2["value"].notna()].sort_values("period")
     kf: dict = {"area": area, "ks4_year": result.ks4_year, "min_pupils": str(MIN_PUPILS)}
+    facts: dict = {"area": area, "ks4_year": result.ks4_year, "ks2": {"covid_gap": ks2["status"].eq("z").any()},
+                   "ks4": {}, "gaps": [], "gcse19": {}}
     if len(latest):
         year = latest["period"].iloc[-1]
         at = ks2[ks2["period"] == year].set_index("series")["value"]
-        eng, sn = at.get(ENGLAND[1]), at.get("Statistical neighbours (average)")
-        sentence = (f"In {year}, {_fmt(at[area], 0)}% of {area}'s pupils met the expected standard in reading, writing "
-                    f"and maths at the end of primary school, against {_fmt(eng, 0)}% in England"
-                    + (f" and an average of {_fmt(sn)}% across its statistical neighbours." if sn is not None and pd.notna(sn) else "."))
-    else:
-        sentence = f"Key stage 2 results for {area} were not available in this edition's data."
-    spans_gap = result.ks2["status"].eq("z").any()
-    kf["ks2_sentence"] = sentence + (" Pupils did not sit the tests in 2019/20 or 2020/21 (COVID-19), so those years have no results."
-                                     if spans_gap else "")
-    if result.ks4.empty:
-        kf["ks4_sentence"] = (f"Attainment 8 by pupil group for {result.ks4_year} was not yet available in this edition's data.")
-        kf["gap_sentence"] = ""
-    else:
+        sn = at.get("Statistical neighbours (average)")
+        facts["ks2"].update(year=year, value=_fmt(at[area], 0), england=_fmt(at.get(ENGLAND[1]), 0),
+                            neighbours=_fmt(sn) if sn is not None and pd.notna(sn) else "")
+    if not result.ks4.empty:
         t = result.ks4
         a_all = t[(t["geography_code"] == result.area_code) & (t["breakdown_id"] == "all")].iloc[0]
         e_all = t[(t["geography_code"] == ENGLAND[0]) & (t["breakdown_id"] == "all")].iloc[0]
-        kf["ks4_sentence"] = (f"In {result.ks4_year}, {area}'s pupils averaged an Attainment 8 score of {_fmt(a_all.att8)} "
-                              f"({int(a_all.pupils):,} pupils), against {_fmt(e_all.att8)} in England ({signed(a_all.att8 - e_all.att8)} points).")
-        black = t[t["breakdown_id"] == "ethnicity:black"].set_index("geography_code")
-        dis = t[t["breakdown_id"] == "disadvantage:disadvantaged"].set_index("geography_code")
-        parts = []
-        for label, frame in (("Black pupils", black), ("disadvantaged pupils", dis)):
+        facts["ks4"] = {"all": _fmt(a_all.att8), "england_all": _fmt(e_all.att8), "pupils": f"{int(a_all.pupils):,}",
+                        "difference": signed(a_all.att8 - e_all.att8)}
+        for group, breakdown_id in (("Black pupils", "ethnicity:black"), ("disadvantaged pupils", "disadvantage:disadvantaged")):
+            frame = t[t["breakdown_id"] == breakdown_id].set_index("geography_code")
             if result.area_code in frame.index and pd.notna(frame.loc[result.area_code, "gap"]):
                 g, e = frame.loc[result.area_code, "gap"], frame.loc[ENGLAND[0], "gap"]
                 relation = "smaller than" if abs(g) < abs(e) else ("larger than" if abs(g) > abs(e) else "the same as")
-                parts.append(f"{label} scored {signed(g)} points against all pupils in {area}, a gap {relation} "
-                             f"England's ({signed(e)} points)")
-        kf["gap_sentence"] = ("; ".join(parts) + ".") if parts else ""
-        kf["ks4"] = {"all": _fmt(a_all.att8), "england_all": _fmt(e_all.att8)}
+                facts["gaps"].append({"group": group, "gap": signed(g), "relation": relation, "england": signed(e)})
+        kf["ks4"] = {"all": facts["ks4"]["all"], "england_all": facts["ks4"]["england_all"]}
     directions = result.tracker.drop_duplicates("group")
-    if len(directions) and (directions["years"] < 2).all():
-        kf["tracker_sentence"] = (f"Group-level Attainment 8 data are in this edition for {result.ks4_year} only, so whether "
-                                  "each gap has narrowed or widened cannot yet be said; the tracker fills in as editions add years.")
-    elif len(directions):
-        kf["tracker_sentence"] = "; ".join(f"the gap for {r.group} pupils {r.direction}" for r in directions.itertuples()).capitalize() + "."
-    else:
-        kf["tracker_sentence"] = "No gap can be tracked with this edition's data."
+    facts["tracker"] = {"years_one": bool(len(directions) and (directions["years"] < 2).all()),
+                        "directions": [{"group": r.group, "direction": r.direction} for r in directions.itertuples()]}
     g = result.gcse19[result.gcse19["series"] == area].dropna(subset=["value"])
-    ge = result.gcse19[result.gcse19["series"] == ENGLAND[1]].set_index("period")["value"]
-    kf["gcse19_sentence"] = (
-        f"By age 19, {_fmt(g['value'].iloc[-1])}% of {area}'s young people (by school at 15) had GCSEs in English and maths "
-        f"in {g['period'].iloc[-1]}, against {_fmt(ge.get(g['period'].iloc[-1]))}% in England." if len(g) else
-        "GCSE English and maths by age 19 was not available in this edition's data.")
+    if len(g):
+        ge = result.gcse19[result.gcse19["series"] == ENGLAND[1]].set_index("period")["value"]
+        facts["gcse19"] = {"value": _fmt(g["value"].iloc[-1]), "period": g["period"].iloc[-1], "england": _fmt(ge.get(g["period"].iloc[-1]))}
+    say = functools.partial(prose.render, CHAPTER, **facts)
+    kf.update(ks2_sentence=say("ks2"), ks4_sentence=say("ks4"), gap_sentence=say("gap") if facts["ks4"] else "",
+              tracker_sentence=say("tracker"), gcse19_sentence=say("gcse19"))
     kf["figures"] = {"ks2": {"alt": ks2_description(result)}}
     return {"attainment": kf}
 
@@ -291,11 +280,9 @@ def key_figures(result: Result) -> dict:
 def ks2_description(result: Result) -> str:
     """Alt text for the KS2 chart, from the data it shows."""
     shown = result.ks2.dropna(subset=["value"])
-    first, last = shown["period"].min(), shown["period"].max()
-    gap = (" There are no results for 2019/20 and 2020/21, when tests were not held; the lines are not joined across that gap."
-           if result.ks2["status"].eq("z").any() else "")
-    return (f"Line chart of the percentage of pupils meeting the expected standard in reading, writing and maths at key stage 2, "
-            f"{first} to {last}, for {', '.join(dict.fromkeys(shown['series']))}.{gap} Values are in the downloadable CSV.")
+    return prose.render(CHAPTER, "ks2_alt", chart={
+        "first": shown["period"].min(), "last": shown["period"].max(), "places": ", ".join(dict.fromkeys(shown["series"])),
+        "covid_gap": result.ks2["status"].eq("z").any()})
 
 
 def ks2_table(result: Result) -> pd.DataFrame:

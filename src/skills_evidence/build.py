@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from skills_evidence import editions as editions_mod
-from skills_evidence import cache, execute, indicators, locks, manifest, reproducible, site, stage, validation
+from skills_evidence import cache, execute, indicators, locks, manifest, prose, reproducible, site, stage, validation
 from skills_evidence.paths import project_root
 from skills_evidence.render import fallback, quarto
 
@@ -39,8 +39,10 @@ class BuildReport:
 
 
 def _job(chapter: editions_mod.Chapter, parameters: dict, inputs: list[Path], root: Path, build: Path) -> execute.Job:
+    # The words (sentence templates) and the indicator catalogue shape the outputs as much as the data does.
+    words = [root / prose.template_file(chapter.chapter.stem), root / indicators.CATALOGUE]
     return execute.Job(
-        chapter_id=chapter.id, notebook=root / chapter.notebook, parameters=parameters, inputs=inputs,
+        chapter_id=chapter.id, notebook=root / chapter.notebook, parameters=parameters, inputs=[*inputs, *words],
         outputs=build / "outputs" / chapter.id, executed=build / "notebooks" / f"{chapter.id}.ipynb",
         record=build / "cache" / f"{chapter.id}.json",
     )

@@ -16,9 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from skills_evidence import indicators, keyfigures
+from skills_evidence import indicators, keyfigures, prose
 from skills_evidence.comparison import signed
 from skills_evidence.loaders.snapshots import read_table
+
+#: This chapter's sentence templates: chapters/what-changed.sentences.yaml.
+CHAPTER = "what-changed"
 
 Z95 = 1.959964
 COLUMNS = [
@@ -130,19 +133,17 @@ def _read(path: Path) -> pd.DataFrame:
 
 
 def figures(result: Result, current: pd.DataFrame) -> dict[str, str]:
-    """The sentence the page opens with, counted from the comparison for the edition's area."""
+    """The sentence the page opens with (words in chapters/what-changed.sentences.yaml), counted from
+    the comparison for the edition's area."""
     if result.previous is None:
-        return {"previous": "none", "sentence": f"The {result.edition} edition is the first edition, so there is no earlier edition to compare with."}
+        return {"previous": "none", "sentence": prose.render(CHAPTER, "opening", edition=result.edition, previous=None)}
     area = result.changes[result.changes["geography_code"] == result.area_code]
     name = area["geography_name"].dropna().iloc[0] if len(area) else result.area_code
     real, synthetic = area[~area["synthetic"].astype(bool)], area[area["synthetic"].astype(bool)]
     counts = real["assessment"].str.replace(r"^break in series.*", "break in series", regex=True).value_counts()
-    parts = [f"{n} {label}" for label, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
-    sentence = (f"Compared with the {result.previous} edition, {name}'s {len(real)} indicator series from official data "
-                f"came out as: {'; '.join(parts)}." if len(real) else f"No official indicator for {name} appears in either edition.")
-    if len(synthetic):
-        sentence += (f" A further {len(synthetic)} series come from synthetic stand-in data; they are listed, marked, "
-                     "for illustration only and are not evidence of change.")
+    ordered = [{"assessment": label, "n": n} for label, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    sentence = prose.render(CHAPTER, "opening", edition=result.edition, previous=result.previous, area=name,
+                            official=len(real), counts=ordered, synthetic=len(synthetic))
     return {"previous": str(result.previous), "sentence": sentence}
 
 

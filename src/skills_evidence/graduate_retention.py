@@ -13,6 +13,7 @@ table and chart here says so.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from skills_evidence import chapter_outputs, charts, indicators
+from skills_evidence import chapter_outputs, charts, indicators, prose
 from skills_evidence.changes import Z95, z_score
 from skills_evidence.comparison import signed
 from skills_evidence.loaders.hesa_go import load_graduate_outcomes
@@ -28,6 +29,8 @@ from skills_evidence.loaders.snapshots import read_table
 
 MIN_DENOMINATOR = 22.5
 SYNTHETIC_LABEL = "Synthetic data, illustrative only"
+#: This chapter's sentence templates: chapters/graduate-retention.sentences.yaml.
+CHAPTER = "graduate-retention"
 
 
 @dataclass
@@ -151,47 +154,36 @@ def _pct(value: float) -> str:
 
 
 def key_figures(result: Result, wanted: str) -> dict:
-    """Numbers and sentences the narrative quotes; every one carries the synthetic label when it applies."""
-    tag = f"[{SYNTHETIC_LABEL}] " if result.synthetic else ""
+    """Numbers and sentences the narrative quotes (words in chapters/graduate-retention.sentences.yaml);
+    every sentence quoting a figure carries the synthetic label when it applies."""
     kf: dict = {"city": result.city, "synthetic": "yes" if result.synthetic else "no", "latest": result.latest,
                 "title": "graduate retention", "min_denominator": f"{MIN_DENOMINATOR:g}"}
-    kf["notice"] = (
-        "The HESA Graduate Outcomes extract behind this chapter is licensed and has not been supplied, so every "
-        "retention figure, table and chart here comes from a synthetic stand-in calibrated to the published baseline. "
-        "It shows how the measure will be reported; it is not evidence about Coventry's graduates."
-        if result.synthetic else "The figures come from the HESA Graduate Outcomes extract supplied to the council.")
     b = result.baseline
-    kf["baseline_sentence"] = (
-        f"Centre for Cities found that {b.get('rate', '[x]')} of {b.get('period', '')} from {result.city}'s universities "
-        f"were working in the city, {b.get('rank', '[x]')} university cities (published baseline, not recomputed here).")
+    facts: dict = {"city": result.city, "synthetic": result.synthetic, "tag": f"[{SYNTHETIC_LABEL}] " if result.synthetic else "",
+                   "baseline": {"rate": b.get("rate", "[x]"), "period": b.get("period", ""), "rank": b.get("rank", "[x]")},
+                   "latest": {}, "wanted": wanted, "wanted_missing": wanted not in result.cohorts}
     s = result.series.dropna(subset=["rate"]).sort_values("cohort")
     if len(s):
         first, last = s.iloc[0], s.iloc[-1]
         rank = result.ranks[result.ranks["provider_city"] == result.city]
         z = z_score(last["rate"] - first["rate"], (first["ci_lower"], first["ci_upper"]), (last["ci_lower"], last["ci_upper"]))
         change = ("a statistically significant change" if abs(z) > Z95 else "not a statistically significant change") if not pd.isna(z) else "untested"
-        kf["latest_sentence"] = (
-            f"{tag}For graduates of the {last['cohort']} cohort, {_pct(last['rate'])}% of those in work with a known place of "
-            f"work were working in {result.city} (95% interval {_pct(last['ci_lower'])} to {_pct(last['ci_upper'])}), "
-            + (f"ranking {int(rank['rank'].iloc[0])} of {len(result.ranks)} university cities. " if len(rank) else "")
-            + f"That is {signed(last['rate'] - first['rate'])} percentage points against the {first['cohort']} cohort, {change}.")
-    else:
-        kf["latest_sentence"] = f"{tag}No Graduate Outcomes cohort is in this edition's data."
-    if wanted not in result.cohorts:
-        kf["latest_sentence"] += f" The {wanted} cohort was not yet available in this edition's data."
+        facts["latest"] = {"cohort": last["cohort"], "rate": _pct(last["rate"]), "low": _pct(last["ci_lower"]), "high": _pct(last["ci_upper"]),
+                           "rank": str(int(rank["rank"].iloc[0])) if len(rank) else "", "cities": str(len(result.ranks)),
+                           "change": signed(last["rate"] - first["rate"]), "first_cohort": first["cohort"], "significant": change}
     latest = result.providers[result.providers["cohort"] == result.latest]
-    kf["provider_sentence"] = tag + "; ".join(f"{r.provider_name}: {_pct(r.rate)}%" for r in latest.itertuples()) + "."
+    facts["providers"] = [{"name": r.provider_name, "rate": _pct(r.rate)} for r in latest.itertuples()]
+    say = functools.partial(prose.render, CHAPTER, **facts)
+    kf.update(notice=say("notice"), baseline_sentence=say("baseline"), latest_sentence=say("latest"), provider_sentence=say("providers"))
     kf["figures"] = {"trend": {"alt": trend_description(result)}}
     return {"retention": kf}
 
 
 def trend_description(result: Result) -> str:
     """Alt text of the trend chart."""
-    tag = "Synthetic, illustrative data. " if result.synthetic else ""
     s = result.series.dropna(subset=["rate"])
     span = f"{s['cohort'].min()} to {s['cohort'].max()}" if len(s) else "no cohorts"
-    return (f"{tag}Chart of the graduate retention rate in {result.city} with 95% intervals by graduating cohort, {span}, "
-            "for all graduates and for each university. Values are in the downloadable CSV.")
+    return prose.render(CHAPTER, "trend_alt", city=result.city, synthetic=result.synthetic, chart={"span": span})
 
 
 def comparison_table(result: Result) -> pd.DataFrame:

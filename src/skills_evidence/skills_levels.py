@@ -12,12 +12,13 @@ stays missing and is said to be not available.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from skills_evidence import chapter_outputs, charts, indicators
+from skills_evidence import chapter_outputs, charts, indicators, prose
 from skills_evidence.comparison import compare, signed
 from skills_evidence.loaders.snapshots import read_table
 from skills_evidence.qualifications import LEVELS, SHARE_COLUMNS, aggregated_shares, level_shares, prefer_published
@@ -35,6 +36,8 @@ PHRASE = {
     "not compared": "not compared with",
 }
 FIRST_RQF_YEAR = 2022
+#: This chapter's sentence templates: chapters/skills-levels.sentences.yaml.
+CHAPTER = "skills-levels"
 
 
 @dataclass
@@ -284,45 +287,24 @@ def key_figures(result: Result) -> dict:
 
 
 def sentences(result: Result, kf: dict) -> dict[str, str]:
-    """The data-dependent sentences of the narrative, written for whatever the edition's data holds."""
-    area, period, gb = result.area_name, result.period, kf["comparators"]["gb"]["name"]
-    l3, l4, none = kf["l3plus"], kf["l4plus"], kf["none"]
-    if l3["value"].startswith("["):
-        headline = (f"Figures on qualification levels for {period} (Annual Population Survey, January to December) "
-                    "were not yet available in the data this edition uses.")
-    else:
-        headline = (f"In {period}, {l3['value']}% of {area}'s residents aged 16 to 64 were qualified to level 3 or above "
-                    f"(95% confidence interval {l3['ci']}), against {l3['gb']['value']}% across {gb}: a difference of "
-                    f"{l3['gb']['difference']} percentage points, {l3['gb']['phrase']} the {gb} figure.")
-    others = []
-    if not l4["value"].startswith("["):
-        others.append(f"At level 4 and above the share was {l4['value']}% ({l4['gb']['difference']} points against {gb}, "
-                      f"{l4['gb']['phrase']} it).")
-    if not none["value"].startswith("["):
-        others.append(f"{none['value']}% of residents had no qualifications ({none['gb']['difference']} points, "
-                      f"{none['gb']['phrase']} {gb}).")
-    if framework(period) == "RQF" and not l3["value"].startswith("["):
-        others.append("On the RQF basis used since 2022, the data this edition uses has ONS's figures for level 3 and above "
-                      "and for no qualifications only; the other levels are marked not available.")
-    region = kf["comparators"]["region"]["name"]
-    regional = (f"Against the {region} region, {area}'s level 3+ share was {l3['region']['phrase']} the regional figure of "
-                f"{l3['region']['value']}% ({l3['region']['difference']} points)." if not l3["value"].startswith("[") else "")
-    ca = [c for c in result.comparators if c[0] == "ca"]
-    if not ca:
-        ca_sentence = f"{area} is not part of a combined authority, so no combined authority comparison is made."
-    elif l3["value"].startswith("["):
-        ca_sentence = ""
-    else:
-        ca_sentence = (f"Against the {ca[0][2]} ({l3['ca']['value']}%), {area}'s level 3+ share was {l3['ca']['phrase']} "
-                       f"the combined authority's, a difference of {l3['ca']['difference']} percentage points.")
-    t = kf["trend"]
-    trend = (f"{area}'s level 3+ share rose from {t['first_value']}% in {t['first_period']} to {t['nvq_last_value']}% in "
-             f"{t['nvq_last_period']} ({t['nvq_change']} percentage points) on the NVQ basis."
-             if float(t["nvq_last_value"]) >= float(t["first_value"]) else
-             f"{area}'s level 3+ share went from {t['first_value']}% in {t['first_period']} to {t['nvq_last_value']}% in "
-             f"{t['nvq_last_period']} ({t['nvq_change']} percentage points) on the NVQ basis.")
-    trend += " " + t["rqf_sentence"]
-    return {"headline": headline, "other_levels": " ".join(others), "region": regional, "ca": ca_sentence, "trend": trend}
+    """The data-dependent sentences of the narrative, from chapters/skills-levels.sentences.yaml."""
+    figures = {**kf, "noqual": kf["none"], "gb": kf["comparators"]["gb"]["name"], "region": kf["comparators"]["region"]["name"],
+               "ca": next((name for key, _, name in result.comparators if key == "ca"), ""), "trend": _trend_facts(result, kf["trend"])}
+    say = functools.partial(prose.render, CHAPTER, **figures)
+    return {
+        "headline": say("headline"),
+        "other_levels": " ".join(s for s in (say("level4"), say("no_qualifications"), say("rqf_levels")) if s),
+        "region": say("region"), "ca": say("ca"), "trend": say("trend"),
+    }
+
+
+def _trend_facts(result: Result, trend: dict[str, str]) -> dict[str, object]:
+    """What the trend sentences and the chart description need beyond the key figures."""
+    data = result.trend.dropna(subset=["value"])
+    return {**trend, "rose": float(trend["nvq_last_value"]) >= float(trend["first_value"]),
+            "first": data["period"].min(), "last": data["period"].max(),
+            "places": ", ".join(dict.fromkeys(data["geography_name"])),
+            "break": (data["framework"] == "RQF").any() and (data["framework"] == "NVQ").any()}
 
 
 def trend_figures(result: Result) -> dict[str, str]:
@@ -330,12 +312,9 @@ def trend_figures(result: Result) -> dict[str, str]:
     trend = result.trend[(result.trend["geography_code"] == result.area_code) & result.trend["value"].notna()]
     nvq = trend[trend["framework"] == "NVQ"].sort_values("period")
     rqf = trend[trend["framework"] == "RQF"].sort_values("period")
-    if len(rqf):
-        latest = rqf.iloc[-1]
-        rqf_sentence = (f"On the RQF basis that ONS has used since 2022, the figure was {latest['value']:.1f}% in "
-                        f"{latest['period']}; RQF figures are not comparable with the NVQ figures before 2022.")
-    else:
-        rqf_sentence = "ONS's RQF-based figures, published from 2022, are not part of this edition's data."
+    latest = rqf.iloc[-1] if len(rqf) else None
+    rqf_sentence = prose.render(CHAPTER, "rqf_trend", trend={
+        "rqf_value": f"{latest['value']:.1f}" if latest is not None else "", "rqf_period": latest["period"] if latest is not None else ""})
     return {
         "first_period": str(nvq["period"].iloc[0]), "first_value": f"{nvq['value'].iloc[0]:.1f}",
         "nvq_last_period": str(nvq["period"].iloc[-1]), "nvq_last_value": f"{nvq['value'].iloc[-1]:.1f}",
@@ -345,16 +324,7 @@ def trend_figures(result: Result) -> dict[str, str]:
 
 def trend_description(result: Result, trend: dict) -> str:
     """Alt text and long description of the trend chart, from the data it shows."""
-    data = result.trend.dropna(subset=["value"])
-    first, last = data["period"].min(), data["period"].max()
-    has_break = (data["framework"] == "RQF").any() and (data["framework"] == "NVQ").any()
-    return (
-        f"Line chart of the percentage of residents aged 16 to 64 qualified to level 3 or above, {first} to {last}, "
-        f"for {', '.join(dict.fromkeys(data['geography_name']))}. "
-        + ("The NVQ-based series ends in 2021 and the RQF-based series starts in 2022; the two are not joined. " if has_break else "")
-        + f"{result.area_name} went from {trend['first_value']}% in {trend['first_period']} to "
-        f"{trend['nvq_last_value']}% in {trend['nvq_last_period']}. The values are in the downloadable CSV."
-    )
+    return prose.render(CHAPTER, "trend_alt", area=result.area_name, trend=_trend_facts(result, trend))
 
 
 def trend_figure(result: Result, outputs: Path) -> dict[str, str]:

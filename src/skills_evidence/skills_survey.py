@@ -12,6 +12,7 @@ chapter says so everywhere.
 from __future__ import annotations
 
 import math
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,13 +20,15 @@ import numpy as np
 import pandas as pd
 import statsmodels.formula.api as smf
 
-from skills_evidence import chapter_outputs, charts, disclosure, indicators, weighting
+from skills_evidence import chapter_outputs, charts, disclosure, indicators, prose, weighting
 from skills_evidence.changes import Z95
 from skills_evidence.comparison import signed
 from skills_evidence.loaders.survey import load_survey
 from skills_evidence.loaders.snapshots import read_table
 
 SYNTHETIC_LABEL = "Synthetic data, illustrative only"
+#: This chapter's sentence templates: chapters/skills-survey.sentences.yaml.
+CHAPTER = "skills-survey"
 ITEMS = {
     "barrier_time": "Barrier: time restrictions", "barrier_more_online": "Barrier: want more online courses",
     "barrier_cost": "Barrier: cost", "barrier_childcare": "Barrier: childcare", "barrier_travel": "Barrier: travel",
@@ -203,44 +206,28 @@ def _pct(value: float) -> str:
 
 
 def key_figures(result: Result) -> dict:
-    """Numbers and sentences the narrative quotes; every one carries the synthetic label when it applies."""
-    tag = f"[{SYNTHETIC_LABEL}] " if result.synthetic else ""
+    """Numbers and sentences the narrative quotes (words in chapters/skills-survey.sentences.yaml);
+    every sentence quoting a figure carries the synthetic label when it applies."""
     overall = result.estimates[result.estimates["breakdown"] == "all"].set_index("item")
     unweighted = result.published_check.set_index("item")["unweighted_pct"]
-
-    def finding(item: str) -> str:
-        r = overall.loc[item]
-        return f"{_pct(r['share'])}% (95% interval {_pct(r['ci_lower'])} to {_pct(r['ci_upper'])}; unweighted {_pct(unweighted[item])}%)"
-
-    kf: dict = {"wave": result.wave, "synthetic": "yes" if result.synthetic else "no", "title": "the Coventry Skills Survey",
-                "min_respondents": str(disclosure.MIN_RESPONDENTS),
-                "n": f"{result.n:,}", "n_eff": f"{result.n_eff:,.0f}"}
-    kf["notice"] = (
-        "The council's survey microdata is confidential and has not been supplied, so every figure in this chapter comes "
-        "from a synthetic stand-in whose unweighted figures reproduce the percentages the council published. It shows how "
-        "the analysis will be reported; it is not evidence about Coventry's residents." if result.synthetic else
-        "The figures come from the council's survey export, analysed without any personal data leaving the secure folder.")
-    kf["sample_sentence"] = (f"{tag}The wave {result.wave} survey had {result.n:,} respondents. Weighted to Coventry's "
-                             f"population by age, gender, disability and ethnic group, they carry the information of about "
-                             f"{result.n_eff:,.0f} respondents from a simple random sample (the effective sample size).")
-    kf["findings_sentence"] = (f"{tag}Weighted, {finding('barrier_time')} said time restrictions held them back and "
-                               f"{finding('barrier_more_online')} wanted more online courses; {finding('channel_online')} "
-                               f"found courses online and {finding('channel_job_shop')} through the Job Shop.")
-    kf["employed_sentence"] = (f"{tag}{finding('employed')} of respondents were in some form of employment (full-time, "
-                               "part-time or self-employed), counted from the status columns.")
-    m = result.model.set_index("term")
-    parts = [f"{term.lower()}: odds ratio {r.odds_ratio:.2f} (95% interval {r.ci_lower:.2f} to {r.ci_upper:.2f})"
-             for term, r in m.iterrows()]
-    kf["model_sentence"] = (f"{tag}In a logistic regression of feeling confident that one's skills are enough for one's "
-                            f"career aspirations ({result.model.attrs['n']:,} respondents), " + "; ".join(parts) + ".")
+    findings = {item: {"share": _pct(overall.loc[item, "share"]), "low": _pct(overall.loc[item, "ci_lower"]),
+                       "high": _pct(overall.loc[item, "ci_upper"]), "unweighted": _pct(unweighted[item])}
+                for item in ("barrier_time", "barrier_more_online", "channel_online", "channel_job_shop", "employed")}
+    model = {"n": f"{result.model.attrs['n']:,}", "terms": [
+        {"term": term.lower(), "odds_ratio": f"{r.odds_ratio:.2f}", "low": f"{r.ci_lower:.2f}", "high": f"{r.ci_upper:.2f}"}
+        for term, r in result.model.set_index("term").iterrows()]}
+    change: dict = {}
     if len(result.change):
         moved = result.change[result.change["assessment"].str.startswith("significant")]
-        kf["change_sentence"] = (f"{tag}Against wave {result.previous_wave}, {len(moved)} of {len(result.change)} findings "
-                                 "changed by more than chance would explain (5% level): "
-                                 + ("; ".join(f"{ITEMS[r.item].lower()} {signed(r.change)} points" for r in moved.itertuples())
-                                    if len(moved) else "none") + ".")
-    else:
-        kf["change_sentence"] = "This is the first wave in this edition, so there is no earlier wave to compare with."
+        change = {"compared": str(len(result.change)),
+                  "moved": [{"item": ITEMS[r.item].lower(), "change": signed(r.change)} for r in moved.itertuples()]}
+    say = functools.partial(
+        prose.render, CHAPTER, wave=result.wave, previous_wave=result.previous_wave, n=f"{result.n:,}", n_eff=f"{result.n_eff:,.0f}",
+        tag=f"[{SYNTHETIC_LABEL}] " if result.synthetic else "", synthetic=result.synthetic, findings=findings, model=model, change=change)
+    kf: dict = {"wave": result.wave, "synthetic": "yes" if result.synthetic else "no", "title": say("title"),
+                "min_respondents": str(disclosure.MIN_RESPONDENTS), "n": f"{result.n:,}", "n_eff": f"{result.n_eff:,.0f}"}
+    kf.update(notice=say("notice"), sample_sentence=say("sample"), findings_sentence=say("findings"),
+              employed_sentence=say("employed"), model_sentence=say("model"), change_sentence=say("change"))
     return {"survey": kf}
 
 
