@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book all-editions test chromium quarto regression-refresh benchmark lock clean
+.PHONY: book all-editions test lint chromium quarto regression-refresh benchmark lock clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ quarto:
 
 test: $(STAMP) chromium quarto
 	$(BIN)/pytest
+
+# ruff (lint + format), nbstripout on notebooks/ and basic file hygiene, as the pre-commit hooks run them.
+lint: $(STAMP)
+	$(BIN)/pre-commit run --all-files
 
 # Re-executes the stored nbval reference notebooks after an intended change and prints what moved.
 regression-refresh: $(STAMP)

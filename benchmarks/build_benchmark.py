@@ -17,10 +17,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from skills_evidence.build import build_edition, choose_renderer
 from skills_evidence.paths import project_root
-from skills_evidence.render import quarto
-from skills_evidence.workspace import copy_project
+from skills_evidence.pipeline.build import build_edition, choose_renderer
+from skills_evidence.pipeline.workspace import copy_project
+from skills_evidence.publishing.render import quarto
 
 CHANGED_INPUT = "data/snapshots/ons-els/2025/none_16_64_rqf.csv"
 SCENARIOS = ("cold build", "rebuild, nothing changed", "rebuild, one input changed")
@@ -42,11 +42,13 @@ def measure(renderer: str, source: Path, results: dict[str, list[float]]) -> Non
         changed = root / CHANGED_INPUT
         changed.write_text(changed.read_text() + "\n")
         results[f"{SCENARIOS[2]} ({renderer})"].append(
-            timed(lambda: build_edition(renderer=renderer, accept_changed_inputs=True)))
+            timed(lambda: build_edition(renderer=renderer, accept_changed_inputs=True))
+        )
         if renderer == "fallback":
             shutil.rmtree(root / "build", ignore_errors=True)
             results["naive baseline: no cache, sequential (fallback)"].append(
-                timed(lambda: build_edition(renderer="fallback", use_cache=False, workers=1)))
+                timed(lambda: build_edition(renderer="fallback", use_cache=False, workers=1))
+            )
 
 
 def main() -> None:
@@ -62,9 +64,15 @@ def main() -> None:
             measure(renderer, source, results)
         print(f"repeat {i + 1}/{args.repeats} done", flush=True)
     versions = ", ".join(choose_renderer(r) for r in renderers)
-    lines = [f"Build of the current edition on {os.cpu_count()} cores ({versions}), median of {args.repeats} runs (seconds):",
-             "", "| scenario | median s | runs |", "|---|---:|---|"]
-    lines += [f"| {name} | {statistics.median(t):.1f} | {', '.join(f'{x:.1f}' for x in t)} |" for name, t in results.items()]
+    lines = [
+        f"Build of the current edition on {os.cpu_count()} cores ({versions}), median of {args.repeats} runs (seconds):",
+        "",
+        "| scenario | median s | runs |",
+        "|---|---:|---|",
+    ]
+    lines += [
+        f"| {name} | {statistics.median(t):.1f} | {', '.join(f'{x:.1f}' for x in t)} |" for name, t in results.items()
+    ]
     text = "\n".join(lines) + "\n"
     out = source / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,6 @@
 """Refresh the nbval reference notebooks in tests/regression/ after an intended change.
 
-Run with `make regression-refresh`. Each analysis notebook (stage 1: it reads only data/) is executed
+Run with `make regression-refresh`. Each analysis notebook (it reads only data/) is executed
 for every edition with that edition's parameters; the new copy replaces the stored one, and every
 cell whose checked output changed is printed with a line diff, so the commit that refreshes them says
 which numbers moved. The "what changed" notebook reads build outputs rather than data/, so it is
@@ -16,9 +16,9 @@ from pathlib import Path
 import nbformat
 import papermill as pm
 
-from skills_evidence import editions
-from skills_evidence.execute import IPCKernelManager
 from skills_evidence.paths import project_root
+from skills_evidence.pipeline import build, editions
+from skills_evidence.pipeline.execute import IPCKernelManager
 
 CHECKED = ("text/plain", "text/markdown")
 
@@ -55,23 +55,32 @@ def main() -> int:
     chapters, defined, _ = editions.load()
     moved = 0
     for year, edition in sorted(defined.items()):
-        for chapter_id, params in edition.chapter_parameters.items():
-            if chapters[chapter_id].stage != 1:
-                continue
+        # The same parameters the build gives each analysis notebook, with the output folder moved aside.
+        for job in build.analysis_jobs(edition, chapters, root, root / "build" / "regression" / str(year)):
+            chapter_id = job.chapter_id
             target = root / "tests" / "regression" / f"{chapter_id}_{year}.ipynb"
             old = texts(target)
-            parameters = {"edition": year, "area_code": edition.area_code, "comparators": edition.comparators,
-                          "output_dir": f"build/regression/{year}/{chapter_id}", **params}
-            pm.execute_notebook(str(root / chapters[chapter_id].notebook), str(target), parameters=parameters,
-                                kernel_name="python3", cwd=str(target.parent), progress_bar=False,
-                                kernel_manager_class=IPCKernelManager)
+            parameters = {**job.parameters, "output_dir": f"build/regression/{year}/{chapter_id}"}
+            parameters.pop("datasets", None)  # the stored copy resolves the pinned datasets itself (portable paths)
+            parameters.pop("vintages", None)
+            pm.execute_notebook(
+                str(root / chapters[chapter_id].notebook),
+                str(target),
+                parameters=parameters,
+                kernel_name="python3",
+                cwd=str(target.parent),
+                progress_bar=False,
+                kernel_manager_class=IPCKernelManager,
+            )
             strip_volatile_metadata(target)
             new = texts(target)
             for i, (a, b) in enumerate(zip(old, new)):
                 if a != b:
                     moved += 1
                     print(f"{chapter_id} {year}: code cell {i + 1} changed")
-                    sys.stdout.writelines(difflib.unified_diff(a.splitlines(True), b.splitlines(True), "stored", "new", n=0))
+                    sys.stdout.writelines(
+                        difflib.unified_diff(a.splitlines(True), b.splitlines(True), "stored", "new", n=0)
+                    )
                     print()
             print(f"{chapter_id} {year}: stored reference refreshed at {target.relative_to(root)}")
     print(f"{moved} checked cell(s) changed." if moved else "No checked output changed.")

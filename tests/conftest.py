@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from skills_evidence.paths import shared_dir
-from skills_evidence.workspace import copy_project
+from skills_evidence.pipeline.workspace import copy_project
 
 # Fix where the real files are before any test points the project root at a scratch copy.
 os.environ.setdefault("SKILLS_EVIDENCE_SHARED", str(shared_dir()))
@@ -34,7 +34,11 @@ def project_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     """One line counting the damaged inputs tried and how many were refused clearly (issue 15)."""
     stats = terminalreporter.stats
-    tried = [r for key in ("passed", "failed") for r in stats.get(key, []) if r.when == "call" and "bad_input" in r.keywords]
+    tried = [
+        r for key in ("passed", "failed") for r in stats.get(key, []) if r.when == "call" and "bad_input" in r.keywords
+    ]
     if tried:
         clear = sum(1 for r in tried if r.passed)
-        terminalreporter.write_line(f"bad inputs: {len(tried)} tried, {clear} refused clearly naming file, row and column")
+        terminalreporter.write_line(
+            f"bad inputs: {len(tried)} tried, {clear} refused clearly naming file, row and column"
+        )

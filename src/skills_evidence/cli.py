@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from skills_evidence import editions as editions_mod
+from skills_evidence.pipeline import editions as editions_mod
 
 app = typer.Typer(help="Build the Coventry Skills Evidence Book from official data.", no_args_is_help=True)
 console = Console(stderr=True)
@@ -25,8 +25,8 @@ def build(
     workers: int = typer.Option(None, help="Notebooks run at once (default: number of cores)."),
 ) -> None:
     """Run the notebooks, stage and render one edition's book (or all of them)."""
-    from skills_evidence.build import build_edition
-    from skills_evidence.execute import NotebookFailed
+    from skills_evidence.pipeline.build import build_edition
+    from skills_evidence.pipeline.execute import NotebookFailed
 
     try:
         _, defined, current = editions_mod.load()
@@ -41,9 +41,13 @@ def build(
     for year in years:
         try:
             report = build_edition(
-                year, accept_changed_inputs=accept_changed_inputs, renderer=renderer, workers=workers,
-                progress=lambda message: console.print(f"[dim]{time.perf_counter() - start:6.1f}s[/] {message}",
-                                                       highlight=False),
+                year,
+                accept_changed_inputs=accept_changed_inputs,
+                renderer=renderer,
+                workers=workers,
+                progress=lambda message: console.print(
+                    f"[dim]{time.perf_counter() - start:6.1f}s[/] {message}", highlight=False
+                ),
             )
         except NotebookFailed as exc:
             console.print(f"[bold red]Build of the {year} edition stopped: a notebook failed.[/]\n{exc}")
@@ -52,11 +56,19 @@ def build(
             console.print(f"[bold red]Build of the {year} edition failed:[/] {type(exc).__name__}: {exc}")
             raise typer.Exit(1) from None
         if report.accepted_inputs:
-            console.print(f"Accepted changed inputs (recorded in each snapshot's .meta.yaml sidecar): {', '.join(report.accepted_inputs)}")
+            console.print(
+                f"Accepted changed inputs (recorded in each snapshot's .meta.yaml sidecar): {', '.join(report.accepted_inputs)}"
+            )
         book = report.files.get("html", report.book)
-        summary.add_row(str(year), str(len(report.ran)), str(len(report.cached)), report.renderer,
-                        "yes" if report.rendered else "no (unchanged)",
-                        os.path.relpath(book) if book else "-", f"{report.seconds:.1f}")
+        summary.add_row(
+            str(year),
+            str(len(report.ran)),
+            str(len(report.cached)),
+            report.renderer,
+            "yes" if report.rendered else "no (unchanged)",
+            os.path.relpath(book) if book else "-",
+            f"{report.seconds:.1f}",
+        )
     console.print(summary)
 
 
@@ -66,9 +78,8 @@ def verify(
     all_editions: bool = typer.Option(False, "--all", help="Verify every edition built in _book/."),
 ) -> None:
     """Rebuild a published edition in a scratch folder and report any file whose bytes differ."""
-    from skills_evidence.verify import verify_editions
-
     from skills_evidence.paths import project_root
+    from skills_evidence.publishing.verify import verify_editions
 
     _, defined, current = editions_mod.load()
     built = [y for y in sorted(defined) if (project_root() / "_book" / str(y) / "SHA256SUMS").exists()]
@@ -82,12 +93,16 @@ def verify(
     for result in results:
         if result.differing:
             failed = True
-            console.print(f"[bold red]{result.edition}: {len(result.differing)} of {result.files} files differ "
-                          f"from their recorded checksums:[/]")
+            console.print(
+                f"[bold red]{result.edition}: {len(result.differing)} of {result.files} files differ "
+                f"from their recorded checksums:[/]"
+            )
             for name in result.differing:
                 console.print(f"  - {name}")
         else:
-            console.print(f"{result.edition}: all {result.files} files match their checksums and a rebuild ({result.renderer})")
+            console.print(
+                f"{result.edition}: all {result.files} files match their checksums and a rebuild ({result.renderer})"
+            )
     if failed:
         raise typer.Exit(1)
 
@@ -95,8 +110,8 @@ def verify(
 @app.command()
 def snapshot(dataset: list[str] = typer.Argument(None, help="Dataset ids (default: all).")) -> None:
     """Re-derive data/ snapshot files from the official files in ../shared/real-data and update checksums."""
-    from skills_evidence.loaders import InputFileError
-    from skills_evidence.snapshot import snapshot as run_snapshot
+    from skills_evidence.inputs.derive import snapshot as run_snapshot
+    from skills_evidence.inputs.loaders import InputFileError
 
     try:
         frames = run_snapshot(dataset or None)
@@ -109,9 +124,9 @@ def snapshot(dataset: list[str] = typer.Argument(None, help="Dataset ids (defaul
 
 @app.command()
 def fetch(edition: int = typer.Option(..., "--edition", "-e", help="Edition year whose inputs to download.")) -> None:
-    """Download an edition's inputs from the Nomis and DfE APIs into data/raw/ and record them in the manifest."""
-    from skills_evidence.fetch import FetchError
-    from skills_evidence.fetch import fetch as run_fetch
+    """Download an edition's inputs from the Nomis and DfE APIs into data/raw/ and record each in a sidecar beside it."""
+    from skills_evidence.inputs.fetch import FetchError
+    from skills_evidence.inputs.fetch import fetch as run_fetch
 
     try:
         results = run_fetch(edition)
@@ -125,7 +140,7 @@ def fetch(edition: int = typer.Option(..., "--edition", "-e", help="Edition year
 @app.command("new-edition")
 def new_edition(year: int = typer.Argument(..., help="Year of the new edition, after the latest one.")) -> None:
     """Add YEAR's edition to data/editions.yaml (copying the latest, data years moved on) and list what it needs."""
-    from skills_evidence.new_edition import scaffold
+    from skills_evidence.pipeline.new_edition import scaffold
 
     try:
         block, needs = scaffold(year)
@@ -151,8 +166,12 @@ def list_editions() -> None:
     for column in ("Year", "Title", "Chapters", "Data vintages"):
         table.add_column(column)
     for year, e in sorted(defined.items()):
-        table.add_row(f"{year}{' (current)' if year == current else ''}", e.title, ", ".join(e.chapter_parameters),
-                      "; ".join(f"{k}: {v}" for k, v in e.vintages.items()))
+        table.add_row(
+            f"{year}{' (current)' if year == current else ''}",
+            e.title,
+            ", ".join(e.chapter_parameters),
+            "; ".join(f"{k}: {v}" for k, v in e.vintages.items()),
+        )
     Console().print(table)
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from skills_evidence.build import build_edition
 from skills_evidence.paths import shared_dir
-from skills_evidence.render import quarto
-from skills_evidence.workspace import copy_project
+from skills_evidence.pipeline.build import build_edition
+from skills_evidence.pipeline.workspace import copy_project
+from skills_evidence.publishing.render import quarto
 
 EDITIONS = (2022, 2023, 2024)
 

@@ -35,8 +35,11 @@ def docx_link_targets(path: Path) -> list[str]:
 def docx_images(path: Path, min_bytes: int = 10_000) -> int:
     """Charts in a Word document: its PNG media above `min_bytes` (Quarto adds ~1 kB callout icons)."""
     with zipfile.ZipFile(path) as z:
-        return sum(1 for i in z.infolist() if i.filename.startswith("word/media/") and i.filename.endswith(".png")
-                   and i.file_size > min_bytes)
+        return sum(
+            1
+            for i in z.infolist()
+            if i.filename.startswith("word/media/") and i.filename.endswith(".png") and i.file_size > min_bytes
+        )
 
 
 def pdf_pages(path: Path) -> list[str]:

@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from document_text import html_pages
 
 pytestmark = pytest.mark.e2e
@@ -15,7 +14,9 @@ pytestmark = pytest.mark.e2e
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 needs_chromium = pytest.mark.skipif(
-    CHROMIUM is None, reason="Chromium is not installed (Debian: apt-get install chromium); make test installs it when run as root")
+    CHROMIUM is None,
+    reason="Chromium is not installed (Debian: apt-get install chromium); make test installs it when run as root",
+)
 
 
 def violations(root: Path, pages: list[Path]) -> dict[str, list[tuple[str, int]]]:
@@ -37,9 +38,17 @@ def violations(root: Path, pages: list[Path]) -> dict[str, list[tuple[str, int]]
     failures = {}
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run"])
+            browser = p.chromium.launch(
+                executable_path=CHROMIUM,
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                ],
+            )
             page = browser.new_page()
             axe = Axe()
             for path in pages:

@@ -11,11 +11,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
-from skills_evidence.build import build_edition
-from skills_evidence.execute import NotebookFailed
-
 from document_text import docx_images, docx_text, html_pages, html_text, pdf_images, pdf_text
+
+from skills_evidence.pipeline.build import build_edition
+from skills_evidence.pipeline.execute import NotebookFailed
 
 pytestmark = pytest.mark.e2e
 
@@ -23,12 +22,34 @@ pytestmark = pytest.mark.e2e
 KEY_NUMBERS_2022 = ["58.9", "61.5", "52.9 to 64.9", "40.7", "\u22122.6"]
 
 
-CHAPTER_PAGES = ["chapters/attainment.html", "chapters/graduate-retention.html", "chapters/skills-levels.html",
-                 "chapters/skills-survey.html", "chapters/what-changed.html", "index.html"]
-PARITY_LABELS = ["Skills levels", "School attainment and attainment gaps", "Graduate retention", "The Coventry Skills Survey",
-                 "What changed since the last edition", "Table 1.1", "Figure 1.1", "Table 2.1", "Figure 2.1", "Table 2.2",
-                 "Figure 3.1", "Table 3.1", "Table 3.2", "Table 4.1", "Table 4.4", "Figure 4.1", "Table 5.1",
-                 "Synthetic data, illustrative only"]
+CHAPTER_PAGES = [
+    "chapters/attainment.html",
+    "chapters/graduate-retention.html",
+    "chapters/skills-levels.html",
+    "chapters/skills-survey.html",
+    "chapters/what-changed.html",
+    "index.html",
+]
+PARITY_LABELS = [
+    "Skills levels",
+    "School attainment and attainment gaps",
+    "Graduate retention",
+    "The Coventry Skills Survey",
+    "What changed since the last edition",
+    "Table 1.1",
+    "Figure 1.1",
+    "Table 2.1",
+    "Figure 2.1",
+    "Table 2.2",
+    "Figure 3.1",
+    "Table 3.1",
+    "Table 3.2",
+    "Table 4.1",
+    "Table 4.4",
+    "Figure 4.1",
+    "Table 5.1",
+    "Synthetic data, illustrative only",
+]
 
 
 def key_numbers_everywhere(book: Path, files: dict[str, Path]) -> None:
@@ -57,8 +78,14 @@ def test_fallback_gives_the_same_numbers_and_page_addresses(site, fallback_site)
     quarto_root, _ = site
     pages = {p.relative_to(book).as_posix() for p in html_pages(book)}
     assert pages == set(CHAPTER_PAGES)
-    assert pages <= {p.relative_to(quarto_root / "_book/2022").as_posix() for p in html_pages(quarto_root / "_book/2022")}
-    texts = {"html": html_text(book), "pdf": pdf_text(reports[2022].files["pdf"]), "docx": docx_text(reports[2022].files["docx"])}
+    assert pages <= {
+        p.relative_to(quarto_root / "_book/2022").as_posix() for p in html_pages(quarto_root / "_book/2022")
+    }
+    texts = {
+        "html": html_text(book),
+        "pdf": pdf_text(reports[2022].files["pdf"]),
+        "docx": docx_text(reports[2022].files["docx"]),
+    }
     for label in PARITY_LABELS:
         for kind, text in texts.items():
             assert label in re.sub(r"\s+", " ", text), f"{label!r} missing from the fallback {kind}"
@@ -90,8 +117,11 @@ def test_2024_edition_reports_the_real_movements(site):
     root, _ = site
     page = (root / "_book/2024/chapters/what-changed.html").read_text(encoding="utf-8")
     assert "1 significant decrease" in page and "1 significant increase" in page
-    rows = {line.split(",")[0]: line for line in (root / "build/2024/outputs/what_changed/what_changed.csv").read_text().splitlines()
-            if ",E08000026," in line}
+    rows = {
+        line.split(",")[0]: line
+        for line in (root / "build/2024/outputs/what_changed/what_changed.csv").read_text().splitlines()
+        if ",E08000026," in line
+    }
     assert ",significant increase," in rows["qual_l3plus_16_64"] and ",8.2," in rows["qual_l3plus_16_64"]
     assert ",significant decrease," in rows["qual_none_16_64"]
 
@@ -167,4 +197,7 @@ def test_synthetic_retention_data_is_labelled_everywhere_it_is_used(site):
         preface = (root / "_book" / str(year) / "index.html").read_text(encoding="utf-8")
         assert "graduate retention and the Coventry Skills Survey use synthetic stand-ins" in preface
         landing = (root / "_book/index.html").read_text(encoding="utf-8")
-        assert "Graduate Outcomes (SYNTHETIC stand-in)" in landing and "Coventry Skills Survey (SYNTHETIC stand-in)" in landing
+        assert (
+            "Graduate Outcomes (SYNTHETIC stand-in)" in landing
+            and "Coventry Skills Survey (SYNTHETIC stand-in)" in landing
+        )

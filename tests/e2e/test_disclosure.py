@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from skills_evidence.build import build_edition
+from skills_evidence.pipeline.build import build_edition
 
 pytestmark = pytest.mark.e2e
 
@@ -54,4 +54,6 @@ def test_planted_personal_data_and_a_group_of_three_never_reach_any_output(proje
     assert len(other) > 0 and (other.status == "c").all() and other[["n", "k", "share"]].isna().all().all()
     indicators = pd.read_csv(project_copy / "build/2022/outputs/indicators.csv", dtype=str, keep_default_na=False)
     cells = indicators[indicators.breakdown == "gender:other"]
-    assert len(cells) > 0 and (cells.status == "c").all() and (cells.value == "").all() and (cells.numerator == "").all()
+    assert (
+        len(cells) > 0 and (cells.status == "c").all() and (cells.value == "").all() and (cells.numerator == "").all()
+    )

@@ -6,9 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from pypdf import PdfReader
-
 from document_text import docx_link_targets, docx_text, html_pages, pdf_pages, pdf_text
+from pypdf import PdfReader
 
 pytestmark = pytest.mark.e2e
 
@@ -55,7 +54,10 @@ def test_csv_links_in_pdf_and_word_name_the_file_instead_of_a_relative_path(quar
     root, reports = quarto_site
     files = reports[2022].files
     for text in (re.sub(r"\s+", " ", pdf_text(files["pdf"])), docx_text(files["docx"])):
-        assert "outputs/skills_levels/skills_comparison.csv, published with the web version of this edition" in text.replace("outputs/ ", "outputs/")
+        assert (
+            "outputs/skills_levels/skills_comparison.csv, published with the web version of this edition"
+            in text.replace("outputs/ ", "outputs/")
+        )
     assert not [t for t in docx_link_targets(files["docx"]) if "outputs/" in t]
     for page in PdfReader(files["pdf"]).pages:
         for annotation in page.get("/Annots") or []:

@@ -12,25 +12,31 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from skills_evidence import locks, manifest, reproducible
-from skills_evidence.build import build_edition
-from skills_evidence.render import fallback
-from skills_evidence.verify import verify_edition, verify_editions
-
 from document_text import docx_text, html_pages, pdf_text
+
+from skills_evidence.inputs import snapshots
+from skills_evidence.pipeline import locks
+from skills_evidence.pipeline.build import build_edition
+from skills_evidence.publishing import reproducible
+from skills_evidence.publishing.render import fallback
+from skills_evidence.publishing.verify import verify_edition, verify_editions
 
 pytestmark = pytest.mark.e2e
 
 PLANTED = "Coventry <img src=x onerror=alert(1)> *City*"
 
 
-def test_markup_in_an_area_name_is_shown_as_text_in_every_format_under_both_renderers(project_copy: Path, tmp_path: Path):
-    lookup = manifest.dataset("lad21_reference").path
+def test_markup_in_an_area_name_is_shown_as_text_in_every_format_under_both_renderers(
+    project_copy: Path, tmp_path: Path
+):
+    lookup = snapshots.dataset("lad21_reference").path
     lookup.write_text(lookup.read_text(encoding="utf-8").replace(",Coventry,", f",{PLANTED},"), encoding="utf-8")
     report = build_edition(2022, accept_changed_inputs=True)
     fallback_files = fallback.render(project_copy / "build/2022/book", tmp_path / "fallback", "fallback")
-    books = {report.renderer: (project_copy / "_book/2022", report.files), "fallback": (tmp_path / "fallback", fallback_files)}
+    books = {
+        report.renderer: (project_copy / "_book/2022", report.files),
+        "fallback": (tmp_path / "fallback", fallback_files),
+    }
     for renderer, (book, files) in books.items():
         pages = [p.read_text(encoding="utf-8") for p in html_pages(book)]
         assert not any(re.search(r"<img[^>]*onerror", page) for page in pages), f"{renderer}: markup reached the HTML"
@@ -46,9 +52,13 @@ def test_a_second_build_of_the_same_edition_stops_at_once_naming_the_first(proje
     with locks.editions_locked(project_copy / "build", [2022]):
         with pytest.raises(locks.EditionBusy, match=rf"the 2022 edition is being built by process {os.getpid()}"):
             build_edition(2022, renderer="fallback")
-        second = subprocess.run([sys.executable, "-m", "skills_evidence", "build", "--edition", "2022", "--renderer", "fallback"],
-                                capture_output=True, text=True, env=dict(os.environ, SKILLS_EVIDENCE_ROOT=str(project_copy)),
-                                timeout=60)
+        second = subprocess.run(
+            [sys.executable, "-m", "skills_evidence", "build", "--edition", "2022", "--renderer", "fallback"],
+            capture_output=True,
+            text=True,
+            env=dict(os.environ, SKILLS_EVIDENCE_ROOT=str(project_copy)),
+            timeout=60,
+        )
     assert second.returncode == 1
     assert f"being built by process {os.getpid()}" in re.sub(r"\s+", " ", second.stderr + second.stdout)
     assert not (project_copy / "_book").exists()
@@ -60,8 +70,9 @@ def test_stale_work_folders_are_never_read_as_outputs(fallback_site, monkeypatch
     outputs = root / "build/2022/outputs"
     for stale in ("skills_levels.partial", "chapter_from_an_old_build"):
         (outputs / stale).mkdir(exist_ok=True)
-        (outputs / stale / "indicators.csv").write_text((outputs / "skills_levels/indicators.csv").read_text().replace(
-            "qual_", "stale_"), encoding="utf-8")
+        (outputs / stale / "indicators.csv").write_text(
+            (outputs / "skills_levels/indicators.csv").read_text().replace("qual_", "stale_"), encoding="utf-8"
+        )
     report = build_edition(2022, renderer="fallback")
     assert report.ran == [] and "stale_" not in (outputs / "indicators.csv").read_text()
 
@@ -82,7 +93,11 @@ def test_verify_rebuilds_every_edition_byte_for_byte_and_finds_an_altered_file(s
     # byte-identical; the one file edited by hand after publication is reported.
     assert {year: r.renderer for year, r in results.items()} == {year: r.renderer for year, r in reports.items()}
     assert all(r.files > 20 for r in results.values())
-    assert {year: r.differing for year, r in results.items()} == {2022: ["chapters/attainment.html"], 2023: [], 2024: []}
+    assert {year: r.differing for year, r in results.items()} == {
+        2022: ["chapters/attainment.html"],
+        2023: [],
+        2024: [],
+    }
 
 
 def test_verify_passes_for_the_fallback_edition(fallback_site, monkeypatch):

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from skills_evidence import attainment
-from skills_evidence.editions import inputs as pinned
-from skills_evidence.manifest import paths_for
+from skills_evidence.chapters import attainment
+from skills_evidence.pipeline.editions import inputs as pinned
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +40,9 @@ def test_groups_under_ten_pupils_are_not_reported(edition_2022):
     shown = attainment.ks4_display(edition_2022)
     assert shown[shown.Group == "Chinese"].iloc[0]["Coventry Attainment 8"] == "[c]"
     ind = edition_2022.indicators
-    cell = ind[(ind.indicator_id == "ks4_att8") & (ind.breakdown == "ethnicity:chinese") & (ind.geography_code == "E08000026")]
+    cell = ind[
+        (ind.indicator_id == "ks4_att8") & (ind.breakdown == "ethnicity:chinese") & (ind.geography_code == "E08000026")
+    ]
     assert cell.status.iloc[0] == "c" and cell.value.isna().all()
 
 

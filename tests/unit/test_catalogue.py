@@ -5,14 +5,21 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from skills_evidence import indicators, skills_levels
-from skills_evidence.editions import inputs as pinned
-from skills_evidence.manifest import paths_for
+from skills_evidence.chapters import skills_levels
+from skills_evidence.pipeline.editions import inputs as pinned
+from skills_evidence.statistics import indicators
 
 
 def _row(**overrides: object) -> pd.DataFrame:
-    row = {"indicator_id": "qual_l3plus_16_64", "geography_code": "E08000026", "period": "2021", "value": 58.9,
-           "ci_lower": 52.9, "ci_upper": 64.9, "source_id": "ons_l3plus_nvq"}  # ONS published Coventry L3+ 2021
+    row = {
+        "indicator_id": "qual_l3plus_16_64",
+        "geography_code": "E08000026",
+        "period": "2021",
+        "value": 58.9,
+        "ci_lower": 52.9,
+        "ci_upper": 64.9,
+        "source_id": "ons_l3plus_nvq",
+    }  # ONS published Coventry L3+ 2021
     return pd.DataFrame([{**row, **overrides}])
 
 
@@ -33,7 +40,9 @@ def test_a_chapter_disagreeing_with_the_catalogue_is_refused():
 
 def test_survey_confidence_takes_the_catalogue_polarity():
     # The survey module once wrote polarity 0 for every item while the catalogue said 1 for this one.
-    out = indicators.tidy(_row(indicator_id="survey_confident_skills", geography_code="E08000026", source_id="skills_survey_export"))
+    out = indicators.tidy(
+        _row(indicator_id="survey_confident_skills", geography_code="E08000026", source_id="skills_survey_export")
+    )
     assert out.loc[0, "polarity"] == 1
 
 
@@ -41,7 +50,9 @@ def test_every_catalogue_entry_is_complete_and_serves_a_priority():
     priorities = indicators.priorities()
     assert sorted(priorities) == list(range(1, 9))  # the strategy's eight priorities
     for indicator_id, entry in indicators.catalogue().items():
-        assert entry["polarity"] in (-1, 0, 1) and entry["definition"] and entry["label"] and entry["unit"], indicator_id
+        assert entry["polarity"] in (-1, 0, 1) and entry["definition"] and entry["label"] and entry["unit"], (
+            indicator_id
+        )
         assert entry["priorities"] and set(entry["priorities"]) <= set(priorities), indicator_id
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from skills_evidence import editions, manifest
-from skills_evidence.new_edition import scaffold
+from skills_evidence.inputs import snapshots
+from skills_evidence.pipeline import editions
+from skills_evidence.pipeline.new_edition import scaffold
 
 OLD = "data/snapshots/ons-els/2025/none_16_64_rqf.csv"
 
@@ -22,23 +23,23 @@ def add_vintage(root: Path, version: str) -> Path:
     shutil.copy(source, target)
     entry = yaml.safe_load(source.with_name(source.name + ".meta.yaml").read_text())
     entry.update(version=version, retrieved="2026-11-23")
-    manifest.save_entry({**entry, "path": target.relative_to(root).as_posix()})
+    snapshots.save_entry({**entry, "path": target.relative_to(root).as_posix()})
     return target
 
 
 def test_every_snapshot_has_its_provenance_beside_it():
-    entries = manifest.load_manifest()
+    entries = snapshots.load_sidecars()
     assert len(entries) == 16  # the sixteen datasets the four editions read
     for reference, entry in entries.items():
         assert "@" in reference and entry["licence"] and entry["sha256"] and entry["retrieved"], reference
         assert entry.get("source") or entry.get("sources"), reference
     # PROVENANCE.md: ONS's level 3+ RQF file last changed in its repository on 2026-01-13.
-    assert manifest.dataset("ons_l3plus_rqf@2025").entry["source"]["published"] == "2026-01-13"
+    assert snapshots.dataset("ons_l3plus_rqf@2025").entry["source"]["published"] == "2026-01-13"
 
 
 def test_every_edition_names_a_version_of_every_dataset_it_reads():
     chapters, defined, _ = editions.load()
-    held = manifest.load_manifest()
+    held = snapshots.load_sidecars()
     for year, edition in defined.items():
         for chapter_id in edition.chapter_parameters:
             assert set(edition.references(chapters[chapter_id])) <= set(held), year
@@ -47,14 +48,17 @@ def test_every_edition_names_a_version_of_every_dataset_it_reads():
 def test_a_new_vintage_leaves_published_editions_reading_their_own_bytes(project_copy: Path):
     newer = add_vintage(project_copy, "2026-01")
     chapters, defined, _ = editions.load()
-    pinned = manifest.paths_for(defined[2025].references(chapters["skills_levels"]))
+    pinned = snapshots.paths_for(defined[2025].references(chapters["skills_levels"]))
     assert pinned["ons_none_rqf"] == str(project_copy / OLD)
-    assert manifest.latest("ons_none_rqf") == "ons_none_rqf@2026-01" and manifest.versions("ons_none_rqf") == ["2025", "2026-01"]
+    assert snapshots.latest("ons_none_rqf") == "ons_none_rqf@2026-01" and snapshots.versions("ons_none_rqf") == [
+        "2025",
+        "2026-01",
+    ]
 
     scaffold(2026)
     chapters, defined, _ = editions.load()
     assert defined[2026].data["ons_none_rqf"] == "2026-01" and defined[2025].data["ons_none_rqf"] == "2025"
-    assert manifest.paths_for(defined[2026].references(chapters["skills_levels"]))["ons_none_rqf"] == str(newer)
+    assert snapshots.paths_for(defined[2026].references(chapters["skills_levels"]))["ons_none_rqf"] == str(newer)
 
 
 def test_an_edition_without_a_pin_is_refused_by_name(project_copy: Path):
@@ -66,4 +70,4 @@ def test_an_edition_without_a_pin_is_refused_by_name(project_copy: Path):
 
 def test_a_version_not_held_is_refused_with_the_versions_that_are(project_copy: Path):
     with pytest.raises(KeyError, match=r"ons_none_rqf@2031.*versions held: 2025"):
-        manifest.dataset("ons_none_rqf@2031")
+        snapshots.dataset("ons_none_rqf@2031")

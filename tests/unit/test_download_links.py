@@ -12,13 +12,16 @@ TEXT = "[Download the table (CSV)](../outputs/skills_levels/skills_comparison.cs
 
 
 def convert(to: str, url: str = "") -> str:
-    meta = f"---\nedition-site:\n  url: \"{url}\"\n  year: 2025\n---\n\n"
+    meta = f'---\nedition-site:\n  url: "{url}"\n  year: 2025\n---\n\n'
     return pypandoc.convert_text(meta + TEXT, to, format="markdown", extra_args=[f"--lua-filter={FILTER}"])
 
 
 def test_without_a_site_address_the_pdf_names_the_file():
     typst = convert("typst")
-    assert "outputs/skills\\_levels/skills\\_comparison.csv" in typst or "outputs/skills_levels/skills_comparison.csv" in typst
+    assert (
+        "outputs/skills\\_levels/skills\\_comparison.csv" in typst
+        or "outputs/skills_levels/skills_comparison.csv" in typst
+    )
     assert "published with the web version of this edition" in typst and "../outputs" not in typst
     assert 'link("other.html")' in typst  # other links are left alone
 

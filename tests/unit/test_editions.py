@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from skills_evidence import editions
-from skills_evidence.new_edition import scaffold
+from skills_evidence.pipeline import editions
+from skills_evidence.pipeline.new_edition import scaffold
 
 
 def test_editions_2022_to_2025_with_their_aps_years():
@@ -21,7 +21,10 @@ def test_editions_2022_to_2025_with_their_aps_years():
 def test_new_edition_moves_the_data_years_on_and_lists_what_is_missing(project_copy: Path):
     block, needs = scaffold(2026)
     _, defined, current = editions.load()
-    assert current == 2026 and defined[2026].chapter_parameters["skills_levels"] == {"period": "2025", "trend_end": "2025"}
+    assert current == 2026 and defined[2026].chapter_parameters["skills_levels"] == {
+        "period": "2025",
+        "trend_end": "2025",
+    }
     # The shipped ONS RQF files end in 2023, so 2025 figures are still needed.
     assert any("Jan-Dec 2025" in item and "has data to 2023" in item for item in needs["skills_levels"])
     assert "year: 2026" in block

@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import papermill as pm
 
-from skills_evidence.execute import IPCKernelManager
+from skills_evidence.pipeline.execute import IPCKernelManager
 
 
 def test_a_kernel_runs_over_ipc_quietly_and_cleans_up(tmp_path: Path, capfd):
@@ -19,8 +19,13 @@ def test_a_kernel_runs_over_ipc_quietly_and_cleans_up(tmp_path: Path, capfd):
     notebook.cells = [nbformat.v4.new_code_cell("print(6 * 7)")]
     nbformat.write(notebook, tmp_path / "in.ipynb")
     before = set(glob.glob(f"{tempfile.gettempdir()}/skills-evidence-kernel-*"))
-    pm.execute_notebook(str(tmp_path / "in.ipynb"), str(tmp_path / "out.ipynb"), kernel_name="python3",
-                        progress_bar=False, kernel_manager_class=IPCKernelManager)
+    pm.execute_notebook(
+        str(tmp_path / "in.ipynb"),
+        str(tmp_path / "out.ipynb"),
+        kernel_name="python3",
+        progress_bar=False,
+        kernel_manager_class=IPCKernelManager,
+    )
     assert nbformat.read(tmp_path / "out.ipynb", as_version=4).cells[0].outputs[0]["text"] == "42\n"
     assert "without encryption" not in capfd.readouterr().err
     assert set(glob.glob(f"{tempfile.gettempdir()}/skills-evidence-kernel-*")) == before

@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from skills_evidence.render.fallback import Doc, RenderError, number_labels, transform
+from skills_evidence.publishing.render.fallback import Doc, RenderError, number_labels, transform
 
 VARS = {"skills": {"area": "Coventry", "l3plus": {"value": "58.9"}}}
 
@@ -30,8 +30,10 @@ def doc(tmp_path: Path, body: str, number: int | None = 1) -> Doc:
 
 def test_variables_embeds_and_references_are_resolved(tmp_path: Path):
     notebook(tmp_path)
-    body = ("# Skills {#sec-skills}\n\n## Now {#sec-now}\n\n{{< var skills.area >}}: {{< var skills.l3plus.value >}}%. "
-            "See @tbl-x and @sec-now.\n\n{{< embed ../notebooks/n.ipynb#tbl-x >}}\n\n[csv](../outputs/a.csv)\n")
+    body = (
+        "# Skills {#sec-skills}\n\n## Now {#sec-now}\n\n{{< var skills.area >}}: {{< var skills.l3plus.value >}}%. "
+        "See @tbl-x and @sec-now.\n\n{{< embed ../notebooks/n.ipynb#tbl-x >}}\n\n[csv](../outputs/a.csv)\n"
+    )
     d = doc(tmp_path, body)
     numbers = number_labels([d])
     assert numbers == {"sec-skills": "Chapter 1", "sec-now": "Section 1.1", "tbl-x": "Table 1.1"}

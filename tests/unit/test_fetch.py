@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from skills_evidence.fetch import FetchError, fetch, requests_for
-from skills_evidence.loaders.nomis_api import load_nomis_api_csv
-from skills_evidence.manifest import load_manifest
+from skills_evidence.inputs.fetch import FetchError, fetch, requests_for
+from skills_evidence.inputs.loaders.nomis_api import load_nomis_api_csv
+from skills_evidence.inputs.snapshots import load_sidecars
 
 RECORDED = Path(__file__).parents[1] / "fixtures" / "recorded" / "nomis_nm_17_5_nvq4.csv"
 
@@ -38,7 +38,9 @@ def test_fetch_writes_the_file_and_records_it(project_copy: Path):
     assert (cov.value, cov.numerator, cov.denominator) == (40.7, 102100, 250800)
     entry = yaml.safe_load((target.parent / (target.name + ".meta.yaml")).read_text())
     assert (entry["dataset"], entry["version"]) == ("nomis_aps_nvq4_api", "2021")
-    assert entry["source"]["downloaded"] == "2026-11-22" and entry["source"]["url"].endswith("measures=20599,21001,21002,21003")
+    assert entry["source"]["downloaded"] == "2026-11-22" and entry["source"]["url"].endswith(
+        "measures=20599,21001,21002,21003"
+    )
     assert fetch(2022, opener=recorded, today=dt.date(2026, 12, 1)) == [("nomis_aps_nvq4_api", "unchanged")]
 
 
@@ -54,7 +56,7 @@ def test_an_error_page_instead_of_csv_writes_nothing(project_copy: Path):
         fetch(2022, opener=lambda url: b"<html><body>Service unavailable</body></html>")
     folder = project_copy / "data/raw/nomis/2021"
     assert not any(folder.iterdir())
-    assert "nomis_aps_nvq4_api@2021" not in load_manifest()
+    assert "nomis_aps_nvq4_api@2021" not in load_sidecars()
 
 
 def test_network_failure_is_reported_with_the_url(project_copy: Path):

@@ -7,10 +7,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from skills_evidence.loaders.geography import harmonise_counts_to_lad21, load_lad_2011_to_2021
-from skills_evidence.manifest import paths_for
+from skills_evidence.inputs.loaders.geography import harmonise_counts_to_lad21, load_lad_2011_to_2021
+from skills_evidence.inputs.snapshots import paths_for
 
-LOOKUP = "lsip_dashboard/Local_Authority_District_(2011)_to_Local_Authority_District_(2021)_Lookup_for_England_and_Wales.csv"
+LOOKUP = (
+    "lsip_dashboard/Local_Authority_District_(2011)_to_Local_Authority_District_(2021)_Lookup_for_England_and_Wales.csv"
+)
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +23,15 @@ def groups() -> pd.DataFrame:
 def test_wmca_has_its_seven_constituent_members(groups):
     # ONS LAD to combined authority lookup (May 2024): E47000007 West Midlands has seven members.
     members = groups[groups.group_id == "wmca_members"]
-    assert sorted(members.geography_name) == ["Birmingham", "Coventry", "Dudley", "Sandwell", "Solihull", "Walsall", "Wolverhampton"]
+    assert sorted(members.geography_name) == [
+        "Birmingham",
+        "Coventry",
+        "Dudley",
+        "Sandwell",
+        "Solihull",
+        "Walsall",
+        "Wolverhampton",
+    ]
 
 
 def test_coventry_statistical_neighbours_2021_in_rank_order(groups):
@@ -35,8 +45,14 @@ def test_northamptonshire_districts_sum_into_the_2021_unitaries(real_data: Path)
     lookup = load_lad_2011_to_2021(real_data / LOOKUP)
     north = lookup[lookup.lad21_name == "North Northamptonshire"].lad11_code.tolist()
     assert len(north) == 4  # Corby, East Northamptonshire, Kettering, Wellingborough
-    frame = pd.DataFrame({"geography_code": [*north, "E08000026"], "geography_name": "x", "period": "2019",
-                          "count": [100.0, 200.0, 300.0, 400.0, 5.0]})
+    frame = pd.DataFrame(
+        {
+            "geography_code": [*north, "E08000026"],
+            "geography_name": "x",
+            "period": "2019",
+            "count": [100.0, 200.0, 300.0, 400.0, 5.0],
+        }
+    )
     out = harmonise_counts_to_lad21(frame, lookup, ["count"]).set_index("geography_code")
     assert out.loc["E06000061", "count"] == 1000 and out.loc["E06000061", "geography_name"] == "North Northamptonshire"
     assert out.loc["E08000026", "count"] == 5
@@ -46,6 +62,8 @@ def test_northamptonshire_districts_sum_into_the_2021_unitaries(real_data: Path)
 def test_a_merged_area_with_a_missing_district_stays_missing(real_data: Path):
     lookup = load_lad_2011_to_2021(real_data / LOOKUP)
     north = lookup[lookup.lad21_name == "North Northamptonshire"].lad11_code.tolist()
-    frame = pd.DataFrame({"geography_code": north, "geography_name": "x", "period": "2019", "count": [100.0, None, 300.0, 400.0]})
+    frame = pd.DataFrame(
+        {"geography_code": north, "geography_name": "x", "period": "2019", "count": [100.0, None, 300.0, 400.0]}
+    )
     out = harmonise_counts_to_lad21(frame, lookup, ["count"])
     assert out["count"].isna().all()

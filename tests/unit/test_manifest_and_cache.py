@@ -8,23 +8,24 @@ import nbformat
 import pytest
 import yaml
 
-from skills_evidence import execute, manifest
+from skills_evidence.inputs import snapshots
+from skills_evidence.pipeline import execute
 
 
 def test_every_shipped_snapshot_matches_its_sidecar_checksum():
-    entries = manifest.load_manifest()
-    assert manifest.verify(list(entries)) == []
+    entries = snapshots.load_sidecars()
+    assert snapshots.verify(list(entries)) == []
 
 
 def test_changed_input_is_refused_then_accepted_and_recorded(project_copy: Path):
     path = project_copy / "data/snapshots/ons-els/2025/none_16_64_rqf.csv"
     path.write_text(path.read_text().replace("11.5", "11.6", 1))
-    with pytest.raises(manifest.ChecksumMismatch, match="none_16_64_rqf.csv"):
-        manifest.verify(["ons_none_rqf"])
-    assert manifest.verify(["ons_none_rqf"], accept_changed=True) == ["ons_none_rqf@2025"]
-    assert manifest.verify(["ons_none_rqf@2025"]) == []  # the acceptance is recorded in the sidecar
+    with pytest.raises(snapshots.ChecksumMismatch, match="none_16_64_rqf.csv"):
+        snapshots.verify(["ons_none_rqf"])
+    assert snapshots.verify(["ons_none_rqf"], accept_changed=True) == ["ons_none_rqf@2025"]
+    assert snapshots.verify(["ons_none_rqf@2025"]) == []  # the acceptance is recorded in the sidecar
     entry = yaml.safe_load(path.with_name(path.name + ".meta.yaml").read_text())
-    assert entry["sha256"] == manifest.sha256_file(path) and entry["accepted"][0]["sha256"] == entry["sha256"]
+    assert entry["sha256"] == snapshots.sha256_file(path) and entry["accepted"][0]["sha256"] == entry["sha256"]
 
 
 def jobs(tmp_path: Path) -> list[execute.Job]:
@@ -43,7 +44,7 @@ def jobs(tmp_path: Path) -> list[execute.Job]:
 
 
 def record_all(js: list[execute.Job]) -> None:
-    from skills_evidence import cache
+    from skills_evidence.pipeline import cache
 
     for j in js:
         cache.write_record(j.record, {"key": j.key})

@@ -6,15 +6,18 @@ from pathlib import Path
 
 import pytest
 
-from skills_evidence.loaders import InputFileError
-from skills_evidence.loaders.dfe_ees import load_ees
-from skills_evidence.loaders.dfe_neighbours import load_statistical_neighbours
-from skills_evidence.loaders.hesa import load_hesa_table
-from skills_evidence.loaders.nomis_api import load_nomis_api_csv
-from skills_evidence.loaders.ons_indicators import load_ons_subnational_explorer
+from skills_evidence.inputs.loaders import InputFileError
+from skills_evidence.inputs.loaders.dfe_ees import load_ees
+from skills_evidence.inputs.loaders.dfe_neighbours import load_statistical_neighbours
+from skills_evidence.inputs.loaders.hesa import load_hesa_table
+from skills_evidence.inputs.loaders.nomis_api import load_nomis_api_csv
+from skills_evidence.inputs.loaders.ons_indicators import load_ons_subnational_explorer
 
 KS4 = "dfe_send_ap_dashboard/201819_LA_characteristics_data_including_sen_description.xlsx"
-EES_HEAD = "time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,old_la_code,new_la_code,la_name,breakdown,t_pupils,avg_att8\n"
+EES_HEAD = (
+    "time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
+    "old_la_code,new_la_code,la_name,breakdown,t_pupils,avg_att8\n"
+)
 
 
 @pytest.mark.shared
@@ -39,14 +42,22 @@ def test_ees_fully_quoted_file_with_trailing_comma_and_low_mark(real_data: Path)
 
 def test_ees_suppression_marks_stay_missing(tmp_path: Path):
     path = tmp_path / "ks4.csv"
-    path.write_text(EES_HEAD + "201819,Academic year,Local authority,E92000001,England,E12000005,West Midlands,331,E08000026,Coventry,Black,c,x\n", encoding="utf-8")
+    path.write_text(
+        EES_HEAD
+        + "201819,Academic year,Local authority,E92000001,England,E12000005,West Midlands,331,E08000026,Coventry,Black,c,x\n",
+        encoding="utf-8",
+    )
     frame = load_ees(path, ["t_pupils", "avg_att8"], filters=["breakdown"])
     assert frame.value.isna().all() and list(frame.status) == ["c", "x"]
 
 
 def test_ees_text_in_an_indicator_names_row_and_column(tmp_path: Path):
     path = tmp_path / "bad.csv"
-    path.write_text(EES_HEAD + "201819,Academic year,Local authority,E92000001,England,E12000005,West Midlands,331,E08000026,Coventry,Total,3281,forty\n", encoding="utf-8")
+    path.write_text(
+        EES_HEAD
+        + "201819,Academic year,Local authority,E92000001,England,E12000005,West Midlands,331,E08000026,Coventry,Total,3281,forty\n",
+        encoding="utf-8",
+    )
     with pytest.raises(InputFileError) as err:
         load_ees(path, ["t_pupils", "avg_att8"], filters=["breakdown"])
     assert (err.value.row, err.value.column) == (2, "avg_att8")
@@ -81,7 +92,9 @@ def test_statistical_neighbours_of_coventry(real_data: Path):
 @pytest.mark.shared
 def test_hesa_table_with_metadata_block_and_bom(real_data: Path):
     # HESA DT051 Table 1, England, first-year full-time 2018/19: Coventry University (UKPRN 10001726) total 14,105.
-    table = load_hesa_table(real_data / "hesa_cfg_final_project/HE student enrolments by HE provider 2018-9 FT.xlsx", ["Total"])
+    table = load_hesa_table(
+        real_data / "hesa_cfg_final_project/HE student enrolments by HE provider 2018-9 FT.xlsx", ["Total"]
+    )
     assert table.metadata["Reference ID"] == "DT051 Table 1" and table.filters["Academic year"] == "2018/19"
     cov = table.data[table.data.UKPRN == "10001726"].iloc[0]
     assert cov.Total == 14105 and cov.source_row == 73
@@ -97,10 +110,12 @@ def test_subnational_explorer_refuses_the_published_duplicate_code(real_data: Pa
 
 def test_subnational_explorer_layout(tmp_path: Path):
     path = tmp_path / "machine_readable.csv"
-    text = ("There may be some discrepancies\n\nAREACD,AREANM,Geography,Indicator,Category,Period,Measure,Unit,Value,MAD\n"
-            'E08000026,Coventry,Metropolitan District,Gross median weekly pay,"Boosting pay",2021,Pounds,\xa3,"1,447",0.1\n'
-            "TLG,West Midlands,ITL1,Gross median weekly pay,Boosting pay,2021,Pounds,\xa3,600,0\n"
-            "E08000025,Birmingham,Metropolitan District,Gross median weekly pay,Boosting pay,2021,Pounds,\xa3,NA,NA\n")
+    text = (
+        "There may be some discrepancies\n\nAREACD,AREANM,Geography,Indicator,Category,Period,Measure,Unit,Value,MAD\n"
+        'E08000026,Coventry,Metropolitan District,Gross median weekly pay,"Boosting pay",2021,Pounds,\xa3,"1,447",0.1\n'
+        "TLG,West Midlands,ITL1,Gross median weekly pay,Boosting pay,2021,Pounds,\xa3,600,0\n"
+        "E08000025,Birmingham,Metropolitan District,Gross median weekly pay,Boosting pay,2021,Pounds,\xa3,NA,NA\n"
+    )
     path.write_bytes(text.encode("cp1252"))
     frame = load_ons_subnational_explorer(path)
     assert list(frame.geography_code) == ["E08000026", "E08000025"]
@@ -110,8 +125,11 @@ def test_subnational_explorer_layout(tmp_path: Path):
 
 def test_nomis_api_text_value_names_row(tmp_path: Path):
     path = tmp_path / "api.csv"
-    path.write_text("DATE_NAME,GEOGRAPHY_NAME,GEOGRAPHY_CODE,MEASURES_NAME,OBS_VALUE,OBS_STATUS\n"
-                    "Jan 2021-Dec 2021,Coventry,E08000026,Variable,forty,A\n", encoding="utf-8")
+    path.write_text(
+        "DATE_NAME,GEOGRAPHY_NAME,GEOGRAPHY_CODE,MEASURES_NAME,OBS_VALUE,OBS_STATUS\n"
+        "Jan 2021-Dec 2021,Coventry,E08000026,Variable,forty,A\n",
+        encoding="utf-8",
+    )
     with pytest.raises(InputFileError) as err:
         load_nomis_api_csv(path)
     assert (err.value.row, err.value.column) == (2, "OBS_VALUE")

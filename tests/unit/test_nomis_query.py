@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from skills_evidence.loaders import InputFileError
-from skills_evidence.loaders.nomis_query import load_nomis_query
+from skills_evidence.inputs.loaders import InputFileError
+from skills_evidence.inputs.loaders.nomis_query import load_nomis_query
 
 pytestmark = pytest.mark.shared
 
@@ -19,7 +19,15 @@ HEADER = [
     ["date", "Jan 2021-Dec 2021"],
     ["confidence", "95% confidence interval (+/-)"],
     [],
-    ["Area", "T19:1 (Total - All people aged 16-64 : None )", "", "", "T19:6 (Total - All people aged 16-64 : NVQ4+ )", "", ""],
+    [
+        "Area",
+        "T19:1 (Total - All people aged 16-64 : None )",
+        "",
+        "",
+        "T19:6 (Total - All people aged 16-64 : NVQ4+ )",
+        "",
+        "",
+    ],
     ["", "number", "Flags", "conf", "number", "Flags", "conf"],
 ]
 

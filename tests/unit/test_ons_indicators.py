@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from skills_evidence.loaders import InputFileError
-from skills_evidence.loaders.ons_indicators import load_ons_indicator
+from skills_evidence.inputs.loaders import InputFileError
+from skills_evidence.inputs.loaders.ons_indicators import load_ons_indicator
 
 IDS_L3 = "ons_explore_local_statistics/5_2023_Aged 16 to 64 years level 3 or above qualifications_IDS.csv"
 ELS_HEAD = "areacd,areanm,geography,indicator,period,observation,measure,unit,lci_95,uci_95,status,notes\n"
@@ -35,7 +35,9 @@ def test_els_interval_periods_become_years(real_data: Path):
     l3 = load_ons_indicator(real_data / "ons_explore_local_statistics/qualifications-level-3-or-above.csv")
     row = l3[(l3.geography_code == "E08000026") & (l3.period == "2022")].iloc[0]
     assert (row.value, row.ci_lower, row.ci_upper) == (60.0, 56.4, 63.6)
-    ks2 = load_ons_indicator(real_data / "ons_explore_local_statistics/pupils-at-expected-standards-by-end-of-primary-school.csv")
+    ks2 = load_ons_indicator(
+        real_data / "ons_explore_local_statistics/pupils-at-expected-standards-by-end-of-primary-school.csv"
+    )
     assert "2018/19" in set(ks2.period)
 
 

@@ -8,16 +8,18 @@ from pathlib import Path
 import pytest
 import yaml
 
-from skills_evidence import prose, skills_levels
-from skills_evidence.editions import inputs as pinned
+from skills_evidence.chapters import prose, skills_levels
 from skills_evidence.paths import project_root
+from skills_evidence.pipeline.editions import inputs as pinned
 
 TEMPLATES = sorted((project_root() / "chapters").glob("*.sentences.yaml"))
 TYPED_NUMBER = re.compile(r"\d+\.\d+\s*(%|per ?cent|percentage|points)")
 
 
 def coventry_2021_headline() -> str:
-    result = skills_levels.compute(skills_levels.read_inputs(*pinned("skills_levels", 2022)), "E08000026", "2021", "2021")
+    result = skills_levels.compute(
+        skills_levels.read_inputs(*pinned("skills_levels", 2022)), "E08000026", "2021", "2021"
+    )
     return skills_levels.key_figures(result)["skills"]["sentences"]["headline"]
 
 
@@ -34,14 +36,19 @@ def test_no_number_is_typed_into_a_sentence_template():
 
 def test_the_headline_quotes_ons_figures_for_coventry_2021():
     # ONS published 58.9 (52.9 to 64.9) for Coventry level 3+ in 2021 and 61.5 for Great Britain.
-    assert coventry_2021_headline().startswith("In 2021, 58.9% of Coventry's residents aged 16 to 64 were qualified to level 3")
+    assert coventry_2021_headline().startswith(
+        "In 2021, 58.9% of Coventry's residents aged 16 to 64 were qualified to level 3"
+    )
     assert "(95% confidence interval 52.9 to 64.9), against 61.5% across Great Britain" in coventry_2021_headline()
 
 
 def test_a_policy_officer_changes_a_word_without_touching_python(project_copy: Path):
     path = project_copy / "chapters/skills-levels.sentences.yaml"
     path.write_text(path.read_text().replace("were qualified to level 3", "held qualifications at level 3"))
-    assert "58.9% of Coventry's residents aged 16 to 64 held qualifications at level 3 or above" in coventry_2021_headline()
+    assert (
+        "58.9% of Coventry's residents aged 16 to 64 held qualifications at level 3 or above"
+        in coventry_2021_headline()
+    )
 
 
 def test_a_misspelt_figure_name_is_an_error_naming_the_file_and_sentence(project_copy: Path):
@@ -53,9 +60,13 @@ def test_a_misspelt_figure_name_is_an_error_naming_the_file_and_sentence(project
 
 def test_a_missing_figure_takes_the_not_available_variant():
     # Key figures mark a figure the data lacks with a shorthand such as [x]; the template's variant says so.
-    text = prose.render("skills-levels", "headline", l3plus={"value": "[x]"}, period="2024", area="Coventry", gb="Great Britain")
-    assert text == ("Figures on qualification levels for 2024 (Annual Population Survey, January to December) "
-                    "were not yet available in the data this edition uses.")
+    text = prose.render(
+        "skills-levels", "headline", l3plus={"value": "[x]"}, period="2024", area="Coventry", gb="Great Britain"
+    )
+    assert text == (
+        "Figures on qualification levels for 2024 (Annual Population Survey, January to December) "
+        "were not yet available in the data this edition uses."
+    )
 
 
 def test_templates_are_plain_yaml_mappings_of_text():
@@ -65,9 +76,13 @@ def test_templates_are_plain_yaml_mappings_of_text():
 
 
 def test_a_changed_template_or_catalogue_reruns_the_chapter_notebook():
-    from skills_evidence import build, editions
+    from skills_evidence.pipeline import build, editions
 
     chapters, defined, _ = editions.load()
     root = project_root()
-    (job,) = [j for j in build.analysis_jobs(defined[2025], chapters, root, root / "build" / "2025") if j.chapter_id == "skills_levels"]
+    (job,) = [
+        j
+        for j in build.analysis_jobs(defined[2025], chapters, root, root / "build" / "2025")
+        if j.chapter_id == "skills_levels"
+    ]
     assert root / "chapters/skills-levels.sentences.yaml" in job.inputs and root / "data/indicators.yaml" in job.inputs

@@ -7,10 +7,9 @@ import math
 import pandas as pd
 import pytest
 
-from skills_evidence import skills_levels
-from skills_evidence.editions import inputs as pinned
-from skills_evidence.manifest import paths_for
-from skills_evidence.qualifications import aggregated_shares, level_shares, rounding_tolerance
+from skills_evidence.chapters import skills_levels
+from skills_evidence.pipeline.editions import inputs as pinned
+from skills_evidence.statistics.qualifications import aggregated_shares, level_shares, rounding_tolerance
 
 
 @pytest.fixture(scope="module")
@@ -21,8 +20,19 @@ def inputs() -> skills_levels.Inputs:
 def counts(**values: float) -> pd.DataFrame:
     """A one-area T19 table; every category given, each with a half-width of 10% of the count."""
     return pd.DataFrame(
-        [{"geography_code": "E08000026", "geography_name": "Test", "period": "2021", "category": c,
-          "count": v, "count_mark": "", "ci_halfwidth": v / 10, "ci_mark": ""} for c, v in values.items()]
+        [
+            {
+                "geography_code": "E08000026",
+                "geography_name": "Test",
+                "period": "2021",
+                "category": c,
+                "count": v,
+                "count_mark": "",
+                "ci_halfwidth": v / 10,
+                "ci_mark": "",
+            }
+            for c, v in values.items()
+        ]
     )
 
 
@@ -31,8 +41,15 @@ def test_ons_convention_worked_by_hand():
     # L1+ = 100+200+100+200+250 = 850; L2+ = 750; L3+ = 200+250+50 (half the trade) = 500; L4+ = 250.
     s = level_shares(counts(none=100, nvq1=100, nvq2=200, trade=100, nvq3=200, nvq4plus=250, other=50))
     got = dict(zip(s.indicator_id, s.value))
-    assert got == pytest.approx({"qual_none_16_64": 10.0, "qual_l1plus_16_64": 85.0, "qual_l2plus_16_64": 75.0,
-                                 "qual_l3plus_16_64": 50.0, "qual_l4plus_16_64": 25.0})
+    assert got == pytest.approx(
+        {
+            "qual_none_16_64": 10.0,
+            "qual_l1plus_16_64": 85.0,
+            "qual_l2plus_16_64": 75.0,
+            "qual_l3plus_16_64": 50.0,
+            "qual_l4plus_16_64": 25.0,
+        }
+    )
 
 
 def test_interval_uses_the_narrower_quadrature_bound():
@@ -76,7 +93,9 @@ def test_every_lad_and_year_agrees_with_ons_within_count_rounding(inputs):
     # For all GB LADs 2017-2021, the derived level 3+ is within the rounding bound of ONS's published figure.
     derived = level_shares(inputs.t19)
     derived = derived[(derived.indicator_id == "qual_l3plus_16_64") & derived.value.notna()]
-    merged = derived.merge(inputs.l3plus_nvq, on=["geography_code", "period"], suffixes=("", "_ons")).dropna(subset=["value_ons"])
+    merged = derived.merge(inputs.l3plus_nvq, on=["geography_code", "period"], suffixes=("", "_ons")).dropna(
+        subset=["value_ons"]
+    )
     assert len(merged) == 1480  # LAD-years with a full set of T19 counts and an ONS figure
     gap = (merged.value - merged.value_ons).abs()
     bound = [rounding_tolerance(v, d, "qual_l3plus_16_64") for v, d in zip(merged.value, merged.denominator)]
@@ -87,7 +106,11 @@ def test_chapter_for_coventry_2021(inputs):
     r = skills_levels.compute(inputs, "E08000026", "2021", "2023")
     kf = r.key_figures["skills"]
     # ONS: Coventry 58.9 vs Great Britain 61.5 → −2.6 pp; Coventry's interval 52.9-64.9 contains 61.5 → similar.
-    assert (kf["l3plus"]["value"], kf["l3plus"]["gb"]["value"], kf["l3plus"]["gb"]["difference"]) == ("58.9", "61.5", "\u22122.6")
+    assert (kf["l3plus"]["value"], kf["l3plus"]["gb"]["value"], kf["l3plus"]["gb"]["difference"]) == (
+        "58.9",
+        "61.5",
+        "\u22122.6",
+    )
     assert kf["l3plus"]["gb"]["significance"] == "similar"
     assert [c[1] for c in r.comparators] == ["K03000001", "E12000005", "E47000007"]
     # The break: NVQ rows end in 2021 and RQF rows start in 2022 (ELS: Coventry RQF level 3+ 2023 = 68.2).
@@ -98,7 +121,13 @@ def test_chapter_for_coventry_2021(inputs):
 
 def test_indicator_ids_and_periods(inputs):
     ind = skills_levels.compute(inputs, "E08000026", "2021", "2023").indicators
-    assert set(ind.indicator_id) == {"qual_none_16_64", "qual_l1plus_16_64", "qual_l2plus_16_64", "qual_l3plus_16_64", "qual_l4plus_16_64"}
+    assert set(ind.indicator_id) == {
+        "qual_none_16_64",
+        "qual_l1plus_16_64",
+        "qual_l2plus_16_64",
+        "qual_l3plus_16_64",
+        "qual_l4plus_16_64",
+    }
     cov = ind[(ind.geography_code == "E08000026") & (ind.indicator_id == "qual_l4plus_16_64")]
     assert list(cov.period) == ["2017", "2018", "2019", "2020", "2021"]
     assert round(cov[cov.period == "2021"].value.iloc[0], 1) == 40.7  # 102,100 / 250,800 (T19 NVQ4+)

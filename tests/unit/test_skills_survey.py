@@ -10,11 +10,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skills_evidence import disclosure, skills_survey, weighting
-from skills_evidence.loaders import InputFileError
-from skills_evidence.loaders.survey import load_survey
-from skills_evidence.editions import inputs as pinned
-from skills_evidence.manifest import paths_for
+from skills_evidence.chapters import skills_survey
+from skills_evidence.inputs.loaders import InputFileError
+from skills_evidence.inputs.loaders.survey import load_survey
+from skills_evidence.inputs.snapshots import paths_for
+from skills_evidence.pipeline.editions import inputs as pinned
+from skills_evidence.statistics import disclosure, intervals, weighting
 
 
 @pytest.fixture(scope="module")
@@ -34,22 +35,69 @@ def test_raking_to_one_margin_is_simple_post_stratification():
 def test_raking_meets_two_margins_at_once():
     frame = pd.DataFrame({"a": ["x", "x", "y", "y", "y", "x"], "b": ["p", "q", "p", "q", "q", "q"]})
     w = weighting.rake(frame, {"a": {"x": 30, "y": 70}, "b": {"p": 60, "q": 40}})
-    assert w[frame.a == "x"].sum() / w.sum() == pytest.approx(0.3) and w[frame.b == "p"].sum() / w.sum() == pytest.approx(0.6)
+    assert w[frame.a == "x"].sum() / w.sum() == pytest.approx(0.3) and w[
+        frame.b == "p"
+    ].sum() / w.sum() == pytest.approx(0.6)
 
 
 def test_wilson_interval_on_the_effective_sample_size():
     # 30% with n_eff 100: Wilson 95% = 21.9% to 39.6% (z = 1.96; centre 0.3074, half-width 0.0885).
-    low, high = weighting.wilson(0.30, 100)
+    low, high = intervals.wilson(30, 100)
     assert (round(low, 1), round(high, 1)) == (21.9, 39.6)
+    # A weighted share uses the same interval with the effective sample size as n: equal weights, n_eff = n.
+    share = weighting.weighted_share(pd.Series([1.0] * 30 + [0.0] * 70), pd.Series([2.0] * 100))
+    assert (round(share["ci_lower"], 1), round(share["ci_upper"], 1)) == (21.9, 39.6)
 
 
 def test_primary_and_secondary_suppression():
-    table = pd.DataFrame([
-        {"item": "x", "breakdown": "all", "group": "All", "n": 100, "k": 40, "share": 40.0, "ci_lower": 1.0, "ci_upper": 2.0, "n_eff": 90.0},
-        {"item": "x", "breakdown": "age", "group": "16-24", "n": 12, "k": 4, "share": 33.3, "ci_lower": 1.0, "ci_upper": 2.0, "n_eff": 11.0},
-        {"item": "x", "breakdown": "age", "group": "25-49", "n": 50, "k": 20, "share": 40.0, "ci_lower": 1.0, "ci_upper": 2.0, "n_eff": 45.0},
-        {"item": "x", "breakdown": "age", "group": "50+", "n": 38, "k": 16, "share": 42.1, "ci_lower": 1.0, "ci_upper": 2.0, "n_eff": 35.0},
-    ])
+    table = pd.DataFrame(
+        [
+            {
+                "item": "x",
+                "breakdown": "all",
+                "group": "All",
+                "n": 100,
+                "k": 40,
+                "share": 40.0,
+                "ci_lower": 1.0,
+                "ci_upper": 2.0,
+                "n_eff": 90.0,
+            },
+            {
+                "item": "x",
+                "breakdown": "age",
+                "group": "16-24",
+                "n": 12,
+                "k": 4,
+                "share": 33.3,
+                "ci_lower": 1.0,
+                "ci_upper": 2.0,
+                "n_eff": 11.0,
+            },
+            {
+                "item": "x",
+                "breakdown": "age",
+                "group": "25-49",
+                "n": 50,
+                "k": 20,
+                "share": 40.0,
+                "ci_lower": 1.0,
+                "ci_upper": 2.0,
+                "n_eff": 45.0,
+            },
+            {
+                "item": "x",
+                "breakdown": "age",
+                "group": "50+",
+                "n": 38,
+                "k": 16,
+                "share": 42.1,
+                "ci_lower": 1.0,
+                "ci_upper": 2.0,
+                "n_eff": 35.0,
+            },
+        ]
+    )
     out = disclosure.apply(table).set_index("group")
     # 16-24 has only 4 ticking: withheld. 50+ is the next-smallest group: withheld too, or 16-24 could be recovered.
     assert out.loc["16-24", "status"] == "c" and out.loc["50+", "status"] == "c" and out.loc["25-49", "status"] == ""
@@ -71,8 +119,17 @@ def test_stand_in_reproduces_the_published_2021_figures_unweighted(inputs):
     r = skills_survey.compute(inputs, "2021", None, "E08000026")
     u = r.published_check.set_index("item")["unweighted_pct"]
     assert r.n == 259
-    assert [round(u[i], 1) for i in ("reason_learn_new", "reason_confidence", "reason_hobbies", "reason_career_change",
-                                     "channel_online", "channel_job_shop")] == [27.8, 18.5, 11.3, 10.3, 60.6, 41.5]
+    assert [
+        round(u[i], 1)
+        for i in (
+            "reason_learn_new",
+            "reason_confidence",
+            "reason_hobbies",
+            "reason_career_change",
+            "channel_online",
+            "channel_job_shop",
+        )
+    ] == [27.8, 18.5, 11.3, 10.3, 60.6, 41.5]
     assert (round(u["barrier_time"]), round(u["barrier_more_online"])) == (48, 36)
     w = inputs.responses[inputs.responses.wave == "2021"]
     # Hobbies: 25% of disabled, 2.4% of Asian and 8.3% of 25-49 respondents; career change: 0 of 16-24s.
@@ -91,21 +148,40 @@ def test_employed_share_is_counted_from_the_status_columns(inputs):
 
 def test_confidence_model_and_wave_change(inputs):
     r = skills_survey.compute(inputs, "2", "2021", "E08000026")
-    assert list(r.model.term) == ["Aged 16-24 (vs 25-49)", "Aged 50+ (vs 25-49)", "Disabled (vs not)", "White British (vs other groups)"]
+    assert list(r.model.term) == [
+        "Aged 16-24 (vs 25-49)",
+        "Aged 50+ (vs 25-49)",
+        "Disabled (vs not)",
+        "White British (vs other groups)",
+    ]
     disabled = r.model.set_index("term").loc["Disabled (vs not)"]
-    assert disabled.odds_ratio < 1 and disabled.ci_upper < 1  # the stand-in builds in lower confidence among disabled respondents
+    assert (
+        disabled.odds_ratio < 1 and disabled.ci_upper < 1
+    )  # the stand-in builds in lower confidence among disabled respondents
     row = r.change.set_index("item").loc["barrier_time"]
-    expected = (row.share_current - row.share_previous) / 100 / math.sqrt(
-        row.share_previous / 100 * (1 - row.share_previous / 100) / row.n_eff_previous
-        + row.share_current / 100 * (1 - row.share_current / 100) / row.n_eff_current)
+    expected = (
+        (row.share_current - row.share_previous)
+        / 100
+        / math.sqrt(
+            row.share_previous / 100 * (1 - row.share_previous / 100) / row.n_eff_previous
+            + row.share_current / 100 * (1 - row.share_current / 100) / row.n_eff_current
+        )
+    )
     assert row.z == pytest.approx(expected)
 
 
-@pytest.mark.parametrize("column, value, message", [
-    ("age_band", "65+", "is not one of"), ("barrier_time", "yes", "0, 1 or blank"), ("confidence_skills", "7", "1 to 5"),
-])
+@pytest.mark.parametrize(
+    "column, value, message",
+    [
+        ("age_band", "65+", "is not one of"),
+        ("barrier_time", "yes", "0, 1 or blank"),
+        ("confidence_skills", "7", "1 to 5"),
+    ],
+)
 def test_loader_reports_bad_values_by_row_and_column(tmp_path: Path, column, value, message):
-    source = pd.read_csv(paths_for(["skills_survey_export"])["skills_survey_export"], dtype=str, keep_default_na=False).head(5)
+    source = pd.read_csv(
+        paths_for(["skills_survey_export"])["skills_survey_export"], dtype=str, keep_default_na=False
+    ).head(5)
     source.loc[3, column] = value
     path = tmp_path / "export.csv"
     source.to_csv(path, index=False)
@@ -115,7 +191,9 @@ def test_loader_reports_bad_values_by_row_and_column(tmp_path: Path, column, val
 
 
 def test_loader_keeps_personal_data_out_of_the_responses(tmp_path: Path):
-    source = pd.read_csv(paths_for(["skills_survey_export"])["skills_survey_export"], dtype=str, keep_default_na=False).head(5)
+    source = pd.read_csv(
+        paths_for(["skills_survey_export"])["skills_survey_export"], dtype=str, keep_default_na=False
+    ).head(5)
     source["email"] = "someone@example.com"
     path = tmp_path / "export.csv"
     source.to_csv(path, index=False)
@@ -127,8 +205,8 @@ def test_loader_keeps_personal_data_out_of_the_responses(tmp_path: Path):
 def test_synthetic_export_is_flagged_and_regenerates_byte_for_byte():
     import hashlib
 
-    from skills_evidence.manifest import dataset
-    from skills_evidence.synthetic import skills_survey as synth
+    from skills_evidence.inputs.snapshots import dataset
+    from skills_evidence.inputs.synthetic import skills_survey as synth
 
     entry = dataset("skills_survey_export").entry
     text = synth.generate().to_csv(index=False, lineterminator="\n", float_format="%g").encode()

@@ -6,8 +6,8 @@ import hashlib
 
 import pytest
 
-from skills_evidence.manifest import newest
-from skills_evidence.snapshot import snapshot
+from skills_evidence.inputs.derive import snapshot
+from skills_evidence.inputs.snapshots import newest
 
 pytestmark = pytest.mark.shared
 

@@ -7,16 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from skills_evidence import manifest, validation
-from skills_evidence.build import build_edition
-from skills_evidence.loaders import InputFileError
+from skills_evidence.inputs import snapshots, validation
+from skills_evidence.inputs.loaders import InputFileError
+from skills_evidence.pipeline.build import build_edition
 
 T19 = "aps_t19_qualifications"
 LAD = "lad21_reference"
 
 
 def t19(root: Path) -> Path:
-    return root / manifest.dataset(T19).path
+    return root / snapshots.dataset(T19).path
 
 
 def edit_lines(path: Path, change) -> None:
@@ -26,12 +26,14 @@ def edit_lines(path: Path, change) -> None:
 
 def set_cell(path: Path, line: int, column: str, value: str) -> None:
     """Set one cell (CSV line numbers count the header as 1)."""
+
     def change(lines):
         header = lines[0].split(",")
         cells = lines[line - 1].split(",")
         cells[header.index(column)] = value
         lines[line - 1] = ",".join(cells)
         return lines
+
     edit_lines(path, change)
 
 
@@ -92,7 +94,7 @@ def test_a_count_of_a_billion(project_copy: Path):
 
 @pytest.mark.bad_input
 def test_a_reference_lookup_without_a_column(project_copy: Path):
-    path = manifest.dataset(LAD).path
+    path = snapshots.dataset(LAD).path
     edit_lines(path, lambda lines: [lines[0].replace("region_name", "region"), *lines[1:]])
     with pytest.raises(InputFileError, match=r"row 1, column 'region_name': missing column"):
         validation.validate(LAD)
@@ -105,7 +107,7 @@ def test_bom_and_crlf_are_the_same_file(project_copy: Path):
 
 
 def test_every_shipped_dataset_matches_its_schema():
-    entries = manifest.load_manifest()
+    entries = snapshots.load_sidecars()
     for dataset_id in entries:
         validation.validate(dataset_id, entries)
 

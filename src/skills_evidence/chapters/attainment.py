@@ -1,0 +1,507 @@
+"""School attainment and attainment gaps chapter (Priorities 1 and 5).
+
+Primary: key stage 2 reading, writing and maths at the expected standard, the area against England
+and the average of its DfE statistical neighbours. Secondary: key stage 4 Attainment 8 for all pupils
+and by pupil group, with each group's gap (group minus all pupils) beside England's; and GCSE English
+and maths by age 19. Gaps use DfE's unrounded averages; figures are rounded only for display.
+Groups of fewer than 10 pupils are not reported ([c]).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from skills_evidence import periods
+from skills_evidence.chapters import charts, prose
+from skills_evidence.chapters import outputs as chapter_outputs
+from skills_evidence.chapters.formatting import number, signed
+from skills_evidence.inputs.loaders.files import read_table
+from skills_evidence.statistics import indicators
+
+ENGLAND = ("E92000001", "England")
+MIN_PUPILS = 10
+NOT_ASSESSED = {"2019/20", "2020/21"}
+#: This chapter's sentence templates: chapters/attainment.sentences.yaml.
+CHAPTER = "attainment"
+#: KS4 groups reported, in order: (breakdown in the data, group in the data, label, indicator breakdown).
+KS4_GROUPS = [
+    ("Ethnic major", "Asian", "Asian", "ethnicity:asian"),
+    ("Ethnic major", "Black", "Black", "ethnicity:black"),
+    ("Ethnic major", "Chinese", "Chinese", "ethnicity:chinese"),
+    ("Ethnic major", "Mixed", "Mixed", "ethnicity:mixed"),
+    ("Ethnic major", "White", "White", "ethnicity:white"),
+    ("disadvantage", "Disadvantaged", "Disadvantaged", "disadvantage:disadvantaged"),
+    ("disadvantage", "Disadvantaged all other", "Not disadvantaged", "disadvantage:other"),
+    ("SEN status", "SEN Supp", "SEN support", "sen:sen_support"),
+    ("SEN status", "SEN State EHC", "Education, health and care plan", "sen:ehc_plan"),
+    ("SEN status", "No SEN", "No special educational needs", "sen:none"),
+]
+
+
+@dataclass
+class Inputs:
+    """The datasets this chapter reads, already loaded."""
+
+    ks4: pd.DataFrame
+    ks2: pd.DataFrame
+    gcse19: pd.DataFrame
+    ks2_published: pd.DataFrame
+    groups: pd.DataFrame
+    lad21: pd.DataFrame
+    vintages: dict
+
+
+def read_inputs(paths: dict[str, str | Path], vintages: dict[str, str] | None = None) -> Inputs:
+    """Read the shipped snapshot files named by dataset name (provenance in each file's .meta.yaml sidecar)."""
+
+    tables = [
+        read_table(paths[name])
+        for name in (
+            "dfe_ks4_groups",
+            "ons_ks2_rwm",
+            "ons_gcse_em_19",
+            "ocp_ks2_published",
+            "comparator_groups",
+            "lad21_reference",
+        )
+    ]
+    return Inputs(*tables, vintages or {})
+
+
+def ks2_series(
+    inputs: Inputs, area_code: str, area_name: str, neighbours: list[str], first: str, last: str
+) -> pd.DataFrame:
+    """KS2 RWM expected standard by year for the area, its statistical neighbours' average and England.
+
+    Official open data (ONS Explore Local Statistics, from 2018/19) first; for earlier years the
+    council's published figures, labelled as such, where it published them (Coventry only). The years
+    without assessment (2019/20, 2020/21) are rows marked [z].
+    """
+    years = [periods.of_summer(y) for y in range(periods.summer(first), periods.summer(last) + 1)]
+    published = inputs.ks2_published.assign(period=inputs.ks2_published["period"].astype(int).map(periods.of_summer))
+    pub_names = {
+        "area": area_name if area_name == "Coventry" else None,
+        "sn": "Statistical Neighbours",
+        "england": "England",
+    }
+    rows = []
+    for period in years:
+        official = inputs.ks2[inputs.ks2["period"] == period].set_index("geography_code")["value"]
+        sn_values = [official.get(code) for code in neighbours]
+        candidates = {
+            "area": (area_name, official.get(area_code)),
+            "sn": (
+                "Statistical neighbours (average)",
+                sum(sn_values) / len(sn_values) if sn_values and all(pd.notna(v) for v in sn_values) else None,
+            ),
+            "england": (ENGLAND[1], official.get(ENGLAND[0])),
+        }
+        for key, (name, value) in candidates.items():
+            row = {
+                "period": period,
+                "year": periods.summer(period),
+                "series": name,
+                "value": value,
+                "status": "",
+                "source": "ons_ks2_rwm",
+            }
+            if period in NOT_ASSESSED:
+                row.update(value=None, status="z", source="not assessed (COVID-19)")
+            elif value is None or pd.isna(value):
+                pub = (
+                    published[(published["geography"] == pub_names[key]) & (published["period"] == period)]
+                    if pub_names[key]
+                    else published.iloc[0:0]
+                )
+                if len(pub) and pd.notna(pub["value"].iloc[0]) and (key != "sn" or neighbours_are_published(area_name)):
+                    row.update(
+                        value=float(pub["value"].iloc[0]),
+                        source="published by Coventry City Council (One Coventry Plan)",
+                    )
+                else:
+                    row.update(value=None, status="x", source="not available")
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def neighbours_are_published(area_name: str) -> bool:
+    """The council's published 'statistical neighbours' series exists for Coventry only."""
+    return area_name == "Coventry"
+
+
+KS4_COLUMNS = [
+    "geography_code",
+    "geography_name",
+    "group",
+    "breakdown_id",
+    "pupils",
+    "att8",
+    "gap",
+    "status",
+    "source_row",
+]
+
+
+def ks4_table(inputs: Inputs, area_code: str, year: str) -> pd.DataFrame:
+    """Attainment 8 by group for the area and England with gaps (group − all pupils); [c] under 10 pupils."""
+    data = inputs.ks4[(inputs.ks4["period"] == year) & inputs.ks4["geography_code"].isin([area_code, ENGLAND[0]])]
+    if data.empty:
+        return pd.DataFrame(columns=KS4_COLUMNS)
+    rows = []
+    for code in (area_code, ENGLAND[0]):
+        place = data[data["geography_code"] == code]
+        if place.empty:
+            continue
+        everyone = place[place["breakdown"] == "All pupils"].iloc[0]
+        rows.append(
+            {
+                "geography_code": code,
+                "geography_name": everyone["geography_name"],
+                "group": "All pupils",
+                "breakdown_id": "all",
+                "pupils": everyone["t_pupils"],
+                "att8": everyone["avg_att8_unrounded"],
+                "gap": 0.0,
+                "status": "",
+                "source_row": everyone["source_row"],
+            }
+        )
+        for breakdown, group, label, breakdown_id in KS4_GROUPS:
+            match = place[(place["breakdown"] == breakdown) & (place["group"] == group)]
+            if match.empty:
+                continue
+            r = match.iloc[0]
+            small = pd.isna(r["t_pupils"]) or r["t_pupils"] < MIN_PUPILS
+            rows.append(
+                {
+                    "geography_code": code,
+                    "geography_name": r["geography_name"],
+                    "group": label,
+                    "breakdown_id": breakdown_id,
+                    "pupils": r["t_pupils"],
+                    "att8": None if small else r["avg_att8_unrounded"],
+                    "gap": None if small else r["avg_att8_unrounded"] - everyone["avg_att8_unrounded"],
+                    "status": "c" if small else "",
+                    "source_row": r["source_row"],
+                }
+            )
+    return pd.DataFrame(rows, columns=KS4_COLUMNS)
+
+
+def gap_tracker(table_by_year: dict[str, pd.DataFrame], area_code: str) -> pd.DataFrame:
+    """Each group's gap for the area in every year available, and whether it narrowed or widened."""
+    rows = []
+    for year, table in sorted(table_by_year.items()):
+        if table.empty:
+            continue
+        area = table[(table["geography_code"] == area_code) & (table["breakdown_id"] != "all")]
+        rows += [
+            {"period": year, "group": r.group, "breakdown_id": r.breakdown_id, "gap": r.gap} for r in area.itertuples()
+        ]
+    frame = pd.DataFrame(rows, columns=["period", "group", "breakdown_id", "gap"])
+    directions = []
+    for group, part in frame.groupby("group", sort=False):
+        part = part.dropna(subset=["gap"]).sort_values("period")
+        directions.append({"group": group, "years": len(part), "direction": direction(part["gap"].tolist())})
+    return frame.merge(pd.DataFrame(directions, columns=["group", "years", "direction"]), on="group", how="left")
+
+
+def direction(gaps: list[float]) -> str:
+    """ "narrowed" or "widened" (the gap's distance from zero, first year against latest), or why not."""
+    if len(gaps) < 2:
+        return "only one year of data so far"
+    first, last = abs(gaps[0]), abs(gaps[-1])
+    if round(last, 1) == round(first, 1):
+        return "unchanged"
+    return "narrowed" if last < first else "widened"
+
+
+@dataclass
+class Result:
+    """What the chapter shows."""
+
+    area_code: str
+    area_name: str
+    ks2: pd.DataFrame
+    ks4: pd.DataFrame
+    tracker: pd.DataFrame
+    gcse19: pd.DataFrame
+    ks4_year: str
+    neighbours_group: str
+    indicators: pd.DataFrame
+    key_figures: dict
+
+
+def compute(
+    inputs: Inputs,
+    area_code: str,
+    ks2_last: str,
+    ks4_year: str,
+    gcse19_last: str,
+    neighbours_group: str = "dfe_sn_2021",
+    ks2_first: str = "2015/16",
+) -> Result:
+    """All figures for the chapter for one area and the data years an edition may show."""
+    lad = inputs.lad21[inputs.lad21["lad_code"] == area_code]
+    if lad.empty:
+        raise KeyError(f"{area_code} is not a local authority district in data/reference/lad21.csv")
+    area_name = lad.iloc[0]["lad_name"]
+    group = inputs.groups[inputs.groups["group_id"] == neighbours_group]
+    neighbours = group["geography_code"].tolist() if area_name == "Coventry" else []
+    ks2 = ks2_series(inputs, area_code, area_name, neighbours, ks2_first, ks2_last)
+    ks4 = ks4_table(inputs, area_code, ks4_year)
+    tracker = gap_tracker({ks4_year: ks4}, area_code)
+    gcse = inputs.gcse19[
+        inputs.gcse19["geography_code"].isin([area_code, ENGLAND[0]]) & (inputs.gcse19["period"] <= gcse19_last)
+    ].copy()
+    gcse["series"] = gcse["geography_code"].map({area_code: area_name, ENGLAND[0]: ENGLAND[1]})
+    gcse["year"] = gcse["period"].map(periods.summer)
+    result = Result(
+        area_code,
+        area_name,
+        ks2,
+        ks4,
+        tracker,
+        gcse.sort_values(["series", "period"]),
+        ks4_year,
+        neighbours_group,
+        pd.DataFrame(),
+        {},
+    )
+    result.indicators = build_indicators(result, inputs.vintages)
+    result.key_figures = key_figures(result)
+    return result
+
+
+def build_indicators(result: Result, vintages: dict) -> pd.DataFrame:
+    """The chapter's rows of indicators.csv (area and England; the neighbours' average is in the chapter CSV)."""
+    rows = []
+    codes = {result.area_name: result.area_code, ENGLAND[1]: ENGLAND[0]}
+    for r in result.ks2[result.ks2["series"].isin(codes)].itertuples():
+        rows.append(
+            {
+                "indicator_id": "ks2_rwm_expected",
+                "breakdown": "",
+                "geography_code": codes[r.series],
+                "geography_name": r.series,
+                "period": r.period,
+                "value": r.value,
+                "source_id": "ons_ks2_rwm" if r.source == "ons_ks2_rwm" else "ocp_ks2_published",
+                "status": r.status,
+                "note": "" if r.source == "ons_ks2_rwm" else r.source,
+            }
+        )
+    for r in result.ks4.itertuples():
+        common = {
+            "breakdown": r.breakdown_id,
+            "geography_code": r.geography_code,
+            "geography_name": r.geography_name,
+            "period": result.ks4_year,
+            "source_id": "dfe_ks4_groups",
+            "status": r.status,
+            "note": "fewer than 10 pupils: not reported" if r.status == "c" else "",
+        }
+        rows.append({"indicator_id": "ks4_att8", "value": r.att8, "denominator": r.pupils, **common})
+        if r.breakdown_id != "all":
+            rows.append({"indicator_id": "ks4_att8_gap", "value": r.gap, **common})
+    for r in result.gcse19.itertuples():
+        rows.append(
+            {
+                "indicator_id": "gcse_em_by19",
+                "breakdown": "",
+                "geography_code": r.geography_code,
+                "geography_name": r.series,
+                "period": r.period,
+                "value": r.value,
+                "source_id": "ons_gcse_em_19",
+                "status": r.status or ("" if pd.notna(r.value) else "x"),
+                "note": "",
+            }
+        )
+    out = pd.DataFrame(rows)
+    out["vintage"] = out["source_id"].map(lambda s: vintages.get(s, ""))
+    out["value"] = pd.to_numeric(out["value"], errors="coerce")
+    out.loc[out["value"].isna() & (out["status"] == ""), "status"] = "x"
+    return indicators.tidy(out)
+
+
+def key_figures(result: Result) -> dict:
+    """Numbers and sentences the narrative quotes, as strings ready for `{{< var >}}`; the words are in
+    chapters/attainment.sentences.yaml."""
+    area, ks2 = result.area_name, result.ks2
+    latest = ks2[(ks2["series"] == area) & ks2["value"].notna()].sort_values("period")
+    kf: dict = {"area": area, "ks4_year": result.ks4_year, "min_pupils": str(MIN_PUPILS)}
+    facts: dict = {
+        "area": area,
+        "ks4_year": result.ks4_year,
+        "ks2": {"covid_gap": ks2["status"].eq("z").any()},
+        "ks4": {},
+        "gaps": [],
+        "gcse19": {},
+    }
+    if len(latest):
+        year = latest["period"].iloc[-1]
+        at = ks2[ks2["period"] == year].set_index("series")["value"]
+        sn = at.get("Statistical neighbours (average)")
+        facts["ks2"].update(
+            year=year,
+            value=number(at[area], 0),
+            england=number(at.get(ENGLAND[1]), 0),
+            neighbours=number(sn) if sn is not None and pd.notna(sn) else "",
+        )
+    if not result.ks4.empty:
+        t = result.ks4
+        a_all = t[(t["geography_code"] == result.area_code) & (t["breakdown_id"] == "all")].iloc[0]
+        e_all = t[(t["geography_code"] == ENGLAND[0]) & (t["breakdown_id"] == "all")].iloc[0]
+        facts["ks4"] = {
+            "all": number(a_all.att8),
+            "england_all": number(e_all.att8),
+            "pupils": f"{int(a_all.pupils):,}",
+            "difference": signed(a_all.att8 - e_all.att8),
+        }
+        for group, breakdown_id in (
+            ("Black pupils", "ethnicity:black"),
+            ("disadvantaged pupils", "disadvantage:disadvantaged"),
+        ):
+            frame = t[t["breakdown_id"] == breakdown_id].set_index("geography_code")
+            if result.area_code in frame.index and pd.notna(frame.loc[result.area_code, "gap"]):
+                g, e = frame.loc[result.area_code, "gap"], frame.loc[ENGLAND[0], "gap"]
+                relation = "smaller than" if abs(g) < abs(e) else ("larger than" if abs(g) > abs(e) else "the same as")
+                facts["gaps"].append({"group": group, "gap": signed(g), "relation": relation, "england": signed(e)})
+        kf["ks4"] = {"all": facts["ks4"]["all"], "england_all": facts["ks4"]["england_all"]}
+    directions = result.tracker.drop_duplicates("group")
+    facts["tracker"] = {
+        "years_one": bool(len(directions) and (directions["years"] < 2).all()),
+        "directions": [{"group": r.group, "direction": r.direction} for r in directions.itertuples()],
+    }
+    g = result.gcse19[result.gcse19["series"] == area].dropna(subset=["value"])
+    if len(g):
+        ge = result.gcse19[result.gcse19["series"] == ENGLAND[1]].set_index("period")["value"]
+        facts["gcse19"] = {
+            "value": number(g["value"].iloc[-1]),
+            "period": g["period"].iloc[-1],
+            "england": number(ge.get(g["period"].iloc[-1])),
+        }
+    say = functools.partial(prose.render, CHAPTER, **facts)
+    kf.update(
+        ks2_sentence=say("ks2"),
+        ks4_sentence=say("ks4"),
+        gap_sentence=say("gap") if facts["ks4"] else "",
+        tracker_sentence=say("tracker"),
+        gcse19_sentence=say("gcse19"),
+    )
+    kf["figures"] = {"ks2": {"alt": ks2_description(result)}}
+    return {"attainment": kf}
+
+
+def ks2_description(result: Result) -> str:
+    """Alt text for the KS2 chart, from the data it shows."""
+    shown = result.ks2.dropna(subset=["value"])
+    return prose.render(
+        CHAPTER,
+        "ks2_alt",
+        chart={
+            "first": shown["period"].min(),
+            "last": shown["period"].max(),
+            "places": ", ".join(dict.fromkeys(shown["series"])),
+            "covid_gap": result.ks2["status"].eq("z").any(),
+        },
+    )
+
+
+def ks2_table(result: Result) -> pd.DataFrame:
+    """KS2 by year for display: one column per series; [z] not assessed, [x] not available, † published by the council."""
+
+    def cell(value: float, status: str, source: str, series: str) -> str:
+        if pd.isna(value):
+            return "[z]" if status == "z" else "[x]"
+        if source != "ons_ks2_rwm":
+            return f"{value:.1f} †"
+        return f"{value:.1f}" if series.startswith("Statistical") else f"{value:.0f}"  # DfE open data: whole per cent
+
+    shown = result.ks2.assign(
+        cell=[
+            cell(v, s, src, ser)
+            for v, s, src, ser in zip(
+                result.ks2["value"], result.ks2["status"], result.ks2["source"], result.ks2["series"]
+            )
+        ]
+    )
+    table = shown.pivot(index="period", columns="series", values="cell").reset_index()
+    order = ["period", result.area_name, "Statistical neighbours (average)", ENGLAND[1]]
+    return table[[c for c in order if c in table.columns]].rename(columns={"period": "Year"})
+
+
+def ks4_display(result: Result) -> pd.DataFrame:
+    """KS4 groups for display: pupils, Attainment 8 and gap for the area beside England's gap."""
+    if result.ks4.empty:
+        return pd.DataFrame(
+            {"Group": ["(none)"], "Note": [f"Group-level data for {result.ks4_year} not yet available"]}
+        )
+    t = result.ks4
+    area = t[t["geography_code"] == result.area_code].set_index("breakdown_id")
+    eng = t[t["geography_code"] == ENGLAND[0]].set_index("breakdown_id")
+    rows = []
+    for bid, r in area.iterrows():
+        mark = "[c]" if r["status"] == "c" else None
+        rows.append(
+            {
+                "Group": r["group"],
+                f"{result.area_name} pupils": "[c]" if mark else f"{int(r['pupils']):,}",
+                f"{result.area_name} Attainment 8": mark or number(r["att8"]),
+                f"Gap in {result.area_name} (points)": mark or ("" if bid == "all" else signed(r["gap"])),
+                "Gap in England (points)": ""
+                if bid == "all"
+                else (signed(eng.loc[bid, "gap"]) if bid in eng.index else "[x]"),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def ks2_figure(result: Result, outputs: Path) -> dict[str, str]:
+    """Draw and save the KS2 chart (the not-assessed years break the lines)."""
+    data = result.ks2.dropna(subset=["value"]).assign(
+        segment=lambda d: d["year"].map(lambda y: "before" if y <= 2019 else "after")
+    )
+    fig = charts.broken_series_chart(
+        data,
+        x="year",
+        y="value",
+        series="series",
+        segment="segment",
+        title="Key stage 2: reading, writing and maths at the expected standard (%)",
+        ylabel="Per cent (year of test)",
+        break_label="No tests 2020 and 2021",
+    )
+    return charts.save(fig, outputs / "ks2_rwm")
+
+
+def write_outputs(result: Result, outputs: str | Path) -> dict[str, Path]:
+    """Write the chapter's CSV tables, indicator rows and key figures into `outputs`."""
+    tables = {
+        "ks2_rwm_expected": result.ks2,
+        "ks4_attainment8_gaps": result.ks4,
+        "ks4_gap_tracker": result.tracker,
+        "gcse_english_maths_by19": result.gcse19,
+    }
+    return chapter_outputs.write(outputs, tables, result.indicators, result.key_figures)
+
+
+def missing_inputs(params: dict, datasets: dict[str, str]) -> list[str]:
+    """What an edition with these chapter parameters still lacks in data/ (empty when all is there)."""
+    inputs = read_inputs(datasets)
+    needs = []
+    if params["ks2_last"] not in set(inputs.ks2["period"]):
+        needs.append(f"KS2 results for {params['ks2_last']} (dataset ons_ks2_rwm has to {inputs.ks2['period'].max()})")
+    if params["ks4_year"] not in set(inputs.ks4["period"]):
+        needs.append(
+            f"DfE KS4 local authority characteristics for {params['ks4_year']} (dataset dfe_ks4_groups has "
+            f"{', '.join(sorted(set(inputs.ks4['period'])))}): add the EES file and a snapshot for it"
+        )
+    if params["gcse19_last"] not in set(inputs.gcse19["period"]):
+        needs.append(f"GCSE English and maths by 19 for {params['gcse19_last']} (dataset ons_gcse_em_19)")
+    return needs

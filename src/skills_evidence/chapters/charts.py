@@ -1,0 +1,188 @@
+"""Charts in the Government Analysis Function style (afcharts), saved deterministically."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from afcharts.af_colours import get_af_colours  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+STYLE = Path(__import__("afcharts").__file__).with_name("afcharts.mplstyle")
+
+
+def use_style() -> None:
+    """Apply the afcharts matplotlib style, with a fixed SVG hash salt so SVG output is byte-stable."""
+    plt.style.use(str(STYLE))
+    plt.rcParams["svg.hashsalt"] = "skills-evidence"
+    plt.rcParams["font.family"] = "DejaVu Sans"
+
+
+def broken_series_chart(
+    data: pd.DataFrame, x: str, y: str, series: str, segment: str, title: str, ylabel: str, break_label: str
+) -> plt.Figure:
+    """Lines per `series`, drawn separately per `segment` (e.g. NVQ and RQF) so a break is never bridged.
+
+    The first period of each later segment is marked with a dashed vertical line labelled `break_label`.
+    """
+    use_style()
+    fig, ax = plt.subplots(figsize=(9, 5.8))
+    names = list(dict.fromkeys(data[series]))
+    colours = dict(zip(names, get_af_colours("categorical", number_of_colours=max(2, min(6, len(names))))))
+    segments = list(dict.fromkeys(data[segment]))
+    for name in names:
+        for k, seg in enumerate(segments):
+            part = data[(data[series] == name) & (data[segment] == seg)].sort_values(x)
+            ax.plot(
+                part[x].astype(int),
+                part[y],
+                color=colours[name],
+                marker="o",
+                markersize=3,
+                linewidth=2,
+                linestyle="-" if k == 0 else "--",
+                label=name if k == 0 else None,
+            )
+    for seg in segments[1:]:
+        start = int(data.loc[data[segment] == seg, x].astype(int).min())
+        ax.axvline(start - 0.5, color="#3D3D3D", linestyle=":", linewidth=1)
+        ax.text(
+            start - 0.7,
+            ax.get_ylim()[0],
+            break_label,
+            rotation=90,
+            ha="right",
+            va="bottom",
+            fontsize=9,
+            color="#3D3D3D",
+        )
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_title(title, loc="left", fontsize=13)
+    ax.set_ylabel(ylabel)
+    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def save(fig: plt.Figure, stem: str | Path) -> dict[str, str]:
+    """Write `stem`.png and `stem`.svg without timestamps and close the figure (notebooks draw several).
+
+    Captions and alt text are not stored here: the notebook's `fig-cap` and `fig-alt` are what readers
+    get, and the chapter prints the data-driven description from its key figures."""
+    stem = Path(stem)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(stem.with_suffix(".png"), dpi=150, metadata={"Software": None})
+    fig.savefig(stem.with_suffix(".svg"), metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+    return {"png": stem.with_suffix(".png").name, "svg": stem.with_suffix(".svg").name}
+
+
+def rates_with_intervals(
+    data: pd.DataFrame, x: str, y: str, low: str, high: str, series: str, title: str, stamp: str | None = None
+) -> plt.Figure:
+    """Points with 95% interval bars per category on the x axis, one colour per series, offset so bars do not overlap.
+
+    `stamp` (e.g. "SYNTHETIC DATA, ILLUSTRATIVE ONLY") is printed across the chart so it cannot be cropped away.
+    """
+    use_style()
+    fig, ax = plt.subplots(figsize=(9, 5.8))
+    names = list(dict.fromkeys(data[series]))
+    categories = sorted(data[x].unique())
+    colours = dict(zip(names, get_af_colours("categorical", number_of_colours=max(2, min(6, len(names))))))
+    width = 0.6 / max(1, len(names))
+    for i, name in enumerate(names):
+        part = data[data[series] == name].set_index(x).reindex(categories)
+        pos = [c + (i - (len(names) - 1) / 2) * width for c in range(len(categories))]
+        ax.errorbar(
+            pos,
+            part[y],
+            yerr=[part[y] - part[low], part[high] - part[y]],
+            fmt="o",
+            color=colours[name],
+            capsize=3,
+            linewidth=1.5,
+            label=name,
+        )
+    ax.set_xticks(range(len(categories)), categories)
+    ax.set_title(title, loc="left", fontsize=13, pad=26 if stamp else 6)
+    ax.set_ylabel("Per cent (95% interval)")
+    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, fontsize=10)
+    if stamp:
+        ax.text(
+            0.5,
+            0.5,
+            stamp,
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            fontsize=22,
+            color="#B00020",
+            alpha=0.25,
+            rotation=20,
+            fontweight="bold",
+        )
+        ax.text(
+            0.0,
+            1.015,
+            stamp,
+            transform=ax.transAxes,
+            ha="left",
+            va="bottom",
+            fontsize=10,
+            color="#B00020",
+            fontweight="bold",
+        )
+    fig.tight_layout()
+    return fig
+
+
+def bars_with_intervals(
+    data: pd.DataFrame, label: str, value: str, low: str, high: str, title: str, stamp: str | None = None
+) -> plt.Figure:
+    """Horizontal bars with 95% interval whiskers, largest at the top; `stamp` marks synthetic data on the image."""
+    use_style()
+    data = data.sort_values(value)
+    fig, ax = plt.subplots(figsize=(9, 0.45 * len(data) + 1.8))
+    colour = get_af_colours("duo")[0]
+    ax.barh(
+        data[label],
+        data[value],
+        color=colour,
+        xerr=[data[value] - data[low], data[high] - data[value]],
+        error_kw={"ecolor": "#3D3D3D", "capsize": 3},
+    )
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
+    ax.set_xlabel("Per cent (95% interval)")
+    ax.set_title(title, loc="left", fontsize=13, pad=26 if stamp else 6)
+    if stamp:
+        ax.text(
+            0.0,
+            1.015,
+            stamp,
+            transform=ax.transAxes,
+            ha="left",
+            va="bottom",
+            fontsize=10,
+            color="#B00020",
+            fontweight="bold",
+        )
+        ax.text(
+            0.5,
+            0.5,
+            stamp,
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            fontsize=20,
+            color="#B00020",
+            alpha=0.2,
+            rotation=15,
+            fontweight="bold",
+        )
+    fig.tight_layout()
+    return fig

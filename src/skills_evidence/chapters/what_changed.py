@@ -1,0 +1,211 @@
+"""What changed since the previous edition: each indicator's latest figure against the one the
+previous edition published.
+
+For every indicator, breakdown and place, the latest period with a value in each edition is taken.
+A different basis (e.g. NVQ in one edition, RQF in the next) is a break in series and is flagged,
+never compared. Otherwise the change is current minus previous, and it is called significant when
+the two 95% intervals give |z| > 1.96 (standard errors from the interval half-widths, the two
+estimates treated as independent). Without intervals no significance is claimed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from skills_evidence.chapters import keyfigures, prose
+from skills_evidence.chapters.formatting import number, signed
+from skills_evidence.inputs.loaders.files import read_table
+from skills_evidence.statistics import indicators
+from skills_evidence.statistics.intervals import Z95, z_score
+
+#: This chapter's sentence templates: chapters/what-changed.sentences.yaml.
+CHAPTER = "what-changed"
+
+COLUMNS = [
+    "indicator_id",
+    "series",
+    "geography_code",
+    "geography_name",
+    "previous_period",
+    "previous_basis",
+    "previous_value",
+    "previous_ci_lower",
+    "previous_ci_upper",
+    "current_period",
+    "current_basis",
+    "current_value",
+    "current_ci_lower",
+    "current_ci_upper",
+    "change",
+    "z",
+    "assessment",
+    "synthetic",
+]
+
+
+def split_breakdown(breakdown: str) -> tuple[str, str]:
+    """("series", "basis"): the framework part of a breakdown (e.g. `framework:RQF`) is the basis."""
+    parts = [p for p in str(breakdown or "").split(";") if p]
+    basis = next((p.split(":", 1)[1] for p in parts if p.startswith("framework:")), "")
+    series = ";".join(p for p in parts if not p.startswith("framework:"))
+    return series, basis
+
+
+def latest(frame: pd.DataFrame) -> pd.DataFrame:
+    """The latest period with a value for each indicator × series × place."""
+    frame = frame[frame["value"].notna()].copy()
+    split = frame["breakdown"].fillna("").map(split_breakdown)
+    frame["series"] = split.str[0]
+    frame["basis"] = split.str[1]
+    frame["_order"] = frame["period"].astype(str)
+    frame = frame.sort_values("_order").groupby(["indicator_id", "series", "geography_code"], as_index=False).tail(1)
+    return frame.drop(columns="_order")
+
+
+def compare_editions(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
+    """One row per indicator × series × place present in either edition, with the assessment."""
+    cur, prev = latest(current), latest(previous)
+    keys = ["indicator_id", "series", "geography_code"]
+    merged = cur.merge(prev, on=keys, how="outer", suffixes=("_c", "_p"))
+    rows = []
+    for r in merged.itertuples(index=False):
+        row = {
+            "indicator_id": r.indicator_id,
+            "series": r.series,
+            "geography_code": r.geography_code,
+            "geography_name": r.geography_name_c if isinstance(r.geography_name_c, str) else r.geography_name_p,
+            "previous_period": r.period_p,
+            "previous_basis": r.basis_p,
+            "previous_value": r.value_p,
+            "previous_ci_lower": r.ci_lower_p,
+            "previous_ci_upper": r.ci_upper_p,
+            "current_period": r.period_c,
+            "current_basis": r.basis_c,
+            "current_value": r.value_c,
+            "current_ci_lower": r.ci_lower_c,
+            "current_ci_upper": r.ci_upper_c,
+            "change": math.nan,
+            "z": math.nan,
+            "synthetic": "synthetic" in f"{r.note_c} {r.note_p}".lower(),
+        }
+        if pd.isna(r.value_p):
+            row["assessment"] = "new in this edition"
+        elif pd.isna(r.value_c):
+            row["assessment"] = "not in this edition's data"
+        elif r.basis_c != r.basis_p:
+            row["assessment"] = f"break in series ({r.basis_p} to {r.basis_c}): not compared"
+        else:
+            row["change"] = r.value_c - r.value_p
+            row["z"] = z_score(row["change"], (r.ci_lower_p, r.ci_upper_p), (r.ci_lower_c, r.ci_upper_c))
+            if r.period_c == r.period_p and row["change"] == 0:
+                row["assessment"] = "no new data"
+            elif r.period_c == r.period_p:
+                row["assessment"] = "revised"
+            elif pd.isna(row["z"]):
+                row["assessment"] = ("increase" if row["change"] > 0 else "decrease") + " (no interval, not tested)"
+            elif abs(row["z"]) > Z95:
+                row["assessment"] = "significant increase" if row["change"] > 0 else "significant decrease"
+            else:
+                row["assessment"] = "no significant change"
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=COLUMNS)
+    return out.sort_values(["geography_code", "indicator_id", "series"]).reset_index(drop=True)
+
+
+@dataclass
+class Result:
+    """The comparison for one edition, and its key figures."""
+
+    edition: int
+    previous: int | None
+    area_code: str
+    changes: pd.DataFrame
+    key_figures: dict
+
+
+def run(
+    edition: int,
+    previous: int | None,
+    current_indicators: str | Path,
+    previous_indicators: str | Path | None,
+    area_code: str,
+    output_dir: str | Path,
+) -> Result:
+    """What the notebook does: compare with the previous edition (if any) and write the outputs."""
+    from skills_evidence.paths import resolve
+
+    current = _read(resolve(current_indicators))
+    if previous is None or not previous_indicators:
+        changes = pd.DataFrame(columns=COLUMNS)
+    else:
+        changes = compare_editions(current, _read(resolve(previous_indicators)))
+    result = Result(edition, previous, area_code, changes, {})
+    result.key_figures = {"whatchanged": figures(result, current)}
+    out = resolve(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    changes.to_csv(out / "what_changed.csv", index=False, lineterminator="\n", float_format="%.6g")
+    keyfigures.write(result.key_figures, out / "key_figures.yml")
+    return result
+
+
+def _read(path: Path) -> pd.DataFrame:
+    return read_table(path)
+
+
+def figures(result: Result, current: pd.DataFrame) -> dict[str, str]:
+    """The sentence the page opens with (words in chapters/what-changed.sentences.yaml), counted from
+    the comparison for the edition's area."""
+    if result.previous is None:
+        return {
+            "previous": "none",
+            "sentence": prose.render(CHAPTER, "opening", edition=result.edition, previous=None, synthetic=0),
+        }
+    area = result.changes[result.changes["geography_code"] == result.area_code]
+    name = area["geography_name"].dropna().iloc[0] if len(area) else result.area_code
+    real, synthetic = area[~area["synthetic"].astype(bool)], area[area["synthetic"].astype(bool)]
+    counts = real["assessment"].str.replace(r"^break in series.*", "break in series", regex=True).value_counts()
+    ordered = [{"assessment": label, "n": n} for label, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    sentence = prose.render(
+        CHAPTER,
+        "opening",
+        edition=result.edition,
+        previous=result.previous,
+        area=name,
+        official=len(real),
+        counts=ordered,
+        synthetic=len(synthetic),
+    )
+    return {"previous": str(result.previous), "sentence": sentence}
+
+
+def table(result: Result) -> pd.DataFrame:
+    """The page's table for the edition's area, overall series only (breakdowns are in the CSV):
+    previous and current figures, change and assessment."""
+    area = result.changes[(result.changes["geography_code"] == result.area_code) & (result.changes["series"] == "")]
+    labels = {k: v["label"] for k, v in indicators.catalogue().items()}
+    rows = []
+    for r in area.itertuples(index=False):
+        rows.append(
+            {
+                "Indicator": labels.get(r.indicator_id, r.indicator_id)
+                + (f" ({r.series})" if r.series else "")
+                + (" [synthetic, illustrative]" if r.synthetic else ""),
+                f"{result.previous} edition": _cell(r.previous_value, r.previous_period, r.previous_basis),
+                f"{result.edition} edition": _cell(r.current_value, r.current_period, r.current_basis),
+                "Change": signed(r.change) if pd.notna(r.change) else "",
+                "Assessment": r.assessment,
+            }
+        )
+    if not rows:
+        return pd.DataFrame({"Indicator": ["(none)"], "Assessment": ["nothing to compare"]})
+    return pd.DataFrame(rows)
+
+
+def _cell(value: float, period: object, basis: object) -> str:
+    if pd.isna(value):
+        return number(value)
+    return f"{number(value)} ({period}{', ' + basis if isinstance(basis, str) and basis else ''})"

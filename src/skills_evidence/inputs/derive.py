@@ -1,0 +1,338 @@
+"""Derive the small tidy files the book ships in `data/` from the official files as published.
+
+The official downloads (in ../shared/real-data, see its PROVENANCE.md) stay outside the repository;
+this module reads them through the loaders, keeps the rows and columns the book needs, and writes
+them with their checksums into the sidecar of each dataset's newest version. Re-running it on the same
+files gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from skills_evidence.inputs.loaders.dfe_ees import load_ees
+from skills_evidence.inputs.loaders.dfe_neighbours import load_statistical_neighbours
+from skills_evidence.inputs.loaders.errors import InputFileError
+from skills_evidence.inputs.loaders.geography import (
+    load_area_parents,
+    load_lad_2011_to_2021,
+    load_lad_to_combined_authority,
+    resolve_nomis_names,
+)
+from skills_evidence.inputs.loaders.nomis_query import load_nomis_query
+from skills_evidence.inputs.loaders.ons_indicators import load_ons_indicator
+from skills_evidence.inputs.snapshots import newest, save_sidecars, sha256_file
+from skills_evidence.paths import resolve, shared_dir
+
+#: T19 "Total - All people aged 16-64" categories, by the label Nomis prints after the colon.
+T19_CATEGORIES = {
+    "None": "none",
+    "NVQ1": "nvq1",
+    "NVQ2": "nvq2",
+    "Trade Apprenticeships": "trade",
+    "NVQ3": "nvq3",
+    "NVQ4+": "nvq4plus",
+    "Other Qualifications": "other",
+}
+#: Geography types the ONS indicator snapshots keep (LADs and everything a comparator can be).
+ONS_KEEP_PREFIXES = ("E06", "E07", "E08", "E09", "W06", "S12", "E12", "E47", "E92", "K02", "K03", "W92", "S92")
+
+
+def _source(entry: dict) -> Path:
+    """The official file a snapshot was derived from, checked against its recorded sha256."""
+    path = shared_dir() / entry["source"].get("folder", "real-data") / entry["source"]["file"]
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: source file for this dataset is not present (is ../shared there?)")
+    expected = entry["source"].get("file_sha256")
+    if expected and sha256_file(path) != expected:
+        raise InputFileError(path, f"sha256 differs from the sidecar's {expected[:12]}…: a different download")
+    return path
+
+
+def derive_lad21(entries: dict[str, dict]) -> pd.DataFrame:
+    """LAD 2021 codes and names for Great Britain, with region, country and combined authority."""
+    src = entries["lad21_reference"]["sources"]
+    ew = load_lad_2011_to_2021(_source({"source": src["lad11_to_lad21"]}))
+    lads = (
+        ew[["lad21_code", "lad21_name"]]
+        .drop_duplicates()
+        .rename(columns={"lad21_code": "lad_code", "lad21_name": "lad_name"})
+    )
+    scot = pd.read_csv(_source({"source": src["scottish_names"]}), dtype=str, encoding="utf-8-sig")
+    scot = scot[scot["AREACD"].str.startswith("S12")].rename(columns={"AREACD": "lad_code", "AREANM": "lad_name"})
+    lads = pd.concat([lads, scot[["lad_code", "lad_name"]]], ignore_index=True)
+    parents = load_area_parents(_source({"source": src["parents"]}))
+    lads = lads.merge(parents, left_on="lad_code", right_on="area_code", how="left").drop(columns="area_code")
+    lads = lads.rename(columns={"parent_code": "region_code", "parent_name": "region_name"})
+    ca = load_lad_to_combined_authority(_source({"source": src["combined_authorities"]}))
+    lads = lads.merge(ca[["lad_code", "ca_code", "ca_name"]], on="lad_code", how="left")
+    missing = lads[lads["region_code"].isna()]
+    if len(missing):
+        raise InputFileError(src["parents"]["file"], f"no region for {', '.join(missing['lad_code'])}")
+    return lads.fillna("").sort_values("lad_code").reset_index(drop=True)
+
+
+def derive_aps_t19(entries: dict[str, dict]) -> pd.DataFrame:
+    """APS T19 highest qualification counts, all people 16-64, with 95% CI half-widths and Nomis marks."""
+    entry = entries["aps_t19_qualifications"]
+    path = _source(entry)
+    frame = load_nomis_query(path)
+    frame = frame[frame["variable_label"].str.startswith("Total - All people aged 16-64 : ")]
+    frame = frame.assign(category=frame["variable_label"].str.split(" : ", n=1).str[1].str.strip().map(T19_CATEGORIES))
+    if frame["category"].isna().any():
+        bad = frame[frame["category"].isna()].iloc[0]
+        raise InputFileError(path, f"unknown T19 category {bad['variable_label']!r}", int(bad["source_row"]))
+    lad21 = pd.read_csv(resolve(entries["lad21_reference"]["path"]), dtype=str, keep_default_na=False)
+    aliases = pd.read_csv(resolve("data/reference/nomis_geography_aliases.csv"), dtype=str, keep_default_na=False)
+    frame = resolve_nomis_names(frame, lad21, aliases, path, keep_types={"ladu", "country", "User Defined Geography"})
+    out = frame.rename(columns={"value": "count", "value_mark": "count_mark"})[
+        [
+            "geography_code",
+            "geography_name",
+            "period",
+            "category",
+            "count",
+            "count_mark",
+            "ci_halfwidth",
+            "ci_mark",
+            "source_row",
+        ]
+    ]
+    order = {c: i for i, c in enumerate(T19_CATEGORIES.values())}
+    out = out.assign(_o=out["category"].map(order)).sort_values(["period", "geography_code", "_o"]).drop(columns="_o")
+    return out.reset_index(drop=True)
+
+
+def _ons_subset(entries: dict[str, dict], dataset_id: str) -> pd.DataFrame:
+    """An ONS indicator file cut to the geographies the book can compare (LADs, regions, CAs, nations)."""
+    frame = load_ons_indicator(_source(entries[dataset_id]))
+    frame = frame[frame["geography_code"].str.startswith(ONS_KEEP_PREFIXES)]
+    cols = ["geography_code", "geography_name", "period", "value", "ci_lower", "ci_upper", "status", "source_row"]
+    return frame[cols].sort_values(["geography_code", "period"]).reset_index(drop=True)
+
+
+def derive_dfe_la_codes(entries: dict[str, dict]) -> pd.DataFrame:
+    """DfE 3-digit LA numbers with their GSS codes and names, read from an EES local authority file."""
+    path = _source(entries["dfe_la_codes"])
+    frame = load_ees(path, ["t_pupils"])
+    frame = frame[frame["geographic_level"] == "Local authority"]
+    codes = frame[["old_la_code", "geography_code", "geography_name"]].drop_duplicates()
+    codes.columns = ["la_number", "la_code", "la_name"]
+    if codes["la_number"].duplicated().any():
+        raise InputFileError(
+            path, f"LA number {codes[codes['la_number'].duplicated()].iloc[0]['la_number']} has two GSS codes"
+        )
+    return codes.sort_values("la_number").reset_index(drop=True)
+
+
+def derive_comparator_groups(entries: dict[str, dict]) -> pd.DataFrame:
+    """Comparator groups as rows: England, Great Britain, the West Midlands region, the West Midlands
+    Combined Authority and its members, and Coventry's DfE statistical neighbours (2021 and 2025 sets)."""
+    lad21 = pd.read_csv(resolve(entries["lad21_reference"]["path"]), dtype=str, keep_default_na=False)
+    la_codes = pd.read_csv(resolve(entries["dfe_la_codes"]["path"]), dtype=str, keep_default_na=False)
+    rows = [
+        ("england", "England", "E92000001", "England", 0, "ONS"),
+        ("great_britain", "Great Britain", "K03000001", "Great Britain", 0, "ONS"),
+        ("west_midlands_region", "West Midlands region", "E12000005", "West Midlands", 0, "ONS"),
+        ("wmca", "West Midlands Combined Authority", "E47000007", "West Midlands Combined Authority", 0, "ONS"),
+    ]
+    members = lad21[lad21["ca_code"] == "E47000007"].sort_values("lad_code")
+    rows += [
+        ("wmca_members", "West Midlands Combined Authority members", c, n, 0, "ONS LAD to CA (May 2024)")
+        for c, n in zip(members["lad_code"], members["lad_name"])
+    ]
+    by_number = dict(zip(la_codes["la_number"], zip(la_codes["la_code"], la_codes["la_name"])))
+    for group, dataset_id in (("dfe_sn_2021", "dfe_neighbours_2021"), ("dfe_sn_2025", "dfe_neighbours_2025")):
+        path = _source({"source": entries["comparator_groups"]["sources"][dataset_id]})
+        sn = load_statistical_neighbours(path)
+        coventry = sn[(sn["la_number"] == "331") & (sn["status"] == "")].sort_values("rank")
+        for number, rank in zip(coventry["neighbour_la_number"], coventry["rank"]):
+            if number not in by_number:
+                raise InputFileError(path, f"neighbour LA {number} has no GSS code in data/reference/dfe_la_codes.csv")
+            code, name = by_number[number]
+            rows.append(
+                (
+                    group,
+                    f"Coventry's DfE statistical neighbours ({group[-4:]} set)",
+                    code,
+                    name,
+                    int(rank),
+                    f"DfE statistical neighbours, {entries['comparator_groups']['sources'][dataset_id]['title']}",
+                )
+            )
+    return pd.DataFrame(rows, columns=["group_id", "group_name", "geography_code", "geography_name", "rank", "source"])
+
+
+#: KS4 breakdowns the attainment chapter reports, and the EES filter column that names each group.
+KS4_BREAKDOWNS = {
+    "Ethnic major": "ethnic_major",
+    "disadvantage": "disadvantage",
+    "SEN status": "sen_status",
+    "Free school meals": "free_school_meals",
+}
+
+
+def derive_ks4_groups(entries: dict[str, dict]) -> pd.DataFrame:
+    """KS4 Attainment 8 by pupil group (all pupils, ethnicity, disadvantage, SEN, FSM), both sexes,
+    for local authorities, regions and England, with the unrounded average kept for gaps."""
+    path = _source(entries["dfe_ks4_groups"])
+    frame = load_ees(path, ["t_pupils", "avg_att8", "avg_att8_unrounded"])
+    frame = frame[(frame["gender"] == "Total") & ~frame["geography_name"].isin(["Inner London", "Outer London"])]
+    wide = frame.pivot_table(
+        index=[
+            "period",
+            "geographic_level",
+            "geography_code",
+            "geography_name",
+            "breakdown",
+            "ethnic_major",
+            "disadvantage",
+            "sen_status",
+            "sen_description",
+            "free_school_meals",
+            "first_language",
+            "source_row",
+        ],
+        columns="indicator",
+        values="value",
+        aggfunc="first",
+    ).reset_index()
+    wide.columns.name = None
+    filters = ["ethnic_major", "disadvantage", "sen_status", "sen_description", "free_school_meals", "first_language"]
+    total = (wide["breakdown"] == "Total") & (wide[filters] == "Total").all(axis=1)
+    rows = [wide[total].assign(breakdown="All pupils", group="All pupils")]
+    for breakdown, column in KS4_BREAKDOWNS.items():
+        part = wide[wide["breakdown"] == breakdown]
+        rows.append(part.assign(group=part[column]))
+    out = pd.concat(rows, ignore_index=True)
+    cols = [
+        "period",
+        "geographic_level",
+        "geography_code",
+        "geography_name",
+        "breakdown",
+        "group",
+        "t_pupils",
+        "avg_att8",
+        "avg_att8_unrounded",
+        "source_row",
+    ]
+    return out[cols].sort_values(["geography_code", "breakdown", "group"]).reset_index(drop=True)
+
+
+def derive_published_ks2(entries: dict[str, dict]) -> pd.DataFrame:
+    """The council's published KS2 reading, writing and maths series (One Coventry Plan report), as printed."""
+    entry = entries["ocp_ks2_published"]
+    path = _source(entry)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame = frame[frame["indicator"] == entry["source"]["indicator"]]
+    frame = frame.assign(value=pd.to_numeric(frame["value"], errors="coerce"))
+    frame["status"] = frame["value"].isna().map({True: "z", False: ""})
+    return frame[["geography", "period", "value", "status", "source_url"]].reset_index(drop=True)
+
+
+def derive_retention_baseline(entries: dict[str, dict]) -> pd.DataFrame:
+    """Centre for Cities' published graduate retention figures for Coventry (2014/15 graduates), as printed."""
+    entry = entries["cfc_graduate_retention"]
+    frame = pd.read_csv(_source(entry), dtype=str, keep_default_na=False)
+    frame = frame[frame["section"] == entry["source"]["section"]]
+    wanted = {"rate": "Graduate retention rate", "rank": "Graduate retention rank"}
+    rows = []
+    for key, prefix in wanted.items():
+        match = frame[frame["indicator"].str.startswith(prefix)]
+        if match.empty:
+            raise InputFileError(_source(entry), f"no row for {prefix!r} in section {entry['source']['section']!r}")
+        r = match.iloc[0]
+        rows.append(
+            {
+                "indicator": key,
+                "value": r["value"],
+                "period": r["period"],
+                "geography": r["geography"],
+                "source_url": r["source_url"],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def derive_survey_margins(entries: dict[str, dict]) -> pd.DataFrame:
+    """Coventry population margins the council's Skills Survey report printed, as raking targets.
+
+    Gender is rescaled to sum to 100 (the report's 49.5% and 50.1% sum to 99.6); the 50+ age share is
+    the remainder after the printed 16-24 and 25-49 shares.
+    """
+    entry = entries["survey_population_margins"]
+    path = _source(entry)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame = frame[
+        (frame["section"] == entry["source"]["section"])
+        & frame["geography"].isin(["Coventry population", "Coventry residents"])
+    ]
+
+    def printed(prefix: str) -> float:
+        match = frame[frame["indicator"].str.startswith(prefix)]
+        if match.empty:
+            raise InputFileError(path, f"no population figure for {prefix!r}")
+        return float(match["value"].iloc[0].rstrip("%"))
+
+    male, female = printed("Male share"), printed("Female share")
+    young, mid = printed("Age 16-24 share"), printed("Age 25-49 share")
+    disabled, white_british = printed("Identify as having a disability"), printed("White British")
+    rows = [
+        ("age_band", "16-24", young),
+        ("age_band", "25-49", mid),
+        ("age_band", "50+", 100 - young - mid),
+        ("gender", "Male", 100 * male / (male + female)),
+        ("gender", "Female", 100 * female / (male + female)),
+        ("disability", "Yes", disabled),
+        ("disability", "No", 100 - disabled),
+        ("white_british", "Yes", white_british),
+        ("white_british", "No", 100 - white_british),
+    ]
+    return pd.DataFrame(rows, columns=["dimension", "category", "share"]).assign(
+        source="Coventry City Council, Coventry Skills Survey report (population comparison figures)"
+    )
+
+
+DERIVATIONS: dict[str, Callable[[dict[str, dict]], pd.DataFrame]] = {
+    "lad21_reference": derive_lad21,
+    "aps_t19_qualifications": derive_aps_t19,
+    "ons_l3plus_nvq": lambda e: _ons_subset(e, "ons_l3plus_nvq"),
+    "ons_l3plus_rqf": lambda e: _ons_subset(e, "ons_l3plus_rqf"),
+    "ons_none_rqf": lambda e: _ons_subset(e, "ons_none_rqf"),
+    "dfe_la_codes": derive_dfe_la_codes,
+    "dfe_ks4_groups": derive_ks4_groups,
+    "ons_ks2_rwm": lambda e: _ons_subset(e, "ons_ks2_rwm"),
+    "ons_gcse_em_19": lambda e: _ons_subset(e, "ons_gcse_em_19"),
+    "ocp_ks2_published": derive_published_ks2,
+    "cfc_graduate_retention": derive_retention_baseline,
+    "survey_population_margins": derive_survey_margins,
+    "comparator_groups": derive_comparator_groups,
+}
+
+
+def snapshot(dataset_ids: list[str] | None = None, write: bool = True) -> dict[str, pd.DataFrame]:
+    """Re-derive datasets (all by default) from the official files; with `write`, save them and their checksums."""
+    entries = newest()
+    ids = dataset_ids or list(DERIVATIONS)
+    unknown = sorted(set(ids) - set(DERIVATIONS))
+    if unknown:
+        raise KeyError(f"no derivation for {', '.join(unknown)}; known: {', '.join(DERIVATIONS)}")
+    frames: dict[str, pd.DataFrame] = {}
+    for dataset_id in ids:  # derive everything first, so a failure writes nothing
+        frames[dataset_id] = DERIVATIONS[dataset_id](entries)
+    for dataset_id, frame in frames.items():
+        if write:
+            target = resolve(entries[dataset_id]["path"])
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(".tmp")
+            frame.to_csv(tmp, index=False, lineterminator="\n")
+            tmp.replace(target)
+            entries[dataset_id]["sha256"] = sha256_file(target)
+            entries[dataset_id]["rows"] = len(frame)
+    if write:
+        save_sidecars(entries)
+    return frames

@@ -1,0 +1,171 @@
+"""Snapshot metadata: every input the book reads, one versioned entry per file, kept beside the file.
+
+Each snapshot `data/.../<file>` has a sidecar `<file>.meta.yaml` (owid/etl's `.dvc` habit): the dataset
+name and version, origin (publisher, source file and its checksum, the date the publisher last changed
+it), licence, the date it entered this project, the sha256 of the derived file and its schema. A
+dataset is referred to as `name@version`; a new vintage is a new file with its own sidecar, so an
+older edition pinned to `name@old` keeps reading exactly the bytes it was published from.
+
+The build refuses a snapshot whose bytes no longer match its sidecar unless told to accept it, and
+then records the acceptance in the sidecar.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from skills_evidence.paths import project_root, resolve
+
+DATA = Path("data")
+SIDECAR = ".meta.yaml"
+#: Where a human looks for the provenance of a dataset (used in messages).
+MANIFEST = DATA / "**" / f"*{SIDECAR}"
+
+
+def sha256_file(path: str | Path) -> str:
+    """Hex sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class ChecksumMismatch(RuntimeError):
+    """A dataset's bytes differ from its sidecar entry."""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One snapshot: its reference (`name@version`), file and recorded checksum."""
+
+    ref: str
+    path: Path
+    sha256: str
+    entry: dict
+
+    @property
+    def name(self) -> str:
+        """The dataset's name without its version (what chapter code asks for)."""
+        return self.ref.split("@", 1)[0]
+
+
+def ref(name: str, version: str) -> str:
+    """The reference of one version of a dataset: `name@version`."""
+    return f"{name}@{version}"
+
+
+def name_of(reference: str) -> str:
+    """`ons_l3plus_rqf@2025` → `ons_l3plus_rqf`."""
+    return reference.split("@", 1)[0]
+
+
+def load_sidecars(data: str | Path = DATA) -> dict[str, dict]:
+    """Every snapshot's sidecar by `name@version`, with `path` (relative to the project root) filled in."""
+    root = project_root()
+    entries: dict[str, dict] = {}
+    for sidecar in sorted(resolve(data).rglob(f"*{SIDECAR}")):
+        entry = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
+        key = ref(entry["dataset"], str(entry["version"]))
+        if key in entries:
+            raise ValueError(f"{sidecar}: {key} is already described by {entries[key]['path']}{SIDECAR}")
+        entries[key] = {**entry, "path": (sidecar.parent / entry["file"]).relative_to(root).as_posix()}
+    return entries
+
+
+def save_entry(entry: dict) -> Path:
+    """Write one entry back to its sidecar atomically (a crash never leaves half a file)."""
+    data_file = resolve(entry["path"])
+    sidecar = data_file.with_name(data_file.name + SIDECAR)
+    body = {"dataset": entry["dataset"], "version": str(entry["version"]), "file": data_file.name}
+    body.update({k: v for k, v in entry.items() if k not in (*body, "path")})
+    header = f"# Snapshot {ref(body['dataset'], body['version'])}: provenance, checksum and schema of {data_file.name} beside it.\n"
+    tmp = sidecar.with_name(sidecar.name + ".tmp")
+    tmp.write_text(header + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=110), encoding="utf-8")
+    tmp.replace(sidecar)
+    return sidecar
+
+
+def save_sidecars(entries: dict[str, dict]) -> None:
+    """Write every entry back to its sidecar."""
+    for entry in entries.values():
+        save_entry(entry)
+
+
+def versions(name: str, entries: dict[str, dict] | None = None) -> list[str]:
+    """The versions of a dataset held here, oldest first (versions sort as text: years, year-months)."""
+    entries = entries if entries is not None else load_sidecars()
+    return sorted(str(e["version"]) for e in entries.values() if e["dataset"] == name)
+
+
+def latest(name: str, entries: dict[str, dict] | None = None) -> str:
+    """The reference of a dataset's newest version (what a new edition pins)."""
+    entries = entries if entries is not None else load_sidecars()
+    held = versions(name, entries)
+    if not held:
+        raise KeyError(f"dataset {name!r} has no snapshot under {DATA}/ (no {name}@… sidecar)")
+    return ref(name, held[-1])
+
+
+def newest(entries: dict[str, dict] | None = None) -> dict[str, dict]:
+    """Each dataset's newest entry by bare name (what `snapshot` re-derives)."""
+    entries = entries if entries is not None else load_sidecars()
+    names = {e["dataset"] for e in entries.values()}
+    return {name: entries[latest(name, entries)] for name in sorted(names)}
+
+
+def dataset(reference: str, entries: dict[str, dict] | None = None) -> Dataset:
+    """Look up one snapshot by `name@version`; a bare name means its newest version (for tools, not editions)."""
+    entries = entries if entries is not None else load_sidecars()
+    key = reference if "@" in reference else latest(reference, entries)
+    if key not in entries:
+        held = ", ".join(versions(name_of(key), entries)) or "none"
+        raise KeyError(f"dataset {key!r} has no snapshot here (versions held: {held})")
+    entry = entries[key]
+    return Dataset(key, resolve(entry["path"]), entry.get("sha256", ""), entry)
+
+
+def verify(references: list[str], accept_changed: bool = False) -> list[str]:
+    """Check each snapshot's bytes against its sidecar; returns the references whose new bytes were accepted.
+
+    Without `accept_changed` a mismatch raises ChecksumMismatch naming the file and both checksums.
+    """
+    entries = load_sidecars()
+    accepted: list[str] = []
+    for reference in references:
+        ds = dataset(reference, entries)
+        if not ds.path.exists():
+            raise FileNotFoundError(f"{ds.path}: dataset {ds.ref!r} has a sidecar but its file is missing")
+        actual = sha256_file(ds.path)
+        if actual == ds.sha256:
+            continue
+        if not accept_changed:
+            raise ChecksumMismatch(
+                f"{ds.path}: sha256 {actual[:12]}… does not match its sidecar's {ds.sha256[:12]}… for dataset "
+                f"{ds.ref!r}. If the new file is intended, rebuild with --accept-changed-inputs."
+            )
+        entry = entries[ds.ref]
+        entry.setdefault("accepted", []).append(
+            {"date": dt.date.today().isoformat(), "previous_sha256": ds.sha256, "sha256": actual}
+        )
+        entry["sha256"] = actual
+        save_entry(entry)
+        accepted.append(ds.ref)
+    return accepted
+
+
+def paths_for(references: list[str], entries: dict[str, dict] | None = None) -> dict[str, str]:
+    """Dataset name → absolute path of the referenced version, for handing to a notebook."""
+    entries = entries if entries is not None else load_sidecars()
+    return {ds.name: str(ds.path) for ds in (dataset(r, entries) for r in references)}
+
+
+def vintages_for(references: list[str], entries: dict[str, dict] | None = None) -> dict[str, str]:
+    """Dataset name → vintage label of the referenced version, for the indicators table."""
+    entries = entries if entries is not None else load_sidecars()
+    return {ds.name: str(ds.entry.get("vintage", "")) for ds in (dataset(r, entries) for r in references)}

@@ -1,5 +1,0 @@
-"""Loaders: read each official format as published and return one tidy, validated table."""
-
-from skills_evidence.loaders.errors import InputFileError
-
-__all__ = ["InputFileError"]

@@ -1,0 +1,288 @@
+"""Build an edition: verify inputs → run notebooks (cached, parallel: analysis, then comparison) → combine
+outputs → stage the book → render → website.
+
+Every step writes beside its final place and swaps in whole, so `_book/<edition>/` is either the
+previous good book or the new complete one, never half of each; other editions' books are never
+touched (the previous edition's notebooks may run, into its own build/ folder, for the comparison).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import papermill
+
+from skills_evidence.chapters import prose
+from skills_evidence.inputs import snapshots, validation
+from skills_evidence.paths import project_root
+from skills_evidence.pipeline import cache, execute, locks
+from skills_evidence.pipeline import editions as editions_mod
+from skills_evidence.publishing import reproducible, staging, website
+from skills_evidence.publishing.render import fallback, quarto
+from skills_evidence.statistics import indicators
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class BuildReport:
+    """What a build did, for the summary and for tests."""
+
+    edition: int
+    ran: list[str] = field(default_factory=list)
+    cached: list[str] = field(default_factory=list)
+    accepted_inputs: list[str] = field(default_factory=list)
+    renderer: str = ""
+    rendered: bool = False
+    book: Path | None = None
+    files: dict[str, Path] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def _job(chapter: editions_mod.Chapter, parameters: dict, inputs: list[Path], root: Path, build: Path) -> execute.Job:
+    # The words (sentence templates) and the indicator catalogue shape the outputs as much as the data does.
+    words = [root / prose.template_file(chapter.chapter.stem), root / indicators.CATALOGUE]
+    return execute.Job(
+        chapter_id=chapter.id,
+        notebook=root / chapter.notebook,
+        parameters=parameters,
+        inputs=[*inputs, *words],
+        outputs=build / "outputs" / chapter.id,
+        executed=build / "notebooks" / f"{chapter.id}.ipynb",
+        record=build / "cache" / f"{chapter.id}.json",
+    )
+
+
+def declared(notebook: Path, offered: dict, chapter_parameters: dict) -> dict:
+    """The parameters to inject: the chapter's own from editions.yaml (each must be declared in the
+    notebook's parameters cell, so a misspelt one is an error) and whichever of the edition-wide ones
+    (`offered`) the notebook declares, so no notebook carries a parameter it does not use."""
+    names = set(papermill.inspect_notebook(str(notebook)))
+    unknown = sorted(set(chapter_parameters) - names)
+    if unknown:
+        raise ValueError(
+            f"{notebook}: data/editions.yaml passes {', '.join(unknown)}, which its parameters cell does not declare"
+        )
+    return {**{k: v for k, v in offered.items() if k in names}, **chapter_parameters}
+
+
+def analysis_jobs(
+    edition: editions_mod.Edition, chapters: dict[str, editions_mod.Chapter], root: Path, build: Path
+) -> list[execute.Job]:
+    """Analysis jobs: one per analysis chapter, with its parameters and the datasets it reads."""
+    entries = snapshots.load_sidecars()
+    jobs = []
+    for chapter_id, params in edition.chapter_parameters.items():
+        chapter = chapters[chapter_id]
+        if chapter.step != "analysis":
+            continue
+        references = edition.references(chapter)
+        offered = {
+            "edition": edition.year,
+            "area_code": edition.area_code,
+            "comparators": edition.comparators,
+            "datasets": snapshots.paths_for(references, entries),
+            "vintages": snapshots.vintages_for(references, entries),
+        }
+        parameters = declared(root / chapter.notebook, offered, params)
+        jobs.append(_job(chapter, parameters, [Path(p) for p in offered["datasets"].values()], root, build))
+    return jobs
+
+
+def comparison_jobs(
+    edition: editions_mod.Edition,
+    chapters: dict[str, editions_mod.Chapter],
+    root: Path,
+    build: Path,
+    previous: int | None,
+) -> list[execute.Job]:
+    """Comparison jobs: chapters that read this edition's indicators (and the previous edition's)."""
+    jobs = []
+    current = build / "outputs" / "indicators.csv"
+    before = root / "build" / str(previous) / "outputs" / "indicators.csv" if previous else None
+    for chapter_id, params in edition.chapter_parameters.items():
+        chapter = chapters[chapter_id]
+        if chapter.step != "comparison":
+            continue
+        offered = {
+            "edition": edition.year,
+            "previous": previous,
+            "area_code": edition.area_code,
+            "current_indicators": str(current),
+            "previous_indicators": str(before) if before else None,
+        }
+        parameters = declared(root / chapter.notebook, offered, params)
+        jobs.append(_job(chapter, parameters, [current] + ([before] if before else []), root, build))
+    return jobs
+
+
+def run_notebooks(
+    year: int,
+    accept_changed_inputs: bool = False,
+    workers: int | None = None,
+    progress: Progress = lambda m: None,
+    use_cache: bool = True,
+) -> BuildReport:
+    """Run an edition's notebooks into build/<year>/: its analysis notebooks and the previous edition's
+    in one parallel batch (the comparison needs both), then its comparison notebooks."""
+    root = project_root()
+    chapters, editions, _ = editions_mod.load()
+    if year not in editions:
+        raise KeyError(f"edition {year} is not defined in data/editions.yaml (defined: {sorted(editions)})")
+    report = BuildReport(year)
+    previous = editions_mod.previous(year, editions)
+    years = [year] + ([previous] if previous is not None else [])
+    ids = sorted(
+        {r for y in years for c in editions[y].chapter_parameters for r in editions[y].references(chapters[c])}
+    )
+    progress(f"{year}: checking {len(ids)} pinned input snapshots against their sidecar checksums")
+    report.accepted_inputs += snapshots.verify(ids, accept_changed=accept_changed_inputs)
+    checked = validation.validate_all(ids, record=root / "build" / "validated.json")
+    progress(
+        f"{year}: {len(checked)} changed datasets validated against their schemas ({len(ids) - len(checked)} unchanged)"
+    )
+
+    def run_batch(jobs: list[tuple[int, execute.Job]]) -> None:
+        if use_cache:
+            execute.plan([j for _, j in jobs])
+        for y, job in jobs:
+            if job.status == "cached":
+                progress(f"{y}: notebook {job.chapter_id} unchanged, using cached outputs")
+        execute.run(
+            [j for _, j in jobs],
+            root,
+            workers=workers,
+            on_done=lambda j: progress(
+                f"notebook {j.chapter_id} ({j.outputs.parent.parent.name}) {j.status} in {j.seconds:.1f}s"
+            ),
+        )
+        report.ran += [j.chapter_id for y, j in jobs if y == year and j.status == "ran"]
+        report.cached += [j.chapter_id for y, j in jobs if y == year and j.status == "cached"]
+
+    builds = {y: root / "build" / str(y) for y in years}
+    run_batch([(y, job) for y in years for job in analysis_jobs(editions[y], chapters, root, builds[y])])
+    for y in years:
+        # Only the edition's own chapter folders: a stale or half-written folder is never read as output.
+        known = [
+            builds[y] / "outputs" / c / "indicators.csv"
+            for c in sorted(editions[y].chapter_parameters)
+            if chapters[c].step == "analysis"
+        ]
+        combined = indicators.combine([p for p in known if p.exists()])
+        target = builds[y] / "outputs" / "indicators.csv"
+        combined.to_csv(target.with_suffix(".tmp"), index=False, lineterminator="\n", float_format="%.6g")
+        target.with_suffix(".tmp").replace(target)
+        progress(f"{y}: {len(combined)} indicator rows in build/{y}/outputs/indicators.csv")
+    run_batch([(year, job) for job in comparison_jobs(editions[year], chapters, root, builds[year], previous)])
+    return report
+
+
+def build_edition(
+    year: int | None = None,
+    accept_changed_inputs: bool = False,
+    renderer: str = "auto",
+    workers: int | None = None,
+    progress: Progress = lambda message: None,
+    use_cache: bool = True,
+) -> BuildReport:
+    """Build one edition (the current one by default) and return what happened.
+
+    Holds the edition's lock (and the previous edition's, whose notebooks it may run) throughout, so a
+    second build of the same edition stops at once with a message naming the running one.
+    `use_cache=False` runs every notebook regardless (the benchmark's naive baseline).
+    """
+    start = time.perf_counter()
+    root = project_root()
+    chapters, editions, current = editions_mod.load()
+    year = year or current
+    if year not in editions:
+        raise KeyError(f"edition {year} is not defined in data/editions.yaml (defined: {sorted(editions)})")
+    previous = editions_mod.previous(year, editions)
+    with locks.editions_locked(root / "build", [year] + ([previous] if previous else [])):
+        report = run_notebooks(year, accept_changed_inputs, workers, progress, use_cache)
+        edition = editions[year]
+        build = root / "build" / str(year)
+        banner = website.banner_html(edition, latest=max(editions))
+        book = staging.stage(
+            root, build, edition, [chapters[c] for c in edition.chapter_parameters], sorted(editions), banner
+        )
+        progress(f"{year}: staged the book in {book.relative_to(root)}")
+        report.renderer = choose_renderer(renderer, progress)
+        render_book(root, edition, book, report, progress)
+        website.write_landing(root / "_book")
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def render_book(root: Path, edition: editions_mod.Edition, book: Path, report: BuildReport, progress: Progress) -> None:
+    """Render the staged book into _book/<year>/ unless the book there was made from the same staged
+    files by the same renderer; the new book is written beside the old and swapped in whole."""
+    year = edition.year
+    final = root / "_book" / str(year)
+    key = render_key(book, report.renderer)
+    report.book = final
+    if website.read_record(final).get("render_key") == key:
+        progress(f"{year}: staged book and renderer unchanged since _book/{year}/ was made: not rendering again")
+        report.files = {kind: final / rel for kind, rel in website.read_record(final)["files"].items()}
+        return
+    partial = root / "_book" / f".{year}.partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    progress(f"{year}: rendering with {report.renderer}")
+    stem = staging.output_stem(year)
+    try:
+        with reproducible.source_date(edition):
+            if report.renderer.startswith("quarto"):
+                files = quarto.render(book, partial, stem)
+            else:
+                files = fallback.render(book, partial, stem)
+        website.link_banners(partial)
+        website.write_record(
+            partial, edition, files, render_key=key, renderer=report.renderer, built=website.first_built(final)
+        )
+        reproducible.write_checksums(partial)
+    except Exception:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    _swap_in(partial, final)
+    report.rendered = True
+    report.files = {k: final / v.relative_to(partial) for k, v in files.items()}
+
+
+def choose_renderer(requested: str, progress: Progress = lambda message: None) -> str:
+    """ "quarto <version>" or "pandoc+typst": Quarto unless the fallback is asked for or Quarto is absent."""
+    if requested not in ("auto", "quarto", "fallback"):
+        raise ValueError(f"unknown renderer {requested!r}: use auto, quarto or fallback")
+    if requested == "fallback":
+        return "pandoc+typst"
+    if quarto.available():
+        return f"quarto {quarto.version()}"
+    if requested == "quarto":
+        raise RuntimeError("--renderer quarto was asked for, but Quarto is not installed (README: Installing Quarto)")
+    progress("Quarto not found (neither on PATH nor in .quarto-runtime/): rendering with the Pandoc/Typst fallback")
+    return "pandoc+typst"
+
+
+def render_key(book: Path, renderer: str) -> str:
+    """sha256 over every staged file and the renderer with its version: equal keys render equal books."""
+    digest = hashlib.sha256(renderer.encode())
+    if renderer == "pandoc+typst":
+        digest.update(cache.library_digest().encode())
+    for path in sorted(p for p in book.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(book).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _swap_in(partial: Path, final: Path) -> None:
+    """Replace `final` with `partial` so that a crash leaves one complete copy in place."""
+    old = final.with_name(f".{final.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.replace(old)
+    partial.replace(final)
+    shutil.rmtree(old, ignore_errors=True)

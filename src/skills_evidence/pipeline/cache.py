@@ -1,0 +1,51 @@
+"""Content-addressed cache keys: a notebook re-runs only when something it depends on changes.
+
+A key covers the notebook's bytes, its parameters, the bytes of every dataset it reads, and the
+library's source (a change to the code that computes the figures must re-run the notebooks).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from skills_evidence.inputs.snapshots import sha256_file
+
+LIBRARY = Path(__file__).resolve().parents[1]  # the whole skills_evidence package
+
+
+def library_digest() -> str:
+    """sha256 over the library's Python source, in a stable order."""
+    digest = hashlib.sha256()
+    for path in sorted(LIBRARY.rglob("*.py")):
+        digest.update(path.relative_to(LIBRARY).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def notebook_key(notebook: Path, parameters: dict, inputs: list[Path], library: str) -> str:
+    """The cache key of one notebook execution."""
+    parts = {
+        "notebook": sha256_file(notebook),
+        "parameters": json.dumps(parameters, sort_keys=True, default=str),
+        "inputs": {p.name + ":" + str(i): sha256_file(p) for i, p in enumerate(inputs)},
+        "library": library,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def read_record(path: Path) -> dict:
+    """A cache record, or {} when absent or unreadable."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def write_record(path: Path, record: dict) -> None:
+    """Write a cache record atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    tmp.replace(path)

@@ -1,0 +1,96 @@
+"""Editions and chapters as defined in `data/editions.yaml`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from skills_evidence.inputs import snapshots
+from skills_evidence.paths import resolve
+
+EDITIONS = Path("data/editions.yaml")
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A chapter: its notebook, its narrative and the datasets (by name) its notebook reads."""
+
+    id: str
+    title: str
+    notebook: Path
+    chapter: Path
+    datasets: tuple[str, ...]
+    step: str = "analysis"  # "analysis" chapters read data; "comparison" chapters read their indicators after
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One year's edition and the parameters of each of its chapters."""
+
+    year: int
+    title: str
+    subtitle: str
+    area_code: str
+    comparators: list | None
+    vintages: dict[str, str]
+    chapter_parameters: dict[str, dict]
+    data: dict[str, str]
+
+    def references(self, chapter: Chapter) -> list[str]:
+        """The pinned `name@version` of every dataset a chapter reads in this edition."""
+        return [snapshots.ref(name, self.data[name]) for name in chapter.datasets]
+
+
+def load(path: str | Path = EDITIONS) -> tuple[dict[str, Chapter], dict[int, Edition], int]:
+    """(chapters by id, editions by year, current edition year)."""
+    try:
+        spec = yaml.safe_load(resolve(path).read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path} is not valid YAML: {exc}") from None
+    chapters = {
+        cid: Chapter(
+            cid, c["title"], Path(c["notebook"]), Path(c["chapter"]), tuple(c["datasets"]), c.get("step", "analysis")
+        )
+        for cid, c in spec["chapters"].items()
+    }
+    editions: dict[int, Edition] = {}
+    for e in spec["editions"]:
+        unknown = set(e["chapters"]) - set(chapters)
+        if unknown:
+            raise ValueError(f"{path}: edition {e['year']} names unknown chapters {sorted(unknown)}")
+        data = {name: str(version) for name, version in (e.get("data") or {}).items()}
+        unpinned = sorted({d for c in e["chapters"] for d in chapters[c].datasets} - set(data))
+        if unpinned:
+            raise ValueError(
+                f"{path}: edition {e['year']} does not pin a version of {', '.join(unpinned)} (add it under data:)"
+            )
+        editions[int(e["year"])] = Edition(
+            int(e["year"]),
+            e["title"],
+            e.get("subtitle", ""),
+            e["area_code"],
+            e.get("comparators"),
+            dict(e.get("vintages", {})),
+            {k: dict(v or {}) for k, v in e["chapters"].items()},
+            data,
+        )
+    current = int(spec["current"])
+    if current not in editions:
+        raise ValueError(f"{path}: current edition {current} is not defined")
+    return chapters, editions, current
+
+
+def previous(year: int, editions: dict[int, Edition]) -> int | None:
+    """The edition before `year`, or None for the first."""
+    earlier = [y for y in editions if y < year]
+    return max(earlier) if earlier else None
+
+
+def inputs(chapter_id: str, year: int | None = None) -> tuple[dict[str, str], dict[str, str]]:
+    """(paths, vintages) by dataset name for one chapter, as an edition (the current one by default) pins them."""
+    chapters, defined, current = load()
+    edition = defined[year or current]
+    references = edition.references(chapters[chapter_id])
+    return snapshots.paths_for(references), snapshots.vintages_for(references)

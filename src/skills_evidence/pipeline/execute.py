@@ -1,0 +1,132 @@
+"""Run chapter notebooks with papermill, independent ones in parallel, skipping those whose cache is valid."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jupyter_client import AsyncKernelManager
+
+from skills_evidence.pipeline import cache
+
+
+class IPCKernelManager(AsyncKernelManager):
+    """Starts kernels that talk over Unix sockets in a private folder rather than TCP ports: no
+    "unencrypted TCP" warning, and no port collisions when notebooks start in parallel."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.transport = "ipc"
+        self._socket_dir = tempfile.mkdtemp(prefix="skills-evidence-kernel-")
+        self.ip = os.path.join(self._socket_dir, "kernel")
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
+        # The kernel process's own stderr carries only start-up and shutdown chatter ("KeyboardInterrupt
+        # caught in kernel" when it is stopped); a notebook's errors reach papermill through the kernel's
+        # messages, so the build's output stays readable without it.
+        kw.setdefault("stderr", subprocess.DEVNULL)
+        await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart:
+            shutil.rmtree(self._socket_dir, ignore_errors=True)
+
+
+class NotebookFailed(RuntimeError):
+    """A notebook raised; carries the notebook's own error and the partially executed copy."""
+
+
+@dataclass
+class Job:
+    """One notebook execution for one edition."""
+
+    chapter_id: str
+    notebook: Path
+    parameters: dict
+    inputs: list[Path]
+    outputs: Path  # build/<edition>/outputs/<chapter>
+    executed: Path  # build/<edition>/notebooks/<chapter>.ipynb
+    record: Path  # build/<edition>/cache/<chapter>.json
+    key: str = ""
+    status: str = "pending"
+    seconds: float = 0.0
+    error: str = field(default="", repr=False)
+
+
+def plan(jobs: list[Job]) -> None:
+    """Fill each job's cache key and mark it "cached" where the stored key and outputs still match."""
+    library = cache.library_digest()
+    for job in jobs:
+        job.key = cache.notebook_key(job.notebook, job.parameters, job.inputs, library)
+        record = cache.read_record(job.record)
+        if record.get("key") == job.key and job.outputs.is_dir() and job.executed.exists():
+            job.status = "cached"
+
+
+def _execute(job: Job, root: str) -> tuple[str, float, str]:
+    """Run one notebook into a scratch folder, then move outputs into place; returns (status, seconds, error)."""
+    import papermill as pm
+
+    start = time.perf_counter()
+    scratch = job.outputs.with_name(job.outputs.name + ".partial")
+    shutil.rmtree(scratch, ignore_errors=True)
+    job.executed.parent.mkdir(parents=True, exist_ok=True)
+    parameters = dict(job.parameters, output_dir=str(scratch))
+    partial = job.executed.with_name(job.executed.stem + ".partial.ipynb")
+    env_root = os.environ.get("SKILLS_EVIDENCE_ROOT")
+    os.environ["SKILLS_EVIDENCE_ROOT"] = root
+    try:
+        pm.execute_notebook(
+            str(job.notebook),
+            str(partial),
+            parameters=parameters,
+            kernel_name="python3",
+            cwd=root,
+            progress_bar=False,
+            log_output=False,
+            kernel_manager_class=IPCKernelManager,
+        )
+    except pm.PapermillExecutionError as exc:
+        return (
+            "failed",
+            time.perf_counter() - start,
+            (f"{exc.ename}: {exc.evalue}\nPartially executed notebook: {partial}"),
+        )
+    finally:
+        if env_root is None:
+            os.environ.pop("SKILLS_EVIDENCE_ROOT", None)
+        else:
+            os.environ["SKILLS_EVIDENCE_ROOT"] = env_root
+    shutil.rmtree(job.outputs, ignore_errors=True)
+    scratch.replace(job.outputs)
+    partial.replace(job.executed)
+    cache.write_record(job.record, {"key": job.key, "chapter": job.chapter_id, "notebook": str(job.notebook)})
+    return "ran", time.perf_counter() - start, ""
+
+
+def run(jobs: list[Job], root: Path, workers: int | None = None, on_done=None) -> list[Job]:
+    """Execute every job not cached, up to `workers` at once (default: the machine's cores)."""
+    todo = [j for j in jobs if j.status != "cached"]
+    workers = max(1, min(len(todo) or 1, workers or os.cpu_count() or 1))
+    if not todo:
+        return jobs
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(_execute, job, str(root)): job for job in todo}
+        for future in as_completed(futures):
+            job = futures[future]
+            job.status, job.seconds, job.error = future.result()
+            if on_done:
+                on_done(job)
+    failed = [j for j in jobs if j.status == "failed"]
+    if failed:
+        raise NotebookFailed(
+            "\n\n".join(f"Notebook {j.notebook} failed for chapter {j.chapter_id}:\n{j.error}" for j in failed)
+        )
+    return jobs

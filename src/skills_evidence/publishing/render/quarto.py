@@ -1,0 +1,76 @@
+"""Render a staged book with Quarto, the renderer of record (HTML site, Typst PDF, DOCX).
+
+Quarto is taken from PATH, else from the project's `.quarto-runtime/` (where `make` installs it with
+`../shared/quarto/install.sh` on machines that cannot reach Quarto's own downloads).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from skills_evidence.paths import project_root
+
+RUNTIME = ".quarto-runtime"
+REPOSITORY = Path(__file__).resolve().parents[4]
+
+
+def executable() -> str | None:
+    """The `quarto` command to use: PATH first, then the runtime installed in the project being built or
+    in the repository this library belongs to (a scratch copy of the project shares it); else None."""
+    found = shutil.which("quarto")
+    if found:
+        return found
+    for root in (project_root(), REPOSITORY):
+        local = root / RUNTIME / "bin" / "quarto"
+        if os.access(local, os.X_OK):
+            return str(local)
+    return None
+
+
+def available() -> bool:
+    """Whether Quarto can be run here."""
+    return executable() is not None
+
+
+def version() -> str:
+    """Quarto's version string (part of what decides whether a book needs rendering again)."""
+    command = executable()
+    if command is None:
+        raise RuntimeError("Quarto is not installed (see README: Installing Quarto)")
+    return subprocess.run([command, "--version"], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def render(book: Path, out: Path, output_stem: str) -> dict[str, Path]:
+    """Run `quarto render` on the staged book and move its output to `out`; returns the main files."""
+    command = executable()
+    if command is None:
+        raise RuntimeError("Quarto is not installed (see README: Installing Quarto)")
+    env = dict(os.environ, QUARTO_LOG_LEVEL="WARNING")
+    result = subprocess.run(
+        [command, "render", str(book), "--quiet"], capture_output=True, text=True, env=env, cwd=book
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"quarto render failed for {book}:\n{(result.stderr or result.stdout)[-4000:]}")
+    shutil.move(str(book / "_output"), str(out))
+    _drop_local_paths(out, book)
+    files = {"html": out / "index.html", "pdf": out / f"{output_stem}.pdf", "docx": out / f"{output_stem}.docx"}
+    missing = [str(p) for p in files.values() if not p.exists()]
+    if missing:
+        raise RuntimeError(f"quarto render of {book} did not write {', '.join(missing)}")
+    return files
+
+
+def _drop_local_paths(out: Path, book: Path) -> None:
+    """Quarto writes the embedded notebooks' absolute paths into the pages (`data-notebook="/…/book/
+    notebooks/x.ipynb"`); make them relative to the book, so pages neither reveal the build machine's
+    folders nor differ between two builds of the same edition in different places."""
+    prefixes = sorted({f"{book}/", f"{book.resolve()}/"}, key=len, reverse=True)
+    for page in out.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        if any(prefix in text for prefix in prefixes):
+            for prefix in prefixes:
+                text = text.replace(prefix, "")
+            page.write_text(text, encoding="utf-8")

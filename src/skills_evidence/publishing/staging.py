@@ -1,0 +1,97 @@
+"""Stage one edition's book: the Quarto project, its chapters, the generated variables and the outputs.
+
+Both renderers (Quarto, and the Pandoc/Typst fallback) read this staged folder, so the book's content
+is written once. The stage is assembled beside its final place and swapped in whole.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nbformat
+import yaml
+
+from skills_evidence.chapters import escape, keyfigures
+from skills_evidence.pipeline.editions import Chapter, Edition
+from skills_evidence.publishing import reproducible
+
+
+def output_stem(year: int) -> str:
+    """File name (without extension) of an edition's PDF and Word document, the same under both renderers."""
+    return f"skills-evidence-{year}"
+
+
+def write_publishable_notebook(executed: Path, target: Path) -> None:
+    """Copy an executed notebook without what describes the run rather than the results (papermill's
+    timings and paths, cell timing metadata): the book embeds its cells, and the same results must
+    stage, and so render, the same bytes wherever and whenever they were computed."""
+    notebook = nbformat.read(executed, as_version=4)
+    notebook.metadata.pop("papermill", None)
+    for cell in notebook.cells:
+        tags = [tag for tag in cell.metadata.get("tags", []) if tag]
+        cell.metadata = nbformat.NotebookNode({"tags": tags} if tags else {})
+    nbformat.write(notebook, target)
+
+
+def stage(
+    root: Path, build: Path, edition: Edition, chapters: list[Chapter], all_editions: list[int], banner: str = ""
+) -> Path:
+    """Write build/<edition>/book/ (with the edition banner in assets/banner.html) and return it."""
+    book = build / "book"
+    partial = build / "book.partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    (partial / "chapters").mkdir(parents=True)
+    config = yaml.safe_load((root / "_quarto.yml").read_text(encoding="utf-8"))
+    config["book"]["title"] = edition.title
+    config["book"]["subtitle"] = edition.subtitle
+    config["book"]["chapters"] = ["index.qmd", *[c.chapter.as_posix() for c in chapters]]
+    config["book"]["output-file"] = output_stem(edition.year)
+    config["project"]["output-dir"] = "_output"
+    config.setdefault("edition-site", {})["year"] = edition.year
+    config.setdefault("format", {}).setdefault("html", {})["include-before-body"] = "assets/banner.html"
+    (partial / "_quarto.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    shutil.copy2(root / "index.qmd", partial / "index.qmd")
+    for chapter in chapters:
+        shutil.copy2(root / chapter.chapter, partial / chapter.chapter)
+    if (root / "assets").is_dir():
+        shutil.copytree(root / "assets", partial / "assets")
+    (partial / "assets").mkdir(exist_ok=True)
+    header = partial / "assets" / "typst-header.typ"
+    header.write_text(
+        (header.read_text(encoding="utf-8") if header.exists() else "") + reproducible.typst_date(edition),
+        encoding="utf-8",
+    )
+    (partial / "assets" / "banner.html").write_text(banner, encoding="utf-8")
+    # Only this edition's own chapters: a stale or half-written folder in build/ never reaches the book.
+    (partial / "notebooks").mkdir()
+    for chapter in chapters:
+        executed = build / "notebooks" / f"{chapter.id}.ipynb"
+        if executed.exists():
+            write_publishable_notebook(executed, partial / "notebooks" / executed.name)
+        if (build / "outputs" / chapter.id).is_dir():
+            shutil.copytree(build / "outputs" / chapter.id, partial / "outputs" / chapter.id)
+    shutil.copy2(build / "outputs" / "indicators.csv", partial / "outputs" / "indicators.csv")
+    figures = keyfigures.merge(sorted((build / "outputs").glob("*/key_figures.yml")))
+    synthetic = [
+        group["title"] for group in figures.values() if isinstance(group, dict) and group.get("synthetic") == "yes"
+    ]
+    figures["edition"] = {
+        "synthetic_sentence": (
+            "Every figure in this edition is computed from official data."
+            if not synthetic
+            else f"The chapters on {' and '.join(synthetic)} use synthetic stand-ins for data that is confidential or licensed "
+            "and has not been supplied; they are labelled on every sentence, table and chart, illustrate how the analysis "
+            "will be reported, and are not evidence. Every other figure is computed from official data."
+        ),
+        "year": str(edition.year),
+        "title": edition.title,
+        "vintages": "; ".join(f"{k}: {v}" for k, v in edition.vintages.items()),
+        "all": ", ".join(str(y) for y in sorted(all_editions)),
+    }
+    (partial / "_variables.yml").write_text(
+        yaml.safe_dump(escape.markdown_tree(figures), sort_keys=True, allow_unicode=True, width=1000), encoding="utf-8"
+    )
+    shutil.rmtree(book, ignore_errors=True)
+    partial.replace(book)
+    return book

@@ -1,0 +1,132 @@
+"""The publication site: a version banner on every page of an edition, a record of each built
+edition, and the landing page `_book/index.html` that lists every edition with its files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from pathlib import Path
+
+from skills_evidence.pipeline.editions import Edition
+
+RECORD = "edition.json"
+# The banner is the same file on every page, but pages sit at different depths of an edition's folder:
+# it is written with this placeholder, and `link_banners` points it at the landing page from each page.
+LANDING_PLACEHOLDER = "EDITION-LANDING-PAGE"
+
+
+def banner_html(edition: Edition, latest: int) -> str:
+    """The banner shown at the top of every page of an edition (HTML, for include-before-body)."""
+    status = "This is the latest edition." if edition.year == latest else f"A newer edition ({latest}) exists."
+    return (
+        '<div class="edition-banner" role="note" aria-label="Edition">'
+        f"<p><strong>{html.escape(str(edition.year))} edition</strong> of the Coventry Skills Strategy evidence base. "
+        f"Published editions are never changed. {html.escape(status)} "
+        f'<a href="{LANDING_PLACEHOLDER}">All editions, with their data and downloads</a>.</p></div>\n'
+    )
+
+
+def link_banners(out: Path) -> None:
+    """Point every page's banner link at `_book/index.html`, relative to where the page sits in `out`."""
+    for page in out.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        if LANDING_PLACEHOLDER in text:
+            depth = len(page.relative_to(out).parts)
+            page.write_text(text.replace(LANDING_PLACEHOLDER, "../" * depth + "index.html"), encoding="utf-8")
+
+
+def read_record(folder: Path) -> dict:
+    """An edition folder's `edition.json`, or {} when there is none."""
+    try:
+        return json.loads((folder / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def first_built(folder: Path) -> dt.date | None:
+    """The date an edition's book was first built, kept across rebuilds (None when never built)."""
+    built = read_record(folder).get("built")
+    return dt.date.fromisoformat(built) if built else None
+
+
+def write_record(
+    out: Path,
+    edition: Edition,
+    files: dict[str, Path],
+    built: dt.date | None = None,
+    render_key: str = "",
+    renderer: str = "",
+) -> Path:
+    """`edition.json` in an edition's folder: what the landing page needs to list it, and what made it."""
+    record = {
+        "year": edition.year,
+        "title": edition.title,
+        "subtitle": edition.subtitle,
+        "vintages": edition.vintages,
+        "built": (built or dt.date.today()).isoformat(),
+        "files": {kind: path.relative_to(out).as_posix() for kind, path in sorted(files.items())},
+        "renderer": renderer,
+        "render_key": render_key,
+    }
+    path = out / RECORD
+    path.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+LABELS = {"html": "Web version", "pdf": "PDF", "docx": "Word document"}
+
+
+def write_landing(book_root: Path) -> Path:
+    """Write `_book/index.html` listing every built edition, newest first, and return its path."""
+    records = []
+    for path in sorted(book_root.glob(f"*/{RECORD}")):
+        if path.parent.name.isdigit():
+            records.append(json.loads(path.read_text(encoding="utf-8")))
+    records.sort(key=lambda r: r["year"], reverse=True)
+    rows = []
+    for i, r in enumerate(records):
+        links = " · ".join(
+            f'<a href="{r["year"]}/{html.escape(f)}">{LABELS.get(k, k)}<span class="visually-hidden"> of the {r["year"]} edition</span></a>'
+            for k, f in sorted(r["files"].items(), key=lambda kv: list(LABELS).index(kv[0]) if kv[0] in LABELS else 9)
+        )
+        vintages = "".join(f"<li>{html.escape(k)}: {html.escape(v)}</li>" for k, v in r["vintages"].items())
+        latest = " <strong>(latest)</strong>" if i == 0 else ""
+        rows.append(
+            f'<tr><th scope="row">{r["year"]}{latest}</th><td>{html.escape(r["built"])}</td>'
+            f"<td><ul>{vintages}</ul></td><td>{links}</td></tr>"
+        )
+    page = f"""<!DOCTYPE html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Coventry Skills Strategy evidence base: all editions</title>
+<style>
+body {{ font-family: Arial, Helvetica, sans-serif; max-width: 60em; margin: 2em auto; padding: 0 1em; color: #0b0c0c; }}
+a {{ color: #1d70b8; }} a:focus {{ outline: 3px solid #fd0; background: #fd0; color: #0b0c0c; }}
+table {{ border-collapse: collapse; width: 100%; }} th, td {{ text-align: left; vertical-align: top; border-bottom: 1px solid #b1b4b6; padding: 0.5em; }}
+.visually-hidden {{ position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }}
+</style>
+</head>
+<body>
+<main>
+<h1>Coventry Skills Strategy evidence base</h1>
+<p>Each edition rebuilds the evidence base behind Coventry's Skills Strategy 2022&ndash;2027 from the
+official data available for its year. Published editions are never changed; each new year adds an edition.</p>
+<table>
+<caption>All editions, newest first</caption>
+<thead><tr><th scope="col">Edition</th><th scope="col">Built</th><th scope="col">Data used</th><th scope="col">Downloads</th></tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody>
+</table>
+</main>
+</body>
+</html>
+"""
+    target = book_root / "index.html"
+    tmp = target.with_suffix(".html.tmp")
+    tmp.write_text(page, encoding="utf-8")
+    tmp.replace(target)
+    return target

@@ -1,0 +1,147 @@
+"""The long indicator table every chapter writes (Fingertips / ONS Explore Local Statistics shape)."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+import yaml
+
+from skills_evidence.inputs.loaders.files import read_table
+from skills_evidence.paths import resolve
+
+COLUMNS = [
+    "indicator_id",
+    "breakdown",
+    "geography_code",
+    "geography_name",
+    "period",
+    "value",
+    "ci_lower",
+    "ci_upper",
+    "numerator",
+    "denominator",
+    "unit",
+    "polarity",
+    "source_id",
+    "vintage",
+    "status",
+    "note",
+]
+
+NUMERIC = ["value", "ci_lower", "ci_upper", "numerator", "denominator"]
+
+#: AF shorthand marks allowed in `status`: blank, [c] confidential, [x] not available,
+#: [z] not applicable, [u] low reliability, [b] break in series.
+STATUS = ["", "c", "x", "z", "u", "b"]
+
+SCHEMA = pa.DataFrameSchema(
+    {
+        "indicator_id": pa.Column(str, pa.Check.str_matches(r"^[a-z0-9_]+$")),
+        "breakdown": pa.Column(str),
+        "geography_code": pa.Column(str, pa.Check.str_matches(r"^[EKNSW]\d{8}$")),
+        "period": pa.Column(str),
+        "value": pa.Column(float, nullable=True),
+        "ci_lower": pa.Column(float, nullable=True),
+        "ci_upper": pa.Column(float, nullable=True),
+        "polarity": pa.Column(int, pa.Check.isin([-1, 0, 1])),
+        "status": pa.Column(str, pa.Check.isin(STATUS)),
+        "source_id": pa.Column(str, pa.Check.str_length(min_value=1)),
+    },
+    checks=[
+        pa.Check(
+            lambda d: (d["value"].isna() | d["ci_lower"].isna() | (d["ci_lower"] <= d["value"] + 1e-9)).all(),
+            error="ci_lower above value",
+        ),
+        pa.Check(
+            lambda d: (d["value"].notna() | (d["status"] != "")).all(), error="a missing value must carry a status mark"
+        ),
+    ],
+    unique=["indicator_id", "breakdown", "geography_code", "period"],
+)
+
+
+CATALOGUE = Path("data/indicators.yaml")
+
+
+class CatalogueError(ValueError):
+    """An indicator a chapter emits is missing from, or disagrees with, data/indicators.yaml."""
+
+
+@functools.cache
+def _catalogue_file(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def catalogue() -> dict[str, dict]:
+    """Indicators by id (`data/indicators.yaml`): label, short label, unit, polarity, definition, source, priorities."""
+    return _catalogue_file(resolve(CATALOGUE))["indicators"]
+
+
+def priorities() -> dict[int, str]:
+    """The strategy's eight priorities by number, as the catalogue names them."""
+    return _catalogue_file(resolve(CATALOGUE))["priorities"]
+
+
+def entry(indicator_id: str) -> dict:
+    """One indicator's catalogue entry; a clear error when the catalogue lacks it."""
+    try:
+        return catalogue()[indicator_id]
+    except KeyError:
+        raise CatalogueError(f"indicator {indicator_id!r} is not in {CATALOGUE}: add it there first") from None
+
+
+def describe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Fill `unit` and `polarity` from the catalogue; refuse unknown ids or values that disagree with it."""
+    out = frame.copy()
+    known = catalogue()
+    unknown = sorted(set(out["indicator_id"]) - set(known))
+    if unknown:
+        raise CatalogueError(f"indicators not in {CATALOGUE}: {', '.join(unknown)}")
+    for column in ("unit", "polarity"):
+        expected = out["indicator_id"].map(lambda i, c=column: known[i][c])
+        if column in out:
+            given = out[column].where(out[column].notna() & (out[column].astype(str) != ""))
+            clash = given.notna() & (given.astype(str) != expected.astype(str))
+            if clash.any():
+                row = out[clash].iloc[0]
+                raise CatalogueError(
+                    f"{row['indicator_id']}: {column} {row[column]!r} disagrees with {CATALOGUE} ({known[row['indicator_id']][column]!r})"
+                )
+        out[column] = expected
+    return out
+
+
+def tidy(frame: pd.DataFrame) -> pd.DataFrame:
+    """Describe from the catalogue, order, fill and validate an indicator frame; rows sorted so the CSV is byte-stable."""
+    out = describe(frame)
+    for column in COLUMNS:
+        if column not in out:
+            out[column] = "" if column in ("breakdown", "status", "note", "vintage") else float("nan")
+    out = out[COLUMNS]
+    for column in NUMERIC:  # an all-blank column (a chapter with no intervals) reads back as text
+        out[column] = pd.to_numeric(out[column].replace("", float("nan")), errors="raise").astype(float)
+    for column in ("breakdown", "status", "note", "unit", "vintage", "source_id", "period"):
+        out[column] = out[column].fillna("").astype(str)
+    out["polarity"] = out["polarity"].astype(int)
+    out = out.sort_values(["indicator_id", "breakdown", "geography_code", "period"]).reset_index(drop=True)
+    return SCHEMA.validate(out)
+
+
+def write(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write a validated indicator table as CSV (values unrounded: round only for display)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tidy(frame).to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
+    return path
+
+
+def combine(paths: list[Path]) -> pd.DataFrame:
+    """All chapters' indicator files as one table (the edition's `indicators.csv`)."""
+    frames = [read_table(p) for p in paths]
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame(columns=COLUMNS)
+    return tidy(pd.concat(frames, ignore_index=True))

@@ -1,0 +1,186 @@
+"""Qualification levels of residents aged 16-64 from APS table T19 counts (NVQ framework, to 2021).
+
+ONS convention for "level N and above": trade apprenticeships count in level 2+ and half of them in
+level 3+; "other qualifications" (mostly foreign or unclassified) are in no level but are in the
+denominator, which is all people aged 16-64.
+
+Intervals: Nomis publishes a 95% half-width for each category count, not for the shares built here.
+A share's half-width is bounded by adding the counts' half-widths in quadrature, either over the
+categories in the share or over those outside it (the two give the same estimate of a multinomial
+share); categories of one sample covary negatively, so both bounds err wide, and the narrower is used.
+ONS's own published intervals for level 3+ are wider still (they come from the microdata), so where
+ONS publishes level 3+ for an area and year, its figure and interval are used instead (see
+`prefer_published`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+CATEGORIES = ["none", "nvq1", "nvq2", "trade", "nvq3", "nvq4plus", "other"]
+
+#: Each indicator as weights on the T19 categories (labels and polarity live in data/indicators.yaml).
+LEVELS: dict[str, dict[str, float]] = {
+    "qual_none_16_64": {"none": 1.0},
+    "qual_l1plus_16_64": {"nvq1": 1, "nvq2": 1, "trade": 1, "nvq3": 1, "nvq4plus": 1},
+    "qual_l2plus_16_64": {"nvq2": 1, "trade": 1, "nvq3": 1, "nvq4plus": 1},
+    "qual_l3plus_16_64": {"trade": 0.5, "nvq3": 1, "nvq4plus": 1},
+    "qual_l4plus_16_64": {"nvq4plus": 1.0},
+}
+
+SHARE_COLUMNS = [
+    "indicator_id",
+    "geography_code",
+    "geography_name",
+    "period",
+    "value",
+    "ci_lower",
+    "ci_upper",
+    "numerator",
+    "denominator",
+    "status",
+    "note",
+    "ci_method",
+]
+
+
+def level_shares(counts: pd.DataFrame) -> pd.DataFrame:
+    """Shares (%) at each level for every geography and period in a T19 count table.
+
+    `counts` has one row per geography × period × category with `count`, `count_mark`,
+    `ci_halfwidth`, `ci_mark` (the snapshot layout). A share needing a suppressed count is missing
+    (status "x"), never computed as if the count were zero; a share resting on a count Nomis marks
+    unreliable (`*`) keeps its value with status "u".
+    """
+    rows: list[dict[str, object]] = []
+    for (code, name, period), group in counts.groupby(["geography_code", "geography_name", "period"], sort=True):
+        g = group.set_index("category").reindex(CATEGORIES)
+        count, half, mark = g["count"], g["ci_halfwidth"], g["ci_mark"].fillna("")
+        total = count.sum(min_count=len(CATEGORIES)) if count.notna().all() else math.nan
+        for indicator_id, weights in LEVELS.items():
+            row: dict[str, object] = {
+                "indicator_id": indicator_id,
+                "geography_code": code,
+                "geography_name": name,
+                "period": str(period),
+                "ci_method": "derived from Nomis count intervals",
+                "note": "",
+            }
+            if math.isnan(total):
+                missing = [c for c in CATEGORIES if pd.isna(count[c])]
+                marks = sorted({str(g.loc[c, "count_mark"]) for c in missing})
+                row.update(
+                    value=math.nan,
+                    ci_lower=math.nan,
+                    ci_upper=math.nan,
+                    numerator=math.nan,
+                    denominator=math.nan,
+                    status="x",
+                    note=f"not available: count suppressed by Nomis ({' '.join(marks)}) for {', '.join(missing)}",
+                )
+                rows.append(row)
+                continue
+            w = pd.Series({c: weights.get(c, 0.0) for c in CATEGORIES})
+            numerator = float((w * count).sum())
+            share = numerator / total
+            bounds = [np.sqrt(((wt * half) ** 2).sum()) for wt in (w, 1 - w) if not half[wt > 0].isna().any()]
+            halfwidth = min(bounds) / total if bounds else math.nan
+            unreliable = bool((mark[w > 0] == "*").any()) or bool((mark[(1 - w) > 0] == "*").any() and not bounds)
+            row.update(
+                value=100 * share,
+                ci_lower=100 * max(0.0, share - halfwidth) if bounds else math.nan,
+                ci_upper=100 * min(1.0, share + halfwidth) if bounds else math.nan,
+                numerator=numerator,
+                denominator=float(total),
+                status="u" if unreliable else "",
+            )
+            if unreliable:
+                row["note"] = "rests on a count Nomis marks unreliable (sample 3-9)"
+            rows.append(row)
+    return pd.DataFrame(rows, columns=SHARE_COLUMNS)
+
+
+def aggregate_counts(counts: pd.DataFrame, members: list[str], code: str, name: str) -> pd.DataFrame:
+    """Sum T19 counts of member LADs into one area, per period and category.
+
+    Half-widths add in quadrature (LA samples are independent). A member count that Nomis marks
+    unreliable (`*`, no interval given) contributes a half-width equal to the count itself, a wide
+    guess. A suppressed member count cannot be summed: it is left out, and the aggregate's row says
+    how many were left out (`excluded`), so the caller can flag the result.
+    """
+    sub = counts[counts["geography_code"].isin(members)]
+    found = set(sub["geography_code"])
+    absent = sorted(set(members) - found)
+    if absent:
+        raise KeyError(f"no T19 counts for member areas {', '.join(absent)}")
+    half = sub["ci_halfwidth"].where(sub["ci_mark"] != "*", sub["count"])
+    sub = sub.assign(_var=half**2, _excluded=sub["count"].isna().astype(int))
+    out = (
+        sub.groupby(["period", "category"], sort=False)
+        .agg(count=("count", "sum"), _var=("_var", "sum"), excluded=("_excluded", "sum"))
+        .reset_index()
+    )
+    out["ci_halfwidth"] = np.sqrt(out.pop("_var"))
+    out["geography_code"], out["geography_name"] = code, name
+    out["count_mark"], out["ci_mark"] = "", ""
+    return out
+
+
+def aggregated_shares(counts: pd.DataFrame, members: list[str], code: str, name: str) -> pd.DataFrame:
+    """Level shares for an area built from member LADs, flagged "u" where suppressed counts were left out."""
+    agg = aggregate_counts(counts, members, code, name)
+    shares = level_shares(agg)
+    excluded = agg.groupby("period")["excluded"].sum()
+    note = f"sum of {len(members)} local authority estimates"
+    shares["note"] = note
+    for period, n in excluded.items():
+        if n:
+            sel = shares["period"] == str(period)
+            shares.loc[sel, "status"] = "u"
+            shares.loc[sel, "note"] = f"{note}; {n} suppressed local authority counts (0-2 respondents each) left out"
+    return shares
+
+
+def rounding_tolerance(share_pct: float, denominator: float, indicator_id: str) -> float:
+    """Largest gap (pp) between a share derived from Nomis counts and ONS's own published figure.
+
+    Nomis rounds each count to the nearest 100, so each is off by up to 50: the numerator by up to
+    50 × (sum of weights) and the denominator by up to 50 × 7; ONS rounds its figure to 1 dp (0.05).
+    """
+    weights = LEVELS[indicator_id]
+    numerator_error = 50 * sum(weights.values())
+    denominator_error = 50 * len(CATEGORIES)
+    return 100 * (numerator_error + share_pct / 100 * denominator_error) / denominator + 0.05
+
+
+def prefer_published(
+    shares: pd.DataFrame, published: pd.DataFrame, indicator_id: str = "qual_l3plus_16_64"
+) -> pd.DataFrame:
+    """Use ONS's published value and interval for `indicator_id` where ONS publishes the area and year.
+
+    The derived value is kept in `derived_value`. For an area read directly from Nomis (not summed
+    from local authorities) a derived value further from ONS's than count rounding allows means the
+    derivation is wrong, so it raises.
+    """
+    out = shares.copy()
+    out["derived_value"] = out["value"]
+    pub = published.set_index(["geography_code", "period"])
+    for idx, row in out[out["indicator_id"] == indicator_id].iterrows():
+        key = (row["geography_code"], row["period"])
+        if key not in pub.index or pd.isna(pub.loc[key, "value"]):
+            continue
+        p = pub.loc[key]
+        if not str(row["note"]).startswith("sum of") and pd.notna(row["value"]):
+            tolerance = rounding_tolerance(row["value"], row["denominator"], indicator_id)
+            if abs(row["value"] - p["value"]) > tolerance:
+                raise ValueError(
+                    f"{indicator_id} {key}: derived {row['value']:.2f} is more than {tolerance:.2f}pp "
+                    f"from ONS's published {p['value']}"
+                )
+        out.loc[idx, ["value", "ci_lower", "ci_upper"]] = [p["value"], p["ci_lower"], p["ci_upper"]]
+        out.loc[idx, "ci_method"] = "published by ONS"
+        out.loc[idx, "status"] = p["status"] if isinstance(p["status"], str) else ""
+    return out
