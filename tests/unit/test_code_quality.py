@@ -62,3 +62,22 @@ def test_pre_commit_hooks_run_locally_and_strip_only_chapter_notebooks():
     hooks = {h["id"]: h for h in config["repos"][0]["hooks"]}
     assert {"ruff-check", "ruff-format", "nbstripout"} <= set(hooks)
     assert hooks["nbstripout"]["files"] == r"^notebooks/.*\.ipynb$"  # tests/regression keeps outputs for nbval
+
+
+def test_no_area_is_named_in_code_meant_for_any_area():
+    # Names and titles come from the data and editions.yaml; only the snapshot derivations and the
+    # synthetic generators, which are about Coventry's own files, may name it.
+    generic = [ROOT / "src/skills_evidence" / part for part in ("chapters", "statistics", "pipeline", "publishing")]
+    named = []
+    for path in (p for folder in generic for p in folder.rglob("*.py")):
+        tree = ast.parse(path.read_text())
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)) and ast.get_docstring(node) is not None
+        }
+        strings = [n for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+        named += [
+            f"{path.relative_to(ROOT)}:{n.lineno}" for n in strings if id(n) not in docstrings and "Coventry" in n.value
+        ]
+    assert named == []

@@ -78,13 +78,14 @@ def ks2_series(
     """KS2 RWM expected standard by year for the area, its statistical neighbours' average and England.
 
     Official open data (ONS Explore Local Statistics, from 2018/19) first; for earlier years the
-    council's published figures, labelled as such, where it published them (Coventry only). The years
+    council's published figures, labelled as such, where it published them (only the council whose
+    series the published file holds). The years
     without assessment (2019/20, 2020/21) are rows marked [z].
     """
     years = [periods.of_summer(y) for y in range(periods.summer(first), periods.summer(last) + 1)]
     published = inputs.ks2_published.assign(period=inputs.ks2_published["period"].astype(int).map(periods.of_summer))
     pub_names = {
-        "area": area_name if area_name == "Coventry" else None,
+        "area": area_name if area_name == publishing_council(inputs.ks2_published) else None,
         "sn": "Statistical Neighbours",
         "england": "England",
     }
@@ -117,10 +118,14 @@ def ks2_series(
                     if pub_names[key]
                     else published.iloc[0:0]
                 )
-                if len(pub) and pd.notna(pub["value"].iloc[0]) and (key != "sn" or neighbours_are_published(area_name)):
+                if (
+                    len(pub)
+                    and pd.notna(pub["value"].iloc[0])
+                    and (key != "sn" or area_name == publishing_council(inputs.ks2_published))
+                ):
                     row.update(
                         value=float(pub["value"].iloc[0]),
-                        source="published by Coventry City Council (One Coventry Plan)",
+                        source=prose.render(CHAPTER, "council_series"),
                     )
                 else:
                     row.update(value=None, status="x", source="not available")
@@ -128,9 +133,10 @@ def ks2_series(
     return pd.DataFrame(rows)
 
 
-def neighbours_are_published(area_name: str) -> bool:
-    """The council's published 'statistical neighbours' series exists for Coventry only."""
-    return area_name == "Coventry"
+def publishing_council(published: pd.DataFrame) -> str | None:
+    """The area whose own series (and its statistical neighbours') the council-published file holds."""
+    own = sorted(set(published["geography"]) - {"England", "Statistical Neighbours"})
+    return own[0] if len(own) == 1 else None
 
 
 KS4_COLUMNS = [
@@ -251,7 +257,8 @@ def compute(
         raise KeyError(f"{area_code} is not a local authority district in data/reference/lad21.csv")
     area_name = lad.iloc[0]["lad_name"]
     group = inputs.groups[inputs.groups["group_id"] == neighbours_group]
-    neighbours = group["geography_code"].tolist() if area_name == "Coventry" else []
+    # A neighbour group is the named area's own (its group_name says whose); another area gets no average.
+    neighbours = group["geography_code"].tolist() if group["group_name"].str.startswith(f"{area_name}'s ").all() else []
     ks2 = ks2_series(inputs, area_code, area_name, neighbours, ks2_first, ks2_last)
     ks4 = ks4_table(inputs, area_code, ks4_year)
     tracker = gap_tracker({ks4_year: ks4}, area_code)

@@ -65,18 +65,20 @@ INDICATOR_ITEMS = {
 
 @dataclass
 class Inputs:
-    """The survey responses (no personal data), whether synthetic, and the population margins."""
+    """The survey responses (no personal data), whether synthetic, the population margins, and the
+    local authority lookup that names the survey's area."""
 
     responses: pd.DataFrame
     synthetic: bool
     margins: pd.DataFrame
+    lad21: pd.DataFrame
 
 
 def read_inputs(paths: dict[str, str | Path]) -> Inputs:
-    """Read the export through its validating loader, and the population margins."""
+    """Read the export through its validating loader, the population margins and the area lookup."""
     export = load_survey(paths["skills_survey_export"])
     margins = read_table(paths["survey_population_margins"])
-    return Inputs(prepare(export.responses), export.synthetic, margins)
+    return Inputs(prepare(export.responses), export.synthetic, margins, read_table(paths["lad21_reference"]))
 
 
 def prepare(responses: pd.DataFrame) -> pd.DataFrame:
@@ -213,6 +215,7 @@ class Result:
 
     wave: str
     previous_wave: str | None
+    area_name: str
     synthetic: bool
     n: int
     n_eff: float
@@ -226,7 +229,10 @@ class Result:
 
 
 def compute(inputs: Inputs, wave: str, previous_wave: str | None, area_code: str) -> Result:
-    """All figures for one wave."""
+    """All figures for one wave of the survey of `area_code`."""
+    lad = inputs.lad21[inputs.lad21["lad_code"] == area_code]
+    if lad.empty:
+        raise KeyError(f"{area_code} is not a local authority district in the lad21_reference snapshot")
     targets = margin_targets(inputs.margins)
     waves = {}
     for w in [wave] + ([previous_wave] if previous_wave else []):
@@ -243,6 +249,7 @@ def compute(inputs: Inputs, wave: str, previous_wave: str | None, area_code: str
     result = Result(
         wave,
         previous_wave,
+        lad.iloc[0]["lad_name"],
         inputs.synthetic,
         len(responses),
         weighting.effective_sample_size(weights),
@@ -276,7 +283,7 @@ def build_indicators(result: Result, area_code: str) -> pd.DataFrame:
                 for b, g in zip(t["breakdown"], t["group"])
             ],
             "geography_code": area_code,
-            "geography_name": "Coventry",
+            "geography_name": result.area_name,
             "period": period(result.wave),
             "value": t["share"],
             "ci_lower": t["ci_lower"],
@@ -328,6 +335,7 @@ def key_figures(result: Result) -> dict:
     say = functools.partial(
         prose.render,
         CHAPTER,
+        area=result.area_name,
         wave=result.wave,
         previous_wave=result.previous_wave,
         n=f"{result.n:,}",

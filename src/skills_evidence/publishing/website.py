@@ -21,7 +21,7 @@ def banner_html(edition: Edition, latest: int) -> str:
     status = "This is the latest edition." if edition.year == latest else f"A newer edition ({latest}) exists."
     return (
         '<div class="edition-banner" role="note" aria-label="Edition">'
-        f"<p><strong>{html.escape(str(edition.year))} edition</strong> of the Coventry Skills Strategy evidence base. "
+        f"<p><strong>{html.escape(str(edition.year))} edition</strong> of the {html.escape(edition.title)}. "
         f"Published editions are never changed. {html.escape(status)} "
         f'<a href="{LANDING_PLACEHOLDER}">All editions, with their data and downloads</a>.</p></div>\n'
     )
@@ -84,6 +84,7 @@ def write_landing(book_root: Path) -> Path:
         if path.parent.name.isdigit():
             records.append(json.loads(path.read_text(encoding="utf-8")))
     records.sort(key=lambda r: r["year"], reverse=True)
+    title = records[0]["title"] if records else "Evidence book"  # the newest edition names the book
     rows = []
     for i, r in enumerate(records):
         links = " · ".join(
@@ -101,7 +102,7 @@ def write_landing(book_root: Path) -> Path:
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Coventry Skills Strategy evidence base: all editions</title>
+<title>{html.escape(title)}: all editions</title>
 <style>
 body {{ font-family: Arial, Helvetica, sans-serif; max-width: 60em; margin: 2em auto; padding: 0 1em; color: #0b0c0c; }}
 a {{ color: #1d70b8; }} a:focus {{ outline: 3px solid #fd0; background: #fd0; color: #0b0c0c; }}
@@ -111,9 +112,9 @@ table {{ border-collapse: collapse; width: 100%; }} th, td {{ text-align: left; 
 </head>
 <body>
 <main>
-<h1>Coventry Skills Strategy evidence base</h1>
-<p>Each edition rebuilds the evidence base behind Coventry's Skills Strategy 2022&ndash;2027 from the
-official data available for its year. Published editions are never changed; each new year adds an edition.</p>
+<h1>{html.escape(title)}</h1>
+<p>Each edition rebuilds this evidence base from the official data available for its year. Published
+editions are never changed; each new year adds an edition.</p>
 <table>
 <caption>All editions, newest first</caption>
 <thead><tr><th scope="col">Edition</th><th scope="col">Built</th><th scope="col">Data used</th><th scope="col">Downloads</th></tr></thead>
