@@ -112,30 +112,7 @@ def rates_with_intervals(
     ax.set_ylabel("Per cent (95% interval)")
     ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, fontsize=10)
     if stamp:
-        ax.text(
-            0.5,
-            0.5,
-            stamp,
-            transform=ax.transAxes,
-            ha="center",
-            va="center",
-            fontsize=22,
-            color="#B00020",
-            alpha=0.25,
-            rotation=20,
-            fontweight="bold",
-        )
-        ax.text(
-            0.0,
-            1.015,
-            stamp,
-            transform=ax.transAxes,
-            ha="left",
-            va="bottom",
-            fontsize=10,
-            color="#B00020",
-            fontweight="bold",
-        )
+        _stamp(ax, stamp)
     fig.tight_layout()
     return fig
 
@@ -160,29 +137,13 @@ def bars_with_intervals(
     ax.set_xlabel("Per cent (95% interval)")
     ax.set_title(title, loc="left", fontsize=13, pad=26 if stamp else 6)
     if stamp:
-        ax.text(
-            0.0,
-            1.015,
-            stamp,
-            transform=ax.transAxes,
-            ha="left",
-            va="bottom",
-            fontsize=10,
-            color="#B00020",
-            fontweight="bold",
-        )
-        ax.text(
-            0.5,
-            0.5,
-            stamp,
-            transform=ax.transAxes,
-            ha="center",
-            va="center",
-            fontsize=20,
-            color="#B00020",
-            alpha=0.2,
-            rotation=15,
-            fontweight="bold",
-        )
+        _stamp(ax, stamp)
     fig.tight_layout()
     return fig
+
+
+def _stamp(ax: plt.Axes, stamp: str) -> None:
+    """Print `stamp` across the plot and above it, so a synthetic-data label cannot be cropped away."""
+    style = {"transform": ax.transAxes, "color": "#B00020", "fontweight": "bold"}
+    ax.text(0.5, 0.5, stamp, ha="center", va="center", fontsize=22, alpha=0.25, rotation=20, **style)
+    ax.text(0.0, 1.015, stamp, ha="left", va="bottom", fontsize=10, **style)

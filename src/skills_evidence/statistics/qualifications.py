@@ -15,8 +15,6 @@ ONS publishes level 3+ for an area and year, its figure and interval are used in
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
@@ -53,54 +51,63 @@ def level_shares(counts: pd.DataFrame) -> pd.DataFrame:
     `counts` has one row per geography × period × category with `count`, `count_mark`,
     `ci_halfwidth`, `ci_mark` (the snapshot layout). A share needing a suppressed count is missing
     (status "x"), never computed as if the count were zero; a share resting on a count Nomis marks
-    unreliable (`*`) keeps its value with status "u".
+    unreliable (`*`) keeps its value with status "u". Vectorised over places and years: one matrix
+    product per level rather than a loop over groups (every GB district and year in well under a second).
     """
-    rows: list[dict[str, object]] = []
-    for (code, name, period), group in counts.groupby(["geography_code", "geography_name", "period"], sort=True):
-        g = group.set_index("category").reindex(CATEGORIES)
-        count, half, mark = g["count"], g["ci_halfwidth"], g["ci_mark"].fillna("")
-        total = count.sum(min_count=len(CATEGORIES)) if count.notna().all() else math.nan
-        for indicator_id, weights in LEVELS.items():
-            row: dict[str, object] = {
-                "indicator_id": indicator_id,
-                "geography_code": code,
-                "geography_name": name,
-                "period": str(period),
-                "ci_method": "derived from Nomis count intervals",
-                "note": "",
-            }
-            if math.isnan(total):
-                missing = [c for c in CATEGORIES if pd.isna(count[c])]
-                marks = sorted({str(g.loc[c, "count_mark"]) for c in missing})
-                row.update(
-                    value=math.nan,
-                    ci_lower=math.nan,
-                    ci_upper=math.nan,
-                    numerator=math.nan,
-                    denominator=math.nan,
-                    status="x",
-                    note=f"not available: count suppressed by Nomis ({' '.join(marks)}) for {', '.join(missing)}",
-                )
-                rows.append(row)
-                continue
-            w = pd.Series({c: weights.get(c, 0.0) for c in CATEGORIES})
-            numerator = float((w * count).sum())
-            share = numerator / total
-            bounds = [np.sqrt(((wt * half) ** 2).sum()) for wt in (w, 1 - w) if not half[wt > 0].isna().any()]
-            halfwidth = min(bounds) / total if bounds else math.nan
-            unreliable = bool((mark[w > 0] == "*").any()) or bool((mark[(1 - w) > 0] == "*").any() and not bounds)
-            row.update(
-                value=100 * share,
-                ci_lower=100 * max(0.0, share - halfwidth) if bounds else math.nan,
-                ci_upper=100 * min(1.0, share + halfwidth) if bounds else math.nan,
-                numerator=numerator,
-                denominator=float(total),
-                status="u" if unreliable else "",
-            )
-            if unreliable:
-                row["note"] = "rests on a count Nomis marks unreliable (sample 3-9)"
-            rows.append(row)
-    return pd.DataFrame(rows, columns=SHARE_COLUMNS)
+    keys = ["geography_code", "geography_name", "period"]
+    cells = counts.set_index([*keys, "category"])[["count", "ci_halfwidth", "count_mark", "ci_mark"]].unstack(
+        "category"
+    )
+    columns = ["count", "ci_halfwidth", "count_mark", "ci_mark"]
+    cells = cells.sort_index().reindex(columns=pd.MultiIndex.from_product([columns, CATEGORIES]))
+    wide, marks = cells[["count", "ci_halfwidth"]], cells[["count_mark", "ci_mark"]]
+    count = wide["count"].to_numpy(dtype=float)
+    half = wide["ci_halfwidth"].to_numpy(dtype=float)
+    unreliable_mark = (marks["ci_mark"].fillna("") == "*").to_numpy()
+    count_marks = marks["count_mark"].fillna("").astype(str).to_numpy()
+    suppressed = np.isnan(count)
+    total = np.where(suppressed.any(axis=1), np.nan, np.nansum(count, axis=1))
+    notes_missing = [
+        "not available: count suppressed by Nomis ({}) for {}".format(
+            " ".join(sorted({m for m, s in zip(row_marks, row_missing) if s})),
+            ", ".join(c for c, s in zip(CATEGORIES, row_missing) if s),
+        )
+        if row_missing.any()
+        else ""
+        for row_marks, row_missing in zip(count_marks, suppressed)
+    ]
+    frames = []
+    index = wide.index.to_frame(index=False)
+    for indicator_id, weights in LEVELS.items():
+        w = np.array([weights.get(c, 0.0) for c in CATEGORIES])
+        numerator = np.nansum(count * w, axis=1)
+        share = numerator / total
+        bounds = []
+        for wt in (w, 1 - w):
+            bound = np.sqrt(np.nansum((wt * half) ** 2, axis=1))
+            bounds.append(np.where(np.isnan(half[:, wt > 0]).any(axis=1), np.nan, bound))
+        has_bound = ~np.isnan(bounds[0]) | ~np.isnan(bounds[1])
+        halfwidth = np.fmin(bounds[0], bounds[1]) / total
+        unreliable = unreliable_mark[:, w > 0].any(axis=1) | (unreliable_mark[:, (1 - w) > 0].any(axis=1) & ~has_bound)
+        missing = np.isnan(total)
+        frame = index.assign(
+            indicator_id=indicator_id,
+            value=np.where(missing, np.nan, 100 * share),
+            ci_lower=np.where(missing | ~has_bound, np.nan, 100 * np.maximum(0.0, share - halfwidth)),
+            ci_upper=np.where(missing | ~has_bound, np.nan, 100 * np.minimum(1.0, share + halfwidth)),
+            numerator=np.where(missing, np.nan, numerator),
+            denominator=total,
+            status=np.where(missing, "x", np.where(unreliable, "u", "")),
+            note=np.where(
+                missing, notes_missing, np.where(unreliable, "rests on a count Nomis marks unreliable (sample 3-9)", "")
+            ),
+            ci_method="derived from Nomis count intervals",
+            _order=range(len(index)),
+        )
+        frames.append(frame.assign(_level=len(frames)))
+    out = pd.concat(frames, ignore_index=True).sort_values(["_order", "_level"], kind="stable")
+    out["period"] = out["period"].astype(str)
+    return out[SHARE_COLUMNS].reset_index(drop=True)
 
 
 def aggregate_counts(counts: pd.DataFrame, members: list[str], code: str, name: str) -> pd.DataFrame:
