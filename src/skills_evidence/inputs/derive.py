@@ -114,6 +114,13 @@ def _ons_subset(entries: dict[str, dict], dataset_id: str) -> pd.DataFrame:
     return frame[cols].sort_values(["geography_code", "period"]).reset_index(drop=True)
 
 
+def derive_median_pay(entries: dict[str, dict]) -> pd.DataFrame:
+    """ASHE median weekly pay: ONS dates each figure by its survey day (e.g. 2025-04-30); the book uses the year."""
+    frame = _ons_subset(entries, "ons_median_pay")
+    frame["period"] = frame["period"].str[:4]
+    return frame.sort_values(["geography_code", "period"]).reset_index(drop=True)
+
+
 def derive_dfe_la_codes(entries: dict[str, dict]) -> pd.DataFrame:
     """DfE 3-digit LA numbers with their GSS codes and names, read from an EES local authority file."""
     path = _source(entries["dfe_la_codes"])
@@ -307,6 +314,9 @@ DERIVATIONS: dict[str, Callable[[dict[str, dict]], pd.DataFrame]] = {
     "dfe_ks4_groups": derive_ks4_groups,
     "ons_ks2_rwm": lambda e: _ons_subset(e, "ons_ks2_rwm"),
     "ons_gcse_em_19": lambda e: _ons_subset(e, "ons_gcse_em_19"),
+    "ons_claimant_rate": lambda e: _ons_subset(e, "ons_claimant_rate"),
+    "ons_modelled_unemployment": lambda e: _ons_subset(e, "ons_modelled_unemployment"),
+    "ons_median_pay": derive_median_pay,
     "ocp_ks2_published": derive_published_ks2,
     "cfc_graduate_retention": derive_retention_baseline,
     "survey_population_margins": derive_survey_margins,

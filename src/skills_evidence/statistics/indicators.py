@@ -85,6 +85,11 @@ def priorities() -> dict[int, str]:
     return _catalogue_file(resolve(CATALOGUE))["priorities"]
 
 
+def awaiting_data() -> dict[str, dict]:
+    """Measures the strategy names with no open data in this project yet: label, priorities, owner, source."""
+    return _catalogue_file(resolve(CATALOGUE)).get("awaiting_data", {})
+
+
 def entry(indicator_id: str) -> dict:
     """One indicator's catalogue entry; a clear error when the catalogue lacks it."""
     try:

@@ -1,0 +1,124 @@
+"""Progress on a measure, as the annual monitoring report states it: baseline against latest, the
+direction of travel over recent years, and the area against its benchmarks.
+
+Every verdict is a word with its rule, never a colour: a change is "significant" only when a z-test
+from the two 95% intervals says so; without intervals it is "not tested". A change across a series
+break (NVQ → RQF, a method change) is never bridged. Nothing is scored against a target here: the
+council has not set targets for these measures, so the report says so rather than inventing them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+
+from skills_evidence.statistics.comparison import judgement, significance
+from skills_evidence.statistics.intervals import Z95, z_score
+
+#: The most recent years a direction of travel is judged on (Fingertips' recent trend uses five).
+TREND_YEARS = 5
+
+
+@dataclass(frozen=True)
+class Change:
+    """Baseline against latest for one area and measure."""
+
+    baseline_period: str
+    latest_period: str
+    difference: float
+    z: float
+    verdict: str  # "significant increase", "significant decrease", "no significant change", "not tested", ...
+    judgement: str  # the verdict read through the measure's polarity: "improved", "worsened", or the verdict
+
+
+def change(baseline: pd.Series, latest: pd.Series, polarity: int) -> Change:
+    """Baseline against latest: difference, z-test from the two 95% intervals, and the verdict.
+
+    Both rows hold `period, value, ci_lower, ci_upper, basis`; a different basis is a break in series
+    and is not compared; a missing value leaves nothing to compare.
+    """
+    baseline, latest = (_numbers(r.to_frame().T).iloc[0] for r in (baseline, latest))
+    periods = (str(baseline["period"]), str(latest["period"]))
+    if pd.isna(baseline["value"]) or pd.isna(latest["value"]):
+        return Change(*periods, math.nan, math.nan, "not available", "not available")
+    if baseline.get("basis", "") != latest.get("basis", ""):
+        verdict = f"break in series ({baseline.get('basis')} to {latest.get('basis')}): not compared"
+        return Change(*periods, math.nan, math.nan, verdict, verdict)
+    difference = float(latest["value"] - baseline["value"])
+    if periods[0] == periods[1]:
+        return Change(*periods, difference, math.nan, "no later figure yet", "no later figure yet")
+    z = z_score(difference, (baseline["ci_lower"], baseline["ci_upper"]), (latest["ci_lower"], latest["ci_upper"]))
+    if math.isnan(z):
+        verdict = "not tested (no intervals)"
+    elif abs(z) > Z95:
+        verdict = "significant increase" if difference > 0 else "significant decrease"
+    else:
+        verdict = "no significant change"
+    return Change(*periods, difference, z, verdict, _read(verdict, polarity))
+
+
+def _read(verdict: str, polarity: int) -> str:
+    if not verdict.startswith("significant") or polarity == 0:
+        return verdict
+    return "improved" if (verdict == "significant increase") == (polarity > 0) else "worsened"
+
+
+def direction_of_travel(series: pd.DataFrame, years: int = TREND_YEARS) -> str:
+    """The recent trend over the last `years` figures on the latest basis: "increasing", "decreasing",
+    "no significant change", or "not enough data" (fewer than three figures).
+
+    A weighted least-squares line through the figures (weights from their 95% intervals where given),
+    judged by whether the 95% interval of its slope excludes zero. A simple, stated rule rather than
+    Fingertips' chi-squared test for proportions, so it also serves pay and scores.
+    """
+    shown = _numbers(series).dropna(subset=["value"])
+    if "basis" in shown and len(shown):
+        shown = shown[shown["basis"] == shown.sort_values("period")["basis"].iloc[-1]]
+    shown = shown.sort_values("period").tail(years)
+    if len(shown) < 3:
+        return "not enough data"
+    x = sm.add_constant(np.arange(len(shown), dtype=float))
+    se = (shown["ci_upper"] - shown["ci_lower"]) / (2 * Z95)
+    if se.notna().all() and (se > 0).all():
+        fit = sm.WLS(shown["value"].to_numpy(dtype=float), x, weights=1 / se.to_numpy() ** 2).fit()
+    else:
+        fit = sm.OLS(shown["value"].to_numpy(dtype=float), x).fit()
+    low, high = fit.conf_int(alpha=0.05)[1]
+    if low > 0:
+        return "increasing"
+    if high < 0:
+        return "decreasing"
+    return "no significant change"
+
+
+def _numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Value and interval columns as floats: a snapshot without intervals reads them back as blank text."""
+    out = frame.copy()
+    for column in ("value", "ci_lower", "ci_upper"):
+        out[column] = pd.to_numeric(out[column], errors="coerce") if column in out else math.nan
+    return out
+
+
+def versus(area: pd.Series, benchmark: pd.Series, polarity: int) -> str:
+    """The area against one benchmark in the same period, Fingertips-style and polarity-aware:
+    "better", "similar", "worse" (or "higher"/"lower" for measures where neither is better);
+    "not compared" without an interval or a benchmark figure."""
+    area, benchmark = (_numbers(r.to_frame().T).iloc[0] for r in (area, benchmark))
+    if str(area["period"]) != str(benchmark["period"]):
+        return "not compared (different periods)"
+    word = significance(area["value"], area["ci_lower"], area["ci_upper"], benchmark["value"])
+    return judgement(word, polarity)
+
+
+def rank_among(values: pd.Series, code: str, polarity: int) -> tuple[int, int] | None:
+    """(rank, out of) of `code` among the areas in `values` (indexed by area code), 1 the best by polarity;
+    None where the area has no figure or the measure has no better direction."""
+    values = values.dropna()
+    if code not in values.index or polarity == 0:
+        return None
+    ranks = values.rank(ascending=polarity < 0, method="min")
+    return int(ranks[code]), len(values)
