@@ -41,12 +41,14 @@ def texts(path: Path) -> list[str]:
 
 
 def strip_volatile_metadata(path: Path) -> None:
-    """Drop papermill's run metadata (absolute paths, timings) so the stored copy changes only when outputs do."""
+    """Drop papermill's run metadata (absolute paths, timings, random ids) so the stored copy changes only when outputs do."""
     nb = nbformat.read(path, as_version=4)
     nb.metadata.pop("papermill", None)
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"  # papermill draws a random id on every run
     nbformat.write(nb, path)
 
 

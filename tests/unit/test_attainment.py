@@ -85,3 +85,21 @@ def test_the_same_code_runs_for_leicester(inputs):
     r = attainment.compute(inputs, "E06000016", "2018/19", "2018/19", "2020/21")
     assert r.area_name == "Leicester" and row(r.ks4, "E06000016", "all").pupils > 0
     assert r.ks2[(r.ks2.series == "Leicester") & (r.ks2.period == "2018/19")].value.iloc[0] == 63
+
+
+def test_disadvantage_gap_is_against_all_other_pupils_as_dfe_reports_it(inputs):
+    # DfE KS4 2018/19 (revised): Coventry's disadvantaged pupils 35.7, all other pupils 47.3 (gap -11.6);
+    # England 36.8 against 50.4 (gap -13.7). The gap against all pupils (43.6) would be -7.9.
+    result = attainment.compute(inputs, "E08000026", "2018/19", "2018/19", "2020/21")
+    gaps = attainment.disadvantage_gap(result.ks4).set_index("geography_code")
+    coventry, england = gaps.loc["E08000026"], gaps.loc["E92000001"]
+    assert (round(coventry.disadvantaged, 1), round(coventry.all_other_pupils, 1), round(coventry.gap, 1)) == (
+        35.7,
+        47.3,
+        -11.6,
+    )
+    assert round(england.gap, 1) == -13.7
+    sentence = result.key_figures["attainment"]["disadvantage_sentence"]
+    assert "averaged 35.7 against 47.3 for all other pupils in 2018/19: a gap of \u221211.6 points" in sentence
+    rows = result.indicators[result.indicators.indicator_id == "ks4_att8_disadvantage_gap"]
+    assert sorted(rows.geography_code) == ["E08000026", "E92000001"]

@@ -139,6 +139,7 @@ def publishing_council(published: pd.DataFrame) -> str | None:
     return own[0] if len(own) == 1 else None
 
 
+DISADVANTAGE_COLUMNS = ["geography_code", "geography_name", "disadvantaged", "all_other_pupils", "gap", "status"]
 KS4_COLUMNS = [
     "geography_code",
     "geography_name",
@@ -150,6 +151,30 @@ KS4_COLUMNS = [
     "status",
     "source_row",
 ]
+
+
+def disadvantage_gap(ks4: pd.DataFrame) -> pd.DataFrame:
+    """DfE's disadvantage gap for each place in a KS4 group table: disadvantaged pupils' Attainment 8
+    minus all other pupils' (not minus all pupils), from DfE's unrounded averages; [c] when either group
+    is not reported."""
+    rows = []
+    for code, place in ks4.groupby("geography_code", sort=False):
+        groups = place.set_index("breakdown_id")
+        if not {"disadvantage:disadvantaged", "disadvantage:other"} <= set(groups.index):
+            continue
+        dis, other = groups.loc["disadvantage:disadvantaged"], groups.loc["disadvantage:other"]
+        hidden = "c" in (dis["status"], other["status"])
+        rows.append(
+            {
+                "geography_code": code,
+                "geography_name": dis["geography_name"],
+                "disadvantaged": None if hidden else dis["att8"],
+                "all_other_pupils": None if hidden else other["att8"],
+                "gap": None if hidden else dis["att8"] - other["att8"],
+                "status": "c" if hidden else "",
+            }
+        )
+    return pd.DataFrame(rows, columns=DISADVANTAGE_COLUMNS)
 
 
 def ks4_table(inputs: Inputs, area_code: str, year: str) -> pd.DataFrame:
@@ -315,6 +340,20 @@ def build_indicators(result: Result, vintages: dict) -> pd.DataFrame:
         rows.append({"indicator_id": "ks4_att8", "value": r.att8, "denominator": r.pupils, **common})
         if r.breakdown_id != "all":
             rows.append({"indicator_id": "ks4_att8_gap", "value": r.gap, **common})
+    for r in disadvantage_gap(result.ks4).itertuples():
+        rows.append(
+            {
+                "indicator_id": "ks4_att8_disadvantage_gap",
+                "breakdown": "",
+                "geography_code": r.geography_code,
+                "geography_name": r.geography_name,
+                "period": result.ks4_year,
+                "value": r.gap,
+                "source_id": "dfe_ks4_groups",
+                "status": r.status,
+                "note": "fewer than 10 pupils in a group: not reported" if r.status == "c" else "",
+            }
+        )
     for r in result.gcse19.itertuples():
         rows.append(
             {
@@ -343,6 +382,7 @@ def key_figures(result: Result) -> dict:
     latest = ks2[(ks2["series"] == area) & ks2["value"].notna()].sort_values("period")
     kf: dict = {"area": area, "ks4_year": result.ks4_year, "min_pupils": str(MIN_PUPILS)}
     facts: dict = {
+        "disadvantage": {},
         "area": area,
         "ks4_year": result.ks4_year,
         "ks2": {"covid_gap": ks2["status"].eq("z").any()},
@@ -380,6 +420,15 @@ def key_figures(result: Result) -> dict:
                 relation = "smaller than" if abs(g) < abs(e) else ("larger than" if abs(g) > abs(e) else "the same as")
                 facts["gaps"].append({"group": group, "gap": signed(g), "relation": relation, "england": signed(e)})
         kf["ks4"] = {"all": facts["ks4"]["all"], "england_all": facts["ks4"]["england_all"]}
+        dfe = disadvantage_gap(t).set_index("geography_code")
+        if result.area_code in dfe.index and not dfe.loc[result.area_code, "status"]:
+            a, e = dfe.loc[result.area_code], dfe.loc[ENGLAND[0]] if ENGLAND[0] in dfe.index else None
+            facts["disadvantage"] = {
+                "disadvantaged": number(a["disadvantaged"]),
+                "others": number(a["all_other_pupils"]),
+                "gap": signed(a["gap"]),
+                "england": signed(e["gap"]) if e is not None and not e["status"] else "",
+            }
     directions = result.tracker.drop_duplicates("group")
     facts["tracker"] = {
         "years_one": bool(len(directions) and (directions["years"] < 2).all()),
@@ -398,6 +447,7 @@ def key_figures(result: Result) -> dict:
         ks2_sentence=say("ks2"),
         ks4_sentence=say("ks4"),
         gap_sentence=say("gap") if facts["ks4"] else "",
+        disadvantage_sentence=say("disadvantage"),
         tracker_sentence=say("tracker"),
         gcse19_sentence=say("gcse19"),
     )
@@ -469,6 +519,25 @@ def ks4_display(result: Result) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def disadvantage_display(result: Result) -> pd.DataFrame:
+    """DfE's disadvantage gap for the area and England: both groups' Attainment 8 and the gap between them."""
+    table = disadvantage_gap(result.ks4)
+    if table.empty:
+        return pd.DataFrame(
+            {"Place": ["(none)"], "Note": [f"Group-level data for {result.ks4_year} not yet available"]}
+        )
+    return pd.DataFrame(
+        {
+            "Place": table["geography_name"],
+            "Disadvantaged pupils": [number(v, mark=s or "x") for v, s in zip(table["disadvantaged"], table["status"])],
+            "All other pupils": [number(v, mark=s or "x") for v, s in zip(table["all_other_pupils"], table["status"])],
+            "Disadvantage gap (points)": [
+                signed(v) if not s else f"[{s}]" for v, s in zip(table["gap"], table["status"])
+            ],
+        }
+    )
+
+
 def ks2_figure(result: Result, outputs: Path) -> dict[str, str]:
     """Draw and save the KS2 chart (the not-assessed years break the lines)."""
     data = result.ks2.dropna(subset=["value"]).assign(
@@ -493,6 +562,7 @@ def write_outputs(result: Result, outputs: str | Path) -> dict[str, Path]:
         "ks2_rwm_expected": result.ks2,
         "ks4_attainment8_gaps": result.ks4,
         "ks4_gap_tracker": result.tracker,
+        "ks4_disadvantage_gap": disadvantage_gap(result.ks4),
         "gcse_english_maths_by19": result.gcse19,
     }
     return chapter_outputs.write(outputs, tables, result.indicators, result.key_figures)
