@@ -231,7 +231,7 @@ def level3_trend(inputs: Inputs, places: list[tuple[str, str, str]], trend_end: 
 
 
 def _source_id(indicator_id: str, basis: str, ci_method: str) -> str:
-    """The manifest dataset a share row comes from (RQF levels ONS does not publish here: "none")."""
+    """The dataset a share row comes from (RQF levels ONS does not publish here: "none")."""
     if basis == "RQF":
         return {"qual_l3plus_16_64": "ons_l3plus_rqf", "qual_none_16_64": "ons_none_rqf"}.get(indicator_id, "none")
     return "ons_l3plus_nvq" if ci_method == "published by ONS" else "aps_t19_qualifications"
@@ -462,6 +462,6 @@ def missing_inputs(params: dict, datasets: dict[str, str]) -> list[str]:
         if int(period) > latest:
             needs.append(
                 f"ONS RQF figures for Jan-Dec {period} (dataset {dataset_id} has data to {latest}): "
-                "add the newer ONS file to the manifest and run `skills-evidence snapshot`"
+                "add the newer ONS file as a new version with its sidecar (CONTRIBUTING.md) and run `skills-evidence snapshot`"
             )
     return needs

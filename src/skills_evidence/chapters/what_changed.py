@@ -196,7 +196,10 @@ def table(result: Result) -> pd.DataFrame:
                 + (" [synthetic, illustrative]" if r.synthetic else ""),
                 f"{result.previous} edition": _cell(r.previous_value, r.previous_period, r.previous_basis),
                 f"{result.edition} edition": _cell(r.current_value, r.current_period, r.current_basis),
-                "Change": signed(r.change) if pd.notna(r.change) else "",
+                # [z] not applicable: no new figure, a figure missing, or a break in series (never "0.0").
+                "Change": signed(r.change)
+                if pd.notna(r.change) and str(r.previous_period) != str(r.current_period)
+                else "[z]",
                 "Assessment": r.assessment,
             }
         )
