@@ -421,7 +421,7 @@ def trend_description(result: Result, trend: dict) -> str:
 
 
 def trend_figure(result: Result, outputs: Path) -> dict[str, str]:
-    """Draw and save the level 3+ trend chart; returns its file names, caption and alt text."""
+    """Draw and save the level 3+ trend chart; returns its file names."""
     data = result.trend.dropna(subset=["value"])
     fig = charts.broken_series_chart(
         data,
