@@ -42,11 +42,12 @@ def test_a_count_without_intervals_is_not_tested_and_missing_figures_are_not_com
     # ONS Claimant Count for Coventry: 5.1% in 2022, 5.5% in 2025 (a count: no interval).
     cc = series("ons_claimant_rate")
     result = progress.change(cc[cc.period == "2022"].iloc[0], cc[cc.period == "2025"].iloc[0], polarity=-1)
-    assert round(result.difference, 1) == 0.4 and result.verdict == "not tested (no intervals)"
+    assert round(result.difference, 1) == 0.4 and result.verdict == "increase (no interval, not tested)"
     assert progress.change(row("2022", float("nan")), row("2023", 5.0), polarity=-1).verdict == "not available"
 
 
 def test_a_significant_fall_in_a_lower_is_better_measure_is_an_improvement():
+    # Constructed figures: 10.0 (9.0 to 11.0) falling to 6.0 (5.0 to 7.0), z about -5.5.
     result = progress.change(row("2022", 10.0, 9.0, 11.0), row("2024", 6.0, 5.0, 7.0), polarity=-1)
     assert (result.verdict, result.judgement) == ("significant decrease", "improved")
     neither = progress.change(row("2022", 10.0, 9.0, 11.0), row("2024", 6.0, 5.0, 7.0), polarity=0)
@@ -100,3 +101,10 @@ def test_measures_without_open_data_here_are_listed_with_who_holds_them():
         "workplace_wellbeing_award",
     } <= set(awaiting)
     assert all(a["owner"] and a["source"] and a["priorities"] for a in awaiting.values())
+
+
+def test_an_unchanged_figure_without_intervals_is_no_change_not_a_decrease():
+    # KS2 is published in whole numbers with no interval, so a repeat of the same figure is common.
+    assert progress.assess(0.0, float("nan"), same_period=False) == "no change (no interval, not tested)"
+    assert progress.assess(0.0, float("nan"), same_period=True) == "no new data"
+    assert progress.assess(-0.4, float("nan"), same_period=True) == "revised"

@@ -382,6 +382,7 @@ def key_figures(result: Result) -> dict:
     latest = ks2[(ks2["series"] == area) & ks2["value"].notna()].sort_values("period")
     kf: dict = {"area": area, "ks4_year": result.ks4_year, "min_pupils": str(MIN_PUPILS)}
     facts: dict = {
+        "not_assessed": sorted(NOT_ASSESSED),
         "disadvantage": {},
         "area": area,
         "ks4_year": result.ks4_year,
@@ -461,6 +462,7 @@ def ks2_description(result: Result) -> str:
     return prose.render(
         CHAPTER,
         "ks2_alt",
+        not_assessed=sorted(NOT_ASSESSED),
         chart={
             "first": shown["period"].min(),
             "last": shown["period"].max(),

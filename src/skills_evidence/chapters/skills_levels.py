@@ -367,6 +367,7 @@ def sentences(result: Result, kf: dict) -> dict[str, str]:
         "region": kf["comparators"]["region"]["name"],
         "ca": next((name for key, _, name in result.comparators if key == "ca"), ""),
         "trend": _trend_facts(result, kf["trend"]),
+        "first_rqf": FIRST_RQF_YEAR,
     }
     say = functools.partial(prose.render, CHAPTER, **figures)
     return {
@@ -400,6 +401,7 @@ def trend_figures(result: Result) -> dict[str, str]:
     rqf_sentence = prose.render(
         CHAPTER,
         "rqf_trend",
+        first_rqf=FIRST_RQF_YEAR,
         trend={
             "rqf_value": f"{latest['value']:.1f}" if latest is not None else "",
             "rqf_period": latest["period"] if latest is not None else "",
@@ -417,7 +419,9 @@ def trend_figures(result: Result) -> dict[str, str]:
 
 def trend_description(result: Result, trend: dict) -> str:
     """Alt text and long description of the trend chart, from the data it shows."""
-    return prose.render(CHAPTER, "trend_alt", area=result.area_name, trend=_trend_facts(result, trend))
+    return prose.render(
+        CHAPTER, "trend_alt", area=result.area_name, first_rqf=FIRST_RQF_YEAR, trend=_trend_facts(result, trend)
+    )
 
 
 def trend_figure(result: Result, outputs: Path) -> dict[str, str]:

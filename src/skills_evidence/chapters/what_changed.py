@@ -19,8 +19,8 @@ import pandas as pd
 from skills_evidence.chapters import keyfigures, prose
 from skills_evidence.chapters.formatting import number, signed
 from skills_evidence.inputs.loaders.files import read_table
-from skills_evidence.statistics import indicators
-from skills_evidence.statistics.intervals import Z95, z_score
+from skills_evidence.statistics import indicators, progress
+from skills_evidence.statistics.intervals import z_score
 
 #: This chapter's sentence templates: chapters/what-changed.sentences.yaml.
 CHAPTER = "what-changed"
@@ -97,20 +97,11 @@ def compare_editions(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFr
         elif pd.isna(r.value_c):
             row["assessment"] = "not in this edition's data"
         elif r.basis_c != r.basis_p:
-            row["assessment"] = f"break in series ({r.basis_p} to {r.basis_c}): not compared"
+            row["assessment"] = progress.break_in_series(r.basis_p, r.basis_c)
         else:
             row["change"] = r.value_c - r.value_p
             row["z"] = z_score(row["change"], (r.ci_lower_p, r.ci_upper_p), (r.ci_lower_c, r.ci_upper_c))
-            if r.period_c == r.period_p and row["change"] == 0:
-                row["assessment"] = "no new data"
-            elif r.period_c == r.period_p:
-                row["assessment"] = "revised"
-            elif pd.isna(row["z"]):
-                row["assessment"] = ("increase" if row["change"] > 0 else "decrease") + " (no interval, not tested)"
-            elif abs(row["z"]) > Z95:
-                row["assessment"] = "significant increase" if row["change"] > 0 else "significant decrease"
-            else:
-                row["assessment"] = "no significant change"
+            row["assessment"] = progress.assess(row["change"], row["z"], r.period_c == r.period_p)
         rows.append(row)
     out = pd.DataFrame(rows, columns=COLUMNS)
     return out.sort_values(["geography_code", "indicator_id", "series"]).reset_index(drop=True)

@@ -31,8 +31,23 @@ class Change:
     latest_period: str
     difference: float
     z: float
-    verdict: str  # "significant increase", "significant decrease", "no significant change", "not tested", ...
+    verdict: str  # from assess(), or "not available", or a break in series
     judgement: str  # the verdict read through the measure's polarity: "improved", "worsened", or the verdict
+
+
+def assess(change: float, z: float, same_period: bool) -> str:
+    """The words for a change between two figures on the same basis: "no new data" or "revised" for
+    the same period; "significant increase"/"decrease" or "no significant change" by a z-test from
+    the two 95% intervals; "increase"/"decrease"/"no change" "(no interval, not tested)" without them.
+    The one rule for the "what changed" chapter and the monitoring measures."""
+    if same_period:
+        return "no new data" if change == 0 else "revised"
+    if math.isnan(z):
+        word = "increase" if change > 0 else ("decrease" if change < 0 else "no change")
+        return f"{word} (no interval, not tested)"
+    if abs(z) > Z95:
+        return "significant increase" if change > 0 else "significant decrease"
+    return "no significant change"
 
 
 def change(baseline: pd.Series, latest: pd.Series, polarity: int) -> Change:
@@ -46,25 +61,24 @@ def change(baseline: pd.Series, latest: pd.Series, polarity: int) -> Change:
     if pd.isna(baseline["value"]) or pd.isna(latest["value"]):
         return Change(*periods, math.nan, math.nan, "not available", "not available")
     if baseline.get("basis", "") != latest.get("basis", ""):
-        verdict = f"break in series ({baseline.get('basis')} to {latest.get('basis')}): not compared"
+        verdict = break_in_series(baseline.get("basis"), latest.get("basis"))
         return Change(*periods, math.nan, math.nan, verdict, verdict)
     difference = float(latest["value"] - baseline["value"])
-    if periods[0] == periods[1]:
-        return Change(*periods, difference, math.nan, "no later figure yet", "no later figure yet")
     z = z_score(difference, (baseline["ci_lower"], baseline["ci_upper"]), (latest["ci_lower"], latest["ci_upper"]))
-    if math.isnan(z):
-        verdict = "not tested (no intervals)"
-    elif abs(z) > Z95:
-        verdict = "significant increase" if difference > 0 else "significant decrease"
-    else:
-        verdict = "no significant change"
+    verdict = assess(difference, z, periods[0] == periods[1])
     return Change(*periods, difference, z, verdict, _read(verdict, polarity))
 
 
 def _read(verdict: str, polarity: int) -> str:
+    """A significant change read through the measure's polarity: "improved" or "worsened"."""
     if not verdict.startswith("significant") or polarity == 0:
         return verdict
     return "improved" if (verdict == "significant increase") == (polarity > 0) else "worsened"
+
+
+def break_in_series(before: object, after: object) -> str:
+    """The words for two figures on different bases (NVQ and RQF levels, say): never compared."""
+    return f"break in series ({before} to {after}): not compared"
 
 
 def direction_of_travel(series: pd.DataFrame, years: int = TREND_YEARS) -> str:

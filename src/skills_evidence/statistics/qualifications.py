@@ -18,6 +18,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from skills_evidence.statistics import indicators
+
 CATEGORIES = ["none", "nvq1", "nvq2", "trade", "nvq3", "nvq4plus", "other"]
 
 #: Each indicator as weights on the T19 categories (labels and polarity live in data/indicators.yaml).
@@ -29,20 +31,11 @@ LEVELS: dict[str, dict[str, float]] = {
     "qual_l4plus_16_64": {"nvq4plus": 1.0},
 }
 
+#: A share row: the indicator table's columns without those the chapter adds (breakdown, unit, polarity,
+#: source, vintage), plus how its interval was obtained.
 SHARE_COLUMNS = [
-    "indicator_id",
-    "geography_code",
-    "geography_name",
-    "period",
-    "value",
-    "ci_lower",
-    "ci_upper",
-    "numerator",
-    "denominator",
-    "status",
-    "note",
-    "ci_method",
-]
+    c for c in indicators.COLUMNS if c not in ("breakdown", "unit", "polarity", "source_id", "vintage")
+] + ["ci_method"]
 
 
 def level_shares(counts: pd.DataFrame) -> pd.DataFrame:
