@@ -25,12 +25,15 @@ KEY_NUMBERS_2022 = ["58.9", "61.5", "52.9 to 64.9", "40.7", "\u22122.6"]
 CHAPTER_PAGES = [
     "chapters/attainment.html",
     "chapters/graduate-retention.html",
+    "chapters/progress.html",
     "chapters/skills-levels.html",
     "chapters/skills-survey.html",
     "chapters/what-changed.html",
     "index.html",
 ]
+# Chapter 1 is the monitoring report (progress on the eight priorities), at the front of every edition.
 PARITY_LABELS = [
+    "Progress on the eight priorities",
     "Skills levels",
     "School attainment and attainment gaps",
     "Graduate retention",
@@ -38,16 +41,20 @@ PARITY_LABELS = [
     "What changed since the last edition",
     "Table 1.1",
     "Figure 1.1",
+    "Table 1.2",
+    "Table 1.3",
     "Table 2.1",
     "Figure 2.1",
-    "Table 2.2",
-    "Figure 3.1",
     "Table 3.1",
+    "Figure 3.1",
     "Table 3.2",
-    "Table 4.1",
-    "Table 4.4",
     "Figure 4.1",
+    "Table 4.1",
+    "Table 4.2",
     "Table 5.1",
+    "Table 5.4",
+    "Figure 5.1",
+    "Table 6.1",
     "Synthetic data, illustrative only",
 ]
 
@@ -99,7 +106,7 @@ def test_html_pdf_and_docx_carry_the_same_chapters_tables_and_figures(site, year
     for label in PARITY_LABELS:
         for kind, text in texts.items():
             assert label in re.sub(r"\s+", " ", text), f"{label!r} missing from the {kind} of {year}"
-    assert docx_images(files["docx"]) == 4 and pdf_images(files["pdf"]) == 4
+    assert docx_images(files["docx"]) == 5 and pdf_images(files["pdf"]) == 5
     assert {p.relative_to(book).as_posix() for p in html_pages(book)} == set(CHAPTER_PAGES)
 
 
@@ -168,7 +175,7 @@ def test_a_rebuild_with_nothing_changed_does_not_render_again(site, monkeypatch)
 
 def test_cache_and_a_failed_notebook(project_copy: Path):
     report = build_edition(2022, renderer="fallback")
-    chapters = ["attainment", "graduate_retention", "skills_levels", "skills_survey", "what_changed"]
+    chapters = ["attainment", "graduate_retention", "progress", "skills_levels", "skills_survey", "what_changed"]
     assert sorted(report.ran) == chapters and report.cached == []
     again = build_edition(2022, renderer="fallback")
     assert again.ran == [] and sorted(again.cached) == chapters and not again.rendered
@@ -201,3 +208,36 @@ def test_synthetic_retention_data_is_labelled_everywhere_it_is_used(site):
             "Graduate Outcomes (SYNTHETIC stand-in)" in landing
             and "Coventry Skills Survey (SYNTHETIC stand-in)" in landing
         )
+
+
+def test_the_monitoring_report_leads_every_edition_with_its_scrutiny_summary(site):
+    from pypdf import PdfReader
+
+    root, reports = site
+    for year in (2022, 2023, 2024):
+        files = reports[year].files
+        toc = html_text(root / "_book" / str(year))
+        assert "1 Progress on the eight priorities" in re.sub(r"\s+", " ", toc)
+        summary = PdfReader(files["scrutiny"])
+        assert 1 <= len(summary.pages) <= 2, "the Scrutiny Board pack takes one or two A4 pages"
+        width, height = (float(x) for x in summary.pages[0].mediabox[2:])
+        assert (round(width), round(height)) == (842, 595)  # A4 landscape, in points
+        text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in summary.pages))
+        assert "Claimant Count" in text and "No measure from official data yet" in text
+    # ONS Claimant Count for Coventry: 6.7% in 2021 (the baseline), 5.3% in 2023 (the 2024 edition's latest).
+    text = " ".join(p.extract_text() for p in PdfReader(reports[2024].files["scrutiny"]).pages)
+    assert "6.7% (2021)" in text and "5.3% (2023)" in text
+    landing = (root / "_book/index.html").read_text(encoding="utf-8")
+    assert landing.count("Scrutiny summary (A4 PDF)") == 3
+
+
+def test_what_changed_covers_the_new_monitoring_measures(site):
+    # ONS Claimant Count for Coventry: 6.7% in 2021 (2022 edition), 5.1% in 2022 (2023 edition); a count: not tested.
+    root, _ = site
+    rows = [
+        line
+        for line in (root / "build/2023/outputs/what_changed/what_changed.csv").read_text().splitlines()
+        if line.startswith("claimant_rate_16_64,,E08000026,")
+    ]
+    assert len(rows) == 1 and ",2021,,6.7," in rows[0] and ",2022,,5.1," in rows[0]
+    assert "decrease (no interval, not tested)" in rows[0]

@@ -22,7 +22,7 @@ from skills_evidence.inputs import snapshots, validation
 from skills_evidence.paths import project_root
 from skills_evidence.pipeline import cache, execute, locks
 from skills_evidence.pipeline import editions as editions_mod
-from skills_evidence.publishing import reproducible, staging, website
+from skills_evidence.publishing import reproducible, scrutiny, staging, website
 from skills_evidence.publishing.render import fallback, quarto
 from skills_evidence.statistics import indicators
 
@@ -241,6 +241,9 @@ def render_book(root: Path, edition: editions_mod.Edition, book: Path, report: B
                 files = quarto.render(book, partial, stem)
             else:
                 files = fallback.render(book, partial, stem)
+            summary = scrutiny.write(book, partial, edition)
+            if summary:
+                files["scrutiny"] = summary
         website.link_banners(partial)
         website.write_record(
             partial, edition, files, render_key=key, renderer=report.renderer, built=website.first_built(final)

@@ -74,7 +74,7 @@ def write_record(
     return path
 
 
-LABELS = {"html": "Web version", "pdf": "PDF", "docx": "Word document"}
+LABELS = {"html": "Web version", "pdf": "PDF", "docx": "Word document", "scrutiny": "Scrutiny summary (A4 PDF)"}
 
 
 def write_landing(book_root: Path) -> Path:

@@ -90,6 +90,25 @@ def awaiting_data() -> dict[str, dict]:
     return _catalogue_file(resolve(CATALOGUE)).get("awaiting_data", {})
 
 
+def baseline_edition() -> int:
+    """The edition whose periods are the monitoring report's baselines: the strategy's first."""
+    return int(_catalogue_file(resolve(CATALOGUE))["baseline_edition"])
+
+
+def monitored() -> dict[str, dict]:
+    """The monitoring report's measures (indicators with a `monitoring` block), in the order of the first
+    priority each serves; a block without a baseline or a source is refused by name."""
+    measures = {}
+    for indicator_id, item in catalogue().items():
+        block = item.get("monitoring")
+        if block is None:
+            continue
+        if not block.get("baseline") or not block.get("sources"):
+            raise CatalogueError(f"{indicator_id}: its monitoring block in {CATALOGUE} needs a baseline and sources")
+        measures[indicator_id] = item
+    return dict(sorted(measures.items(), key=lambda kv: min(kv[1]["priorities"])))
+
+
 def entry(indicator_id: str) -> dict:
     """One indicator's catalogue entry; a clear error when the catalogue lacks it."""
     try:

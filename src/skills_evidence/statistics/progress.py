@@ -109,6 +109,15 @@ def direction_of_travel(series: pd.DataFrame, years: int = TREND_YEARS) -> str:
     return "no significant change"
 
 
+def trend_reading(direction: str, polarity: int) -> str:
+    """A direction of travel with what it means for the measure, as Fingertips words it:
+    "increasing and getting better"; the direction alone where neither way is better or none was found."""
+    if direction not in ("increasing", "decreasing") or polarity == 0:
+        return direction
+    better = (direction == "increasing") == (polarity > 0)
+    return f"{direction} and getting {'better' if better else 'worse'}"
+
+
 def _numbers(frame: pd.DataFrame) -> pd.DataFrame:
     """Value and interval columns as floats: a snapshot without intervals reads them back as blank text."""
     out = frame.copy()
@@ -119,11 +128,18 @@ def _numbers(frame: pd.DataFrame) -> pd.DataFrame:
 
 def versus(area: pd.Series, benchmark: pd.Series, polarity: int) -> str:
     """The area against one benchmark in the same period, Fingertips-style and polarity-aware:
-    "better", "similar", "worse" (or "higher"/"lower" for measures where neither is better);
-    "not compared" without an interval or a benchmark figure."""
+    "better", "similar", "worse" (or "higher"/"lower" for measures where neither is better). Without
+    an interval the side is said but not judged: "higher (no interval, not tested)", as `assess` does;
+    "not compared" without both figures or in different periods."""
     area, benchmark = (_numbers(r.to_frame().T).iloc[0] for r in (area, benchmark))
     if str(area["period"]) != str(benchmark["period"]):
         return "not compared (different periods)"
+    if pd.isna(area["value"]) or pd.isna(benchmark["value"]):
+        return "not compared"
+    if pd.isna(area["ci_lower"]) or pd.isna(area["ci_upper"]):
+        side = area["value"] - benchmark["value"]
+        word = "higher" if side > 0 else ("lower" if side < 0 else "the same")
+        return f"{word} (no interval, not tested)"
     word = significance(area["value"], area["ci_lower"], area["ci_upper"], benchmark["value"])
     return judgement(word, polarity)
 

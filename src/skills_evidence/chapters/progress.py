@@ -1,0 +1,518 @@
+"""Progress on the eight priorities: the annual monitoring report Cabinet and Scrutiny receive.
+
+For every measure the catalogue marks for monitoring (`monitoring:` in data/indicators.yaml) the
+chapter reads its series for every place from the official files, stops each at the period this
+edition uses, and states: the baseline (the period the 2022 edition used) and the latest figure, the
+change between them (tested where both have intervals, never across a break in series), the recent
+direction of travel, and the area against England, its region and its statistical neighbours, with
+its place among English local authorities (the spine chart). The rules are in statistics/progress.py.
+No measure has a target, so nothing is scored against one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from afcharts.af_colours import get_af_colours
+
+from skills_evidence.chapters import attainment, charts, prose
+from skills_evidence.chapters import outputs as chapter_outputs
+from skills_evidence.chapters.formatting import number, signed
+from skills_evidence.inputs.loaders.files import read_table
+from skills_evidence.statistics import indicators, progress
+from skills_evidence.statistics.qualifications import aggregated_shares, level_shares
+
+#: This chapter's sentence templates: chapters/progress.sentences.yaml.
+CHAPTER = "progress"
+ENGLAND = ("E92000001", "England")
+#: English local authority codes: unitaries, districts, metropolitan districts, London boroughs, counties.
+LOCAL_AUTHORITY = re.compile(r"^E(0[6-9]|10)\d{6}$")
+SERIES_COLUMNS = [
+    "indicator_id",
+    "geography_code",
+    "geography_name",
+    "period",
+    "basis",
+    "value",
+    "ci_lower",
+    "ci_upper",
+    "status",
+    "dataset",
+]
+REFERENCE = ("lad21_reference", "comparator_groups")
+
+
+@dataclass
+class Inputs:
+    """The datasets the monitoring measures read, by dataset name, and the geography references."""
+
+    tables: dict[str, pd.DataFrame]
+    lad21: pd.DataFrame
+    groups: pd.DataFrame
+    vintages: dict[str, str] = field(default_factory=dict)
+
+
+def read_inputs(paths: dict[str, str | Path], vintages: dict[str, str] | None = None) -> Inputs:
+    """Read the pinned snapshot files named by dataset name (provenance in each file's .meta.yaml sidecar)."""
+    tables = {name: read_table(path) for name, path in paths.items()}
+    return Inputs(tables, tables.pop(REFERENCE[0]), tables.pop(REFERENCE[1]), vintages or {})
+
+
+def _published(inputs: Inputs, indicator_id: str, dataset: str) -> pd.DataFrame:
+    """The figure as the publisher gives it, with its interval where it has one."""
+    return inputs.tables[dataset].copy()
+
+
+def _t19_share(inputs: Inputs, indicator_id: str, dataset: str) -> pd.DataFrame:
+    """The share derived from APS T19 counts for every area Nomis publishes, and each English region
+    summed from its districts (a region with a district missing from the counts is left without a figure)."""
+    t19 = inputs.tables[dataset]
+    frames = [level_shares(t19)]
+    english = inputs.lad21[inputs.lad21["country_code"] == ENGLAND[0]]
+    for (code, name), members in english.groupby(["region_code", "region_name"])["lad_code"]:
+        try:
+            frames.append(aggregated_shares(t19, members.tolist(), code, name))
+        except KeyError:
+            continue
+    shares = pd.concat(frames, ignore_index=True)
+    return shares[shares["indicator_id"] == indicator_id]
+
+
+def _dfe_disadvantage_gap(inputs: Inputs, indicator_id: str, dataset: str) -> pd.DataFrame:
+    """DfE's disadvantage gap for every place and year in the KS4 pupil-group file, by the attainment
+    chapter's rule (disadvantaged minus all other pupils, unrounded; [c] under 10 pupils)."""
+    ks4 = inputs.tables[dataset]
+    groups = {group: breakdown_id for _, group, _, breakdown_id in attainment.KS4_GROUPS}
+    rows = ks4[ks4["breakdown"] == "disadvantage"].assign(breakdown_id=lambda d: d["group"].map(groups))
+    small = rows["t_pupils"].isna() | (rows["t_pupils"] < attainment.MIN_PUPILS)
+    rows = rows.assign(att8=rows["avg_att8_unrounded"].where(~small), status=small.map({True: "c", False: ""}))
+    frames = []
+    for period, part in rows.groupby("period"):
+        gaps = attainment.disadvantage_gap(part).rename(columns={"gap": "value"})
+        frames.append(gaps.assign(period=period))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=SERIES_COLUMNS)
+
+
+#: How a measure's series is read from a dataset (`method:` in the catalogue's monitoring block).
+READERS = {"published": _published, "t19_share": _t19_share, "dfe_disadvantage_gap": _dfe_disadvantage_gap}
+
+
+def series(inputs: Inputs, indicator_id: str) -> pd.DataFrame:
+    """A measure's figures for every place and period, each row with the basis of its source."""
+    frames = []
+    for source in indicators.entry(indicator_id)["monitoring"]["sources"]:
+        if source["method"] not in READERS:
+            raise indicators.CatalogueError(f"{indicator_id}: unknown monitoring method {source['method']!r}")
+        frame = READERS[source["method"]](inputs, indicator_id, source["dataset"])
+        frame = frame.assign(period=frame["period"].astype(str))
+        if "from" in source:
+            frame = frame[frame["period"] >= str(source["from"])]
+        if "to" in source:
+            frame = frame[frame["period"] <= str(source["to"])]
+        for column in ("ci_lower", "ci_upper"):
+            frame[column] = pd.to_numeric(frame[column], errors="coerce") if column in frame else float("nan")
+        frame["status"] = frame["status"].fillna("").astype(str) if "status" in frame else ""
+        frames.append(
+            frame.assign(indicator_id=indicator_id, basis=source.get("basis", ""), dataset=source["dataset"])[
+                SERIES_COLUMNS
+            ]
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def comparators(area_code: str, lad21: pd.DataFrame, groups: pd.DataFrame, neighbours_group: str | None) -> dict:
+    """The area's benchmarks: England, its region, and its statistical neighbours (codes of the group)."""
+    row = lad21[lad21["lad_code"] == area_code]
+    if row.empty:
+        raise KeyError(f"{area_code} is not a local authority district in data/reference/lad21.csv")
+    members = groups[groups["group_id"] == neighbours_group] if neighbours_group else groups.iloc[0:0]
+    if neighbours_group and members.empty:
+        raise KeyError(f"comparator group {neighbours_group!r} is not in data/reference/comparator_groups.csv")
+    return {
+        "area": (area_code, row["lad_name"].iloc[0]),
+        "england": ENGLAND,
+        "region": (row["region_code"].iloc[0], row["region_name"].iloc[0]),
+        "neighbours": (members["geography_code"].tolist(), members["group_name"].iloc[0] if len(members) else ""),
+    }
+
+
+def _at(frame: pd.DataFrame, code: str, period: str) -> pd.Series | None:
+    rows = frame[(frame["geography_code"] == code) & (frame["period"] == period)]
+    return rows.iloc[0] if len(rows) else None
+
+
+def _row(period: str, value: float) -> pd.Series:
+    return pd.Series({"period": period, "value": value, "ci_lower": float("nan"), "ci_upper": float("nan")})
+
+
+def assess(data: pd.DataFrame, indicator_id: str, places: dict, latest: str) -> dict:
+    """One measure for the area: baseline, latest (the newest figure up to `latest`), change, direction
+    of travel, the comparisons and the rank, as the monitoring table's row."""
+    item = indicators.entry(indicator_id)
+    polarity, baseline_period = int(item["polarity"]), str(item["monitoring"]["baseline"])
+    data = data[data["period"] <= latest]
+    area_code, area_name = places["area"]
+    area = data[(data["geography_code"] == area_code) & data["value"].notna()].sort_values("period")
+    out = {
+        "indicator_id": indicator_id,
+        "label": item.get("short_label", item["label"]),
+        "priorities": ";".join(str(p) for p in item["priorities"]),
+        "unit": item["unit"],
+        "polarity": polarity,
+        "target": "none set",
+        "source": item["source"],
+        "baseline_period": baseline_period,
+        "asked_for": latest,
+    }
+    if area.empty:
+        return {**out, "latest_period": "", "change_assessment": "no figure in this edition's inputs"}
+    now = area.iloc[-1]
+    base = _at(data, area_code, baseline_period)
+    base = base if base is not None else _row(baseline_period, float("nan"))
+    change = progress.change(base, now, polarity)
+    out.update(
+        baseline_basis=base.get("basis", ""),
+        baseline_value=base["value"],
+        latest_period=now["period"],
+        latest_basis=now["basis"],
+        latest_value=now["value"],
+        latest_ci_lower=now["ci_lower"],
+        latest_ci_upper=now["ci_upper"],
+        change=change.difference,
+        z=change.z,
+        change_assessment=change.verdict,
+        change_judgement=change.judgement,
+        direction_of_travel=progress.trend_reading(progress.direction_of_travel(area), polarity),
+    )
+    for key in ("england", "region"):
+        code, name = places[key]
+        bench = _at(data, code, now["period"])
+        out[f"{key}_name"] = name
+        out[f"{key}_value"] = bench["value"] if bench is not None else float("nan")
+        out[f"vs_{key}"] = progress.versus(now, bench, polarity) if bench is not None else "not compared"
+    codes, group = places["neighbours"]
+    values = data[(data["period"] == now["period"]) & data["geography_code"].isin(codes)]["value"].dropna()
+    out["neighbours_name"] = group
+    out["neighbours_with_figure"] = len(values)
+    out["neighbours_of"] = len(codes)
+    # DfE's statistical-neighbour average: the simple mean of the neighbours' figures.
+    out["neighbours_value"] = values.mean() if len(values) else float("nan")
+    out["vs_neighbours"] = (
+        progress.versus(now, _row(now["period"], out["neighbours_value"]), polarity) if len(values) else "not compared"
+    )
+    authorities = local_authorities(data, now["period"])
+    ranked = progress.rank_among(authorities.set_index("geography_code")["value"], area_code, polarity)
+    out["rank"], out["rank_of"] = ranked if ranked else (None, len(authorities))
+    return out
+
+
+def local_authorities(data: pd.DataFrame, period: str) -> pd.DataFrame:
+    """English local authorities with a figure in `period` (the tier the file publishes: districts and
+    unitaries for survey and benefit measures, upper-tier authorities for DfE's school measures)."""
+    rows = data[(data["period"] == period) & data["value"].notna()]
+    return rows[rows["geography_code"].str.match(LOCAL_AUTHORITY)]
+
+
+def spine(data: pd.DataFrame, indicator_id: str, area_code: str, period: str) -> dict:
+    """The spine chart's row: the range of English local authorities in `period`, England and the area."""
+    values = local_authorities(data, period)["value"]
+    at = {code: _at(data, code, period) for code in (area_code, ENGLAND[0])}
+    return {
+        "indicator_id": indicator_id,
+        "period": period,
+        "authorities": len(values),
+        "lowest": values.min(),
+        "quartile_25": values.quantile(0.25),
+        "median": values.median(),
+        "quartile_75": values.quantile(0.75),
+        "highest": values.max(),
+        "england": at[ENGLAND[0]]["value"] if at[ENGLAND[0]] is not None else float("nan"),
+        "area": at[area_code]["value"] if at[area_code] is not None else float("nan"),
+    }
+
+
+@dataclass
+class Result:
+    """What the chapter shows."""
+
+    edition: int
+    area_code: str
+    area_name: str
+    measures: pd.DataFrame
+    spine: pd.DataFrame
+    series: pd.DataFrame
+    awaiting: pd.DataFrame
+    key_figures: dict = field(default_factory=dict)
+
+
+def compute(
+    inputs: Inputs, edition: int, area_code: str, latest: dict[str, str], neighbours_group: str | None
+) -> Result:
+    """Every monitoring measure for the area, cut at the periods this edition uses (`latest`, by measure)."""
+    places = comparators(area_code, inputs.lad21, inputs.groups, neighbours_group)
+    missing = sorted(set(indicators.monitored()) - set(latest))
+    if missing:
+        raise ValueError(f"data/editions.yaml: the progress chapter's latest periods lack {', '.join(missing)}")
+    rows, spines, shown = [], [], []
+    codes = [area_code, ENGLAND[0], places["region"][0]]
+    for indicator_id in indicators.monitored():
+        data = series(inputs, indicator_id)
+        data = data[data["period"] <= str(latest[indicator_id])]
+        row = assess(data, indicator_id, places, str(latest[indicator_id]))
+        rows.append(row)
+        if row["latest_period"]:
+            spines.append(spine(data, indicator_id, area_code, row["latest_period"]))
+        shown.append(data[data["geography_code"].isin(codes)])
+    awaiting = pd.DataFrame(
+        [
+            {
+                "measure_id": key,
+                "label": a["label"],
+                "priorities": ";".join(str(p) for p in a["priorities"]),
+                "owner": a["owner"],
+                "source": a["source"],
+            }
+            for key, a in indicators.awaiting_data().items()
+        ]
+    )
+    result = Result(
+        edition,
+        area_code,
+        places["area"][1],
+        pd.DataFrame(rows),
+        pd.DataFrame(spines),
+        pd.concat(shown, ignore_index=True).sort_values(["indicator_id", "geography_code", "period"]),
+        awaiting,
+    )
+    result.key_figures = {"progress": key_figures(result)}
+    return result
+
+
+def _value(row: pd.Series | dict, column: str) -> str:
+    unit = row["unit"]
+    value = row.get(column, float("nan"))
+    if pd.isna(value):
+        return "[x]"
+    if unit == "£":
+        return f"£{value:,.0f}"
+    return f"{number(value)}{'%' if unit == '%' else ''}"
+
+
+def _with_period(row: pd.Series, prefix: str) -> str:
+    if not row.get(f"{prefix}_period") or pd.isna(row.get(f"{prefix}_value", float("nan"))):
+        return f"[x] ({row.get(f'{prefix}_period', '')})"
+    basis = row.get(f"{prefix}_basis", "")
+    return f"{_value(row, f'{prefix}_value')} ({row[f'{prefix}_period']}{', ' + basis if basis else ''})"
+
+
+def _change(row: pd.Series) -> str:
+    if pd.isna(row.get("change", float("nan"))) or row["baseline_period"] == row["latest_period"]:
+        return f"[z] {row['change_judgement'] if isinstance(row.get('change_judgement'), str) else ''}".strip()
+    digits = 0 if row["unit"] == "£" else 1
+    unit = " pp" if row["unit"] == "%" else (" points" if row["unit"] == "points" else "")
+    shown = signed(row["change"], digits).replace("+", "+£" if row["unit"] == "£" else "+")
+    if row["unit"] == "£":
+        shown = shown.replace("\u2212", "\u2212£")
+    return f"{shown}{unit}: {row['change_judgement']}"
+
+
+def serving(priorities: pd.Series, priority: int) -> pd.Series:
+    """Which rows serve `priority`, from their `priorities` column ("6;7")."""
+    return priorities.str.split(";").map(lambda numbers: str(priority) in numbers)
+
+
+def at_a_glance(result: Result) -> pd.DataFrame:
+    """One row per priority and measure (a measure serving two priorities is listed under both), and one
+    row for each priority with no measure from official data, naming what would be needed."""
+    rows = []
+    awaiting = result.awaiting
+    for number_, title in indicators.priorities().items():
+        measures = result.measures[serving(result.measures["priorities"], number_)]
+        name = title.split(":")[0]
+        for r in measures.to_dict("records"):
+            rows.append(
+                {
+                    "Priority": f"{number_}. {name}",
+                    "Measure": r["label"],
+                    "Baseline": _with_period(r, "baseline"),
+                    "Latest": _with_period(r, "latest"),
+                    "Change since baseline": _change(pd.Series(r)) if r.get("latest_period") else "[x]",
+                    "Recent trend": r.get("direction_of_travel", "[x]"),
+                    "Against England": r.get("vs_england", "not compared"),
+                }
+            )
+        if measures.empty:
+            needed = awaiting[serving(awaiting["priorities"], number_)]
+            rows.append(
+                {
+                    "Priority": f"{number_}. {name}",
+                    "Measure": prose.render(CHAPTER, "no_measure", needed=needed["label"].tolist()),
+                    "Baseline": "[x]",
+                    "Latest": "[x]",
+                    "Change since baseline": "[x]",
+                    "Recent trend": "[x]",
+                    "Against England": "[x]",
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def detail(result: Result) -> pd.DataFrame:
+    """The comparisons behind the verdicts: the area, England, its region and its statistical neighbours
+    in the latest period, and the area's rank among English local authorities."""
+    rows = []
+    for r in result.measures.to_dict("records"):
+        if not r.get("latest_period"):
+            continue
+        rank = f"{int(r['rank'])} of {int(r['rank_of'])}" if pd.notna(r.get("rank")) else "[z]"
+        rows.append(
+            {
+                "Measure": f"{r['label']} ({r['latest_period']})",
+                result.area_name: _value(r, "latest_value"),
+                "England": f"{_value(r, 'england_value')}: {r['vs_england']}",
+                "Region": f"{_value(r, 'region_value')}: {r['vs_region']}",
+                "Statistical neighbours": (
+                    f"{_value(r, 'neighbours_value')} ({r['neighbours_with_figure']} of {r['neighbours_of']}): "
+                    f"{r['vs_neighbours']}"
+                ),
+                "Rank (1 = best)": rank,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def awaiting_table(result: Result) -> pd.DataFrame:
+    """Measures the strategy names with no open data here: who holds the data, and where it comes from."""
+    return pd.DataFrame(
+        {
+            "Measure": result.awaiting["label"],
+            "Priorities": result.awaiting["priorities"].str.replace(";", ", "),
+            "Held by": result.awaiting["owner"],
+            "Source": result.awaiting["source"],
+        }
+    )
+
+
+def key_figures(result: Result) -> dict[str, str]:
+    """The sentences the chapter prints (words in chapters/progress.sentences.yaml), counted from the measures."""
+    m = result.measures
+    with_data = m[m["latest_period"] != ""]
+    judged = with_data["change_judgement"].fillna("").str.replace(r"^break in series.*", "break in series", regex=True)
+    counts = judged.value_counts()
+    without = [str(n) for n in indicators.priorities() if not serving(m["priorities"], n).any()]
+    return {
+        "title": "Progress on the eight priorities",
+        "opening": prose.render(
+            CHAPTER,
+            "opening",
+            area=result.area_name,
+            edition=result.edition,
+            baseline_edition=indicators.baseline_edition(),
+            measures=len(with_data),
+            counts=[{"verdict": k, "n": int(v)} for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))],
+            without=without,
+        ),
+        "spine_description": prose.render(
+            CHAPTER, "spine_description", area=result.area_name, rows=_spine_facts(result)
+        ),
+        "baseline_edition": str(indicators.baseline_edition()),
+    }
+
+
+def _spine_facts(result: Result) -> list[dict[str, str]]:
+    facts = []
+    for s in result.spine.to_dict("records"):
+        r = result.measures.set_index("indicator_id").loc[s["indicator_id"]]
+        facts.append(
+            {
+                "label": r["label"],
+                "period": s["period"],
+                "rank": f"{int(r['rank'])}" if pd.notna(r["rank"]) else "",
+                "of": str(int(s["authorities"])),
+            }
+        )
+    return facts
+
+
+def spine_figure(result: Result, outputs: Path) -> dict[str, str]:
+    """The Fingertips-style spine chart: for each measure, the range of English local authorities (the
+    middle half darker), England at the centre line, the area as a marker whose shape says the verdict
+    against England; better is to the right whatever the measure's polarity."""
+    charts.use_style()
+    spines = result.spine.merge(result.measures, on="indicator_id")
+    height = 0.55 * len(spines) + 1.8
+    fig, ax = plt.subplots(figsize=(10, height))
+    light, dark = "#D6D6D6", "#8A8A8A"
+    palette = get_af_colours("categorical", number_of_colours=4)
+    shapes = {"better": ("o", palette[1]), "similar": ("s", "#FFFFFF"), "worse": ("D", palette[0])}
+    for i, s in enumerate(spines.to_dict("records")):
+        y = len(spines) - 1 - i
+        sign = 1 if s["polarity"] >= 0 else -1
+        reach = max(abs(s["highest"] - s["england"]), abs(s["lowest"] - s["england"])) or 1.0
+
+        def place(v: float, s: dict = s, sign: int = sign, reach: float = reach) -> float:
+            return 0.5 + sign * (v - s["england"]) / (2 * reach)
+
+        low, high = sorted((place(s["lowest"]), place(s["highest"])))
+        q1, q3 = sorted((place(s["quartile_25"]), place(s["quartile_75"])))
+        ax.barh(y, high - low, left=low, height=0.5, color=light)
+        ax.barh(y, q3 - q1, left=q1, height=0.5, color=dark)
+        verdict = str(s["vs_england"]).split(" ")[0]
+        marker, colour = shapes.get(verdict, ("^", "#FFFFFF"))
+        ax.plot(place(s["area"]), y, marker=marker, markersize=10, color=colour, markeredgecolor="#0B0C0C", zorder=3)
+        ax.text(
+            1.02,
+            y,
+            f"{_value(s, 'area')}: {s['vs_england']}",
+            va="center",
+            fontsize=8.5,
+            transform=ax.get_yaxis_transform(),
+        )
+    ax.axvline(0.5, color="#0B0C0C", linewidth=1.5)
+    ax.set_yticks(range(len(spines)), [f"{r['label']} ({r['period']})" for r in spines.to_dict("records")][::-1])
+    ax.set_xlim(0, 1)
+    ax.set_xticks([0, 0.5, 1], ["worse", "England", "better"])
+    ax.tick_params(labelsize=9.5)
+    ax.grid(False)
+    ax.set_title(f"{result.area_name} against English local authorities", loc="left", fontsize=12)
+    legend = [
+        plt.Line2D([], [], marker=m, color=c, markeredgecolor="#0B0C0C", linestyle="", label=k)
+        for k, (m, c) in shapes.items()
+    ] + [
+        plt.Line2D([], [], marker="^", color="#FFFFFF", markeredgecolor="#0B0C0C", linestyle="", label="not tested"),
+        plt.Rectangle((0, 0), 1, 1, color=light, label="range of authorities"),
+        plt.Rectangle((0, 0), 1, 1, color=dark, label="middle half"),
+    ]
+    ax.legend(handles=legend, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=8)
+    # Fixed margins rather than tight_layout: room for the measure names on the left and verdicts on the right.
+    fig.subplots_adjust(left=0.34, right=0.70, top=1 - 0.45 / height, bottom=1.15 / height)
+    return charts.save(fig, outputs / "spine_chart")
+
+
+def indicator_rows(result: Result, vintages: dict[str, str]) -> pd.DataFrame:
+    """Rows for indicators.csv: the measures no other chapter publishes (`published_by: progress` in the
+    catalogue), for the area, England and the region, every period this edition uses."""
+    own = [i for i, item in indicators.monitored().items() if item["monitoring"].get("published_by") == CHAPTER]
+    rows = result.series[result.series["indicator_id"].isin(own)].copy()
+    rows["breakdown"] = ""
+    rows["source_id"] = rows["dataset"]
+    rows["vintage"] = rows["dataset"].map(lambda name: vintages.get(name, ""))
+    rows["status"] = rows["status"].where(rows["value"].notna() | (rows["status"] != ""), "x")
+    rows["note"] = ""
+    return rows.drop(columns=["basis", "dataset"])
+
+
+def write_outputs(result: Result, outputs: str | Path, vintages: dict[str, str] | None = None) -> dict[str, Path]:
+    """The chapter's downloads, its rows of indicators.csv and its key figures."""
+    tables = {
+        "progress": result.measures,
+        "progress_series": result.series,
+        "spine_chart": result.spine,
+        "at_a_glance": at_a_glance(result),
+        "data_to_be_supplied": result.awaiting,
+    }
+    return chapter_outputs.write(outputs, tables, indicator_rows(result, vintages or {}), result.key_figures)

@@ -1,0 +1,187 @@
+"""The monitoring report (progress on the eight priorities): each measure's figures against the official
+file and cell they come from, the baseline/latest/change arithmetic, the verdicts on hand-worked cases,
+and breaks in series never differenced."""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import pandas as pd
+import pytest
+
+from skills_evidence.chapters import progress as chapter
+from skills_evidence.inputs import snapshots
+from skills_evidence.inputs.loaders.files import read_table
+from skills_evidence.pipeline import editions
+from skills_evidence.statistics import indicators
+
+COVENTRY = "E08000026"
+
+
+@functools.cache
+def result(year: int) -> chapter.Result:
+    paths, vintages = editions.inputs("progress", year)
+    parameters = editions.load()[1][year].chapter_parameters["progress"]
+    return chapter.compute(
+        chapter.read_inputs(paths, vintages),
+        edition=year,
+        area_code=COVENTRY,
+        latest=parameters["latest"],
+        neighbours_group=parameters["neighbours_group"],
+    )
+
+
+def measure(year: int, indicator_id: str) -> dict:
+    return result(year).measures.set_index("indicator_id").loc[indicator_id].to_dict()
+
+
+# (measure, official file as published, its row, Coventry's figure there) for the 2025 edition's latest figures.
+LATEST_2025 = [
+    ("claimant_rate_16_64", "ons_claimant_rate", "2024", "claimant-count.csv", 3587, 5.4),
+    ("median_weekly_pay", "ons_median_pay", "2024", "gross-median-weekly-pay.csv", 2389, 568.6),
+    ("unemployment_rate_modelled", "ons_modelled_unemployment", "2023", "modelled-unemployment.csv", 2708, 5.8),
+    ("qual_l3plus_16_64", "ons_l3plus_rqf", "2023", "qualifications-level-3-or-above.csv", 288, 68.2),
+    ("qual_none_16_64", "ons_none_rqf", "2023", "qualifications-none-gb.csv", 289, 7.6),
+    (
+        "ks2_rwm_expected",
+        "ons_ks2_rwm",
+        "2024/25",
+        "pupils-at-expected-standards-by-end-of-primary-school.csv",
+        752,
+        60.0,
+    ),
+    ("gcse_em_by19", "ons_gcse_em_19", "2023/24", "gcses-in-english-and-maths.csv", 1447, 71.692),
+]
+
+
+@pytest.mark.parametrize(("indicator_id", "dataset", "period", "published_file", "row", "value"), LATEST_2025)
+def test_each_latest_figure_is_the_official_files_cell(indicator_id, dataset, period, published_file, row, value):
+    snapshot = read_table(snapshots.dataset(dataset).path)
+    cell = snapshot[(snapshot["geography_code"] == COVENTRY) & (snapshot["period"] == period)].iloc[0]
+    assert int(cell["source_row"]) == row and cell["value"] == value, f"{published_file} row {row}"
+    m = measure(2025, indicator_id)
+    assert (m["latest_period"], m["latest_value"]) == (period, value)
+
+
+def test_the_disadvantage_gap_is_dfes_disadvantaged_minus_all_other_pupils():
+    # DfE KS4 2018/19, Coventry: disadvantaged 35.673 against all other pupils 47.318 (unrounded averages).
+    m = measure(2025, "ks4_att8_disadvantage_gap")
+    assert m["latest_period"] == "2018/19" and round(m["latest_value"], 2) == -11.65
+    assert m["change_assessment"] == "no new data"  # no later KS4 group file in this edition's inputs
+
+
+def test_baseline_latest_and_change_for_pay_a_significant_improvement():
+    # ASHE: Coventry £501.3 (463.96 to 538.64) in 2021, £568.6 (534.05 to 603.15) in 2024: z = 67.3 / 25.96 = 2.59.
+    m = measure(2025, "median_weekly_pay")
+    assert (m["baseline_period"], m["baseline_value"], m["latest_value"]) == ("2021", 501.3, 568.6)
+    assert round(m["change"], 1) == 67.3 and round(m["z"], 2) == 2.59
+    assert (m["change_assessment"], m["change_judgement"]) == ("significant increase", "improved")
+
+
+def test_a_count_without_intervals_is_differenced_but_not_tested():
+    # Claimant Count, Coventry: 6.7% in 2021 (row 3585), 5.4% in 2024 (row 3587).
+    m = measure(2025, "claimant_rate_16_64")
+    assert round(m["change"], 1) == -1.3 and m["change_assessment"] == "decrease (no interval, not tested)"
+
+
+@pytest.mark.parametrize("indicator_id", ["qual_l3plus_16_64", "qual_none_16_64"])
+def test_the_nvq_to_rqf_break_is_never_differenced(indicator_id):
+    # Baseline 2021 on the NVQ basis (ONS 58.9 for level 3+), latest 2023 on RQF (68.2): not compared.
+    m = measure(2025, indicator_id)
+    assert (m["baseline_basis"], m["latest_basis"]) == ("NVQ", "RQF")
+    assert math.isnan(m["change"]) and m["change_assessment"] == "break in series (NVQ to RQF): not compared"
+    assert m["direction_of_travel"] == "not enough data"  # two RQF years only; NVQ years are not used
+    row = chapter.at_a_glance(result(2025)).query("Measure == @indicators.entry(@indicator_id)['short_label']")
+    assert row["Change since baseline"].str.startswith("[z]").all()
+
+
+def test_comparison_verdicts_on_hand_worked_cases():
+    # Unemployment 2023: Coventry 5.8 (4.3 to 7.3) against England 3.7: wholly above, lower is better: worse.
+    assert measure(2025, "unemployment_rate_modelled")["vs_england"] == "worse"
+    # Pay 2024: Coventry 568.6 (534.05 to 603.15) against England 619.6: wholly below, higher is better: worse.
+    assert measure(2025, "median_weekly_pay")["vs_england"] == "worse"
+    # Level 3+ 2023: Coventry 68.2 (64.0 to 72.4) contains England's 67.4 (similar), lies above the West
+    # Midlands' 63.6 (better).
+    l3 = measure(2025, "qual_l3plus_16_64")
+    assert (l3["vs_england"], l3["region_name"], l3["vs_region"]) == ("similar", "West Midlands", "better")
+    # KS2 2024/25: Coventry 60 against England 63, no interval: the side is said, not judged.
+    assert measure(2025, "ks2_rwm_expected")["vs_england"] == "lower (no interval, not tested)"
+
+
+def test_the_neighbour_average_is_the_simple_mean_of_the_neighbours_figures():
+    paths, _ = editions.inputs("progress", 2025)
+    ks2 = read_table(paths["ons_ks2_rwm"])
+    groups = read_table(paths["comparator_groups"])
+    codes = groups.loc[groups["group_id"] == "dfe_sn_2025", "geography_code"]
+    figures = ks2[(ks2["period"] == "2024/25") & ks2["geography_code"].isin(codes)]["value"]
+    m = measure(2025, "ks2_rwm_expected")
+    assert len(figures) == m["neighbours_with_figure"] == m["neighbours_of"] == 10
+    assert m["neighbours_value"] == pytest.approx(figures.sum() / 10)
+
+
+def test_rank_among_english_local_authorities():
+    # Claimant Count 2024: Coventry's 5.4% among the 296 English districts and unitaries with a figure.
+    m = measure(2025, "claimant_rate_16_64")
+    assert (m["rank"], m["rank_of"]) == (257, 296)
+    spine = result(2025).spine.set_index("indicator_id").loc["claimant_rate_16_64"]
+    assert spine["authorities"] == 296 and spine["england"] == 4.0 and spine["area"] == 5.4
+
+
+def test_the_2022_edition_is_the_baseline_version():
+    # Every measure's latest period in the 2022 edition is its catalogue baseline: nothing to compare yet.
+    first = editions.load()[1][indicators.baseline_edition()].chapter_parameters["progress"]["latest"]
+    for indicator_id, item in indicators.monitored().items():
+        assert str(item["monitoring"]["baseline"]) == first[indicator_id], indicator_id
+        m = measure(2022, indicator_id)
+        assert m["latest_period"] == m["baseline_period"] and m["change_assessment"] == "no new data", indicator_id
+    # ONS published Coventry level 3+ 2021: 58.9 (NVQ basis), the strategy's baseline.
+    assert measure(2022, "qual_l3plus_16_64")["baseline_value"] == 58.9
+
+
+def test_every_priority_has_a_measure_or_says_what_data_is_missing():
+    glance = chapter.at_a_glance(result(2025))
+    assert glance["Priority"].str.split(".").str[0].astype(int).drop_duplicates().tolist() == list(range(1, 9))
+    empty = glance[glance["Measure"].str.startswith("No measure from official data yet")]
+    assert empty["Priority"].str.split(".").str[0].tolist() == ["4", "8"]
+    assert "Real Living Wage" in empty.iloc[1]["Measure"] and "Adult Education Budget" in empty.iloc[0]["Measure"]
+    assert (
+        "Priorities 4 and 8 have no measure from official data yet" in result(2025).key_figures["progress"]["opening"]
+    )
+
+
+def test_no_measure_is_scored_against_a_target():
+    assert set(result(2025).measures["target"]) == {"none set"}
+    assert "has not set numeric targets" in result(2025).key_figures["progress"]["opening"]
+
+
+def test_indicators_csv_gets_only_the_measures_no_other_chapter_publishes():
+    rows = chapter.indicator_rows(result(2024), vintages={})
+    assert set(rows["indicator_id"]) == {"claimant_rate_16_64", "unemployment_rate_modelled", "median_weekly_pay"}
+    assert set(rows["geography_code"]) == {COVENTRY, "E92000001", "E12000005"}
+    assert rows["period"].max() == "2023"  # the 2024 edition stops at 2023 (data:latest in editions.yaml)
+    tidy = indicators.tidy(rows)  # the same checks as every chapter's rows
+    assert (
+        tidy.loc[(tidy.indicator_id == "claimant_rate_16_64") & (tidy.geography_code == COVENTRY), "value"].iloc[-1]
+        == 5.3
+    )
+
+
+def test_an_edition_that_omits_a_measures_period_is_refused_by_name():
+    paths, vintages = editions.inputs("progress", 2025)
+    with pytest.raises(ValueError, match="median_weekly_pay"):
+        chapter.compute(
+            chapter.read_inputs(paths, vintages),
+            edition=2025,
+            area_code=COVENTRY,
+            latest={"qual_l3plus_16_64": "2023"},
+            neighbours_group="dfe_sn_2025",
+        )
+
+
+def test_the_spine_chart_has_a_text_equivalent_with_every_rank():
+    text = result(2025).key_figures["progress"]["spine_description"]
+    assert "Claimant Count (2024) 257 of 296" in text and "Median weekly pay (2024)" in text
+    detail = chapter.detail(result(2025))
+    assert "257 of 296" in detail.set_index("Measure").loc["Claimant Count (2024)", "Rank (1 = best)"]
+    assert pd.notna(detail["England"]).all()
