@@ -12,7 +12,7 @@ from pypdf import PdfReader
 pytestmark = pytest.mark.e2e
 
 A4_POINTS = (595, 842)
-SYNTHETIC_TABLE = re.compile(r"Table\s+[34]\.\d+:")  # chapters 3 and 4 (graduate retention, the survey) are synthetic
+SYNTHETIC_TABLE = re.compile(r"Table\s+[45]\.\d+:")  # chapters 4 and 5 (graduate retention, the survey) are synthetic
 LABEL = "Synthetic data, illustrative only."
 
 
