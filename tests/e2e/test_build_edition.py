@@ -223,7 +223,7 @@ def test_the_monitoring_report_leads_every_edition_with_its_scrutiny_summary(sit
         width, height = (float(x) for x in summary.pages[0].mediabox[2:])
         assert (round(width), round(height)) == (842, 595)  # A4 landscape, in points
         text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in summary.pages))
-        assert "Claimant Count" in text and "No measure from official data yet" in text
+        assert "Claimant Count" in text and "None from official data yet" in text and "Real Living Wage" in text
     # ONS Claimant Count for Coventry: 6.7% in 2021 (the baseline), 5.3% in 2023 (the 2024 edition's latest).
     text = " ".join(p.extract_text() for p in PdfReader(reports[2024].files["scrutiny"]).pages)
     assert "6.7% (2021)" in text and "5.3% (2023)" in text

@@ -309,15 +309,23 @@ def _with_period(row: pd.Series, prefix: str) -> str:
     return f"{_value(row, f'{prefix}_value')} ({row[f'{prefix}_period']}{', ' + basis if basis else ''})"
 
 
+def brief(verdict: object) -> str:
+    """A verdict as the tables print it: "(not tested)" for "(no interval, not tested)" and a break in
+    series without its "not compared", which the page's notes explain; the CSVs keep the full words."""
+    if not isinstance(verdict, str):
+        return ""
+    return verdict.replace(" (no interval, not tested)", " (not tested)").replace("): not compared", ")")
+
+
 def _change(row: pd.Series) -> str:
     if pd.isna(row.get("change", float("nan"))) or row["baseline_period"] == row["latest_period"]:
-        return f"[z] {row['change_judgement'] if isinstance(row.get('change_judgement'), str) else ''}".strip()
+        return f"[z] {brief(row.get('change_judgement'))}".strip()
     digits = 0 if row["unit"] == "£" else 1
     unit = " pp" if row["unit"] == "%" else (" points" if row["unit"] == "points" else "")
     shown = signed(row["change"], digits).replace("+", "+£" if row["unit"] == "£" else "+")
     if row["unit"] == "£":
         shown = shown.replace("\u2212", "\u2212£")
-    return f"{shown}{unit}: {row['change_judgement']}"
+    return f"{shown}{unit}: {brief(row['change_judgement'])}"
 
 
 def serving(priorities: pd.Series, priority: int) -> pd.Series:
@@ -325,9 +333,13 @@ def serving(priorities: pd.Series, priority: int) -> pd.Series:
     return priorities.str.split(";").map(lambda numbers: str(priority) in numbers)
 
 
+#: The at-a-glance and detail tables' columns of words, left-aligned (figures align right).
+WORDS = ("Measure", "Change since baseline", "Recent trend", "Against England", "Region", "Statistical neighbours")
+
+
 def at_a_glance(result: Result) -> pd.DataFrame:
     """One row per priority and measure (a measure serving two priorities is listed under both), and one
-    row for each priority with no measure from official data, naming what would be needed."""
+    row for each priority with no measure from official data, pointing to the data to be supplied."""
     rows = []
     awaiting = result.awaiting
     for number_, title in indicators.priorities().items():
@@ -342,7 +354,7 @@ def at_a_glance(result: Result) -> pd.DataFrame:
                     "Latest": _with_period(r, "latest"),
                     "Change since baseline": _change(pd.Series(r)) if r.get("latest_period") else "[x]",
                     "Recent trend": r.get("direction_of_travel", "[x]"),
-                    "Against England": r.get("vs_england", "not compared"),
+                    "Against England": brief(r.get("vs_england", "not compared")),
                 }
             )
         if measures.empty:
@@ -373,11 +385,11 @@ def detail(result: Result) -> pd.DataFrame:
             {
                 "Measure": f"{r['label']} ({r['latest_period']})",
                 result.area_name: _value(r, "latest_value"),
-                "England": f"{_value(r, 'england_value')}: {r['vs_england']}",
-                "Region": f"{_value(r, 'region_value')}: {r['vs_region']}",
+                "England": f"{_value(r, 'england_value')}: {brief(r['vs_england'])}",
+                "Region": f"{_value(r, 'region_value')}: {brief(r['vs_region'])}",
                 "Statistical neighbours": (
                     f"{_value(r, 'neighbours_value')} ({r['neighbours_with_figure']} of {r['neighbours_of']}): "
-                    f"{r['vs_neighbours']}"
+                    f"{brief(r['vs_neighbours'])}"
                 ),
                 "Rank (1 = best)": rank,
             }
@@ -467,7 +479,7 @@ def spine_figure(result: Result, outputs: Path) -> dict[str, str]:
         ax.text(
             1.02,
             y,
-            f"{_value(s, 'area')}: {s['vs_england']}",
+            f"{_value(s, 'area')}: {brief(s['vs_england'])}",
             va="center",
             fontsize=8.5,
             transform=ax.get_yaxis_transform(),

@@ -46,6 +46,8 @@ TEMPLATE = """DOCUMENT-DATE
 
 #d.notes
 
+#d.awaiting
+
 #pagebreak(weak: true)
 #figure(image("spine_chart.png", width: 82%, alt: d.spine_alt), caption: [#d.spine_caption])
 
@@ -66,6 +68,7 @@ def write(book: Path, out: Path, edition: Edition) -> Path | None:
         return None
     glance = read_table(source / "at_a_glance.csv").fillna("")
     figures = yaml.safe_load((source / "key_figures.yml").read_text(encoding="utf-8"))["progress"]
+    awaiting = read_table(source / "data_to_be_supplied.csv").fillna("")
     data = {
         "title": f"{edition.title}: progress on the eight priorities",
         "subtitle": f"Scrutiny summary of the {edition.year} edition",
@@ -83,6 +86,11 @@ def write(book: Path, out: Path, edition: Edition) -> Path | None:
         "spine_alt": "Spine chart of each monitoring measure: the range of English local authorities, England and "
         "the area; the comparisons are written beside each row and in the table.",
         "spine_description": figures["spine_description"],
+        "awaiting": "Data to be supplied: "
+        + "; ".join(
+            f"{a.label} (priorities {a.priorities.replace(';', ', ')}; {a.owner})" for a in awaiting.itertuples()
+        )
+        + ".",
         "footer": f"{edition.title}, {edition.year} edition. Official statistics; Open Government Licence v3.0.",
     }
     target = out / file_name(edition.year)
