@@ -241,3 +241,17 @@ def test_what_changed_covers_the_new_monitoring_measures(site):
     ]
     assert len(rows) == 1 and ",2021,,6.7," in rows[0] and ",2022,,5.1," in rows[0]
     assert "decrease (no interval, not tested)" in rows[0]
+
+
+def test_every_edition_publishes_indicators_csv_with_its_csvw_description(site):
+    from csvw import CSVW
+
+    root, _ = site
+    for year in (2022, 2023, 2024):
+        outputs = root / "_book" / str(year) / "outputs"
+        table = CSVW(str(outputs / "indicators.csv-metadata.json"), validate=True)
+        assert table.is_valid, year
+        text = (outputs / "indicators.csv").read_text()
+        assert not re.search(r",-?\d+(\.\d+)?e[+-]\d+,", text), "scientific notation in indicators.csv"
+        # ONS published Coventry level 3+ 2021: 58.9 (52.9 to 64.9), NVQ basis, not synthetic.
+        assert "qual_l3plus_16_64,framework:NVQ,E08000026,Coventry,2021,58.9,52.9,64.9," in text

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from skills_evidence import csvfiles
 from skills_evidence.chapters import keyfigures
 from skills_evidence.statistics import indicators
 
@@ -20,7 +21,7 @@ def write(
     files = {}
     for name, frame in tables.items():
         files[name] = outputs / f"{name}.csv"
-        frame.to_csv(files[name], index=False, lineterminator="\n", float_format="%.6g")
+        csvfiles.write(frame, files[name])
     files["indicators"] = indicators.write(indicator_rows, outputs / "indicators.csv")
     files["key_figures"] = keyfigures.write(key_figures, outputs / "key_figures.yml")
     return files

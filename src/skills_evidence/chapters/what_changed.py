@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from skills_evidence import csvfiles
 from skills_evidence.chapters import keyfigures, prose
 from skills_evidence.chapters.formatting import number, signed
 from skills_evidence.inputs.loaders.files import read_table
@@ -138,7 +139,7 @@ def run(
     result.key_figures = {"whatchanged": figures(result, current)}
     out = resolve(output_dir)
     out.mkdir(parents=True, exist_ok=True)
-    changes.to_csv(out / "what_changed.csv", index=False, lineterminator="\n", float_format="%.6g")
+    csvfiles.write(changes, out / "what_changed.csv")
     keyfigures.write(result.key_figures, out / "key_figures.yml")
     return result
 

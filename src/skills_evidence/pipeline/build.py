@@ -22,7 +22,7 @@ from skills_evidence.inputs import snapshots, validation
 from skills_evidence.paths import project_root
 from skills_evidence.pipeline import cache, execute, locks
 from skills_evidence.pipeline import editions as editions_mod
-from skills_evidence.publishing import reproducible, scrutiny, staging, website
+from skills_evidence.publishing import dataset, reproducible, scrutiny, staging, website
 from skills_evidence.publishing.render import fallback, quarto
 from skills_evidence.statistics import indicators
 
@@ -175,8 +175,7 @@ def run_notebooks(
         ]
         combined = indicators.combine([p for p in known if p.exists()])
         target = builds[y] / "outputs" / "indicators.csv"
-        combined.to_csv(target.with_suffix(".tmp"), index=False, lineterminator="\n", float_format="%.6g")
-        target.with_suffix(".tmp").replace(target)
+        dataset.publish(combined, target, title=f"{editions[y].title}, {y} edition: indicators")
         progress(f"{y}: {len(combined)} indicator rows in build/{y}/outputs/indicators.csv")
     run_batch([(year, job) for job in comparison_jobs(editions[year], chapters, root, builds[year], previous)])
     return report

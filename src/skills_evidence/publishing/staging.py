@@ -71,7 +71,8 @@ def stage(
             write_publishable_notebook(executed, partial / "notebooks" / executed.name)
         if (build / "outputs" / chapter.id).is_dir():
             shutil.copytree(build / "outputs" / chapter.id, partial / "outputs" / chapter.id)
-    shutil.copy2(build / "outputs" / "indicators.csv", partial / "outputs" / "indicators.csv")
+    for name in ("indicators.csv", "indicators.csv-metadata.json"):
+        shutil.copy2(build / "outputs" / name, partial / "outputs" / name)
     figures = keyfigures.merge(sorted((build / "outputs").glob("*/key_figures.yml")))
     synthetic = [
         group["title"] for group in figures.values() if isinstance(group, dict) and group.get("synthetic") == "yes"

@@ -9,6 +9,7 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
+from skills_evidence import csvfiles
 from skills_evidence.inputs.loaders.files import read_table
 from skills_evidence.paths import resolve
 
@@ -155,11 +156,8 @@ def tidy(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write a validated indicator table as CSV (values unrounded: round only for display)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tidy(frame).to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
-    return path
+    """Write a validated indicator table as CSV, numbers by the published-CSV rounding rule (csvfiles)."""
+    return csvfiles.write(tidy(frame), path)
 
 
 def combine(paths: list[Path]) -> pd.DataFrame:

@@ -1,0 +1,40 @@
+"""Writing the CSV files the book publishes, by one rule: numbers as plain decimals rounded to
+`DECIMALS` places (never scientific notation, no trailing zeros), missing values as empty cells,
+LF line ends. The book prints fewer decimals; every figure is computed from unrounded ones.
+
+numpy's positional float formatting is used rather than pandas' `float_format`, whose "%g" switches
+to scientific notation for counts of a million or more (2.8973e+06) and drops their digits.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+#: Decimal places of every number in a published CSV.
+DECIMALS = 3
+ROUNDING_RULE = (
+    f"Numbers are rounded to {DECIMALS} decimal places (trailing zeros dropped) and computed from unrounded "
+    "figures; the book prints them to fewer. An empty cell is a missing figure, whose reason is in the status column."
+)
+
+
+def plain(value: float) -> str:
+    """One number as a plain decimal: 2897300, 80.595, -11.645; empty when missing."""
+    if value is None or pd.isna(value):
+        return ""
+    return np.format_float_positional(np.round(float(value), DECIMALS) + 0.0, precision=DECIMALS, trim="-")
+
+
+def write(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write `frame` as a published CSV: float columns as plain decimals, everything else as it is."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_float_dtype(out[column]):
+            out[column] = out[column].map(plain)
+    out.to_csv(path, index=False, lineterminator="\n")
+    return path

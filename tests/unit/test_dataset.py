@@ -1,0 +1,98 @@
+"""indicators.csv as a published dataset: plain decimals by one rounding rule, basis and synthetic flag
+as columns, and a CSVW description that the file is validated against."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from csvw import CSVW
+
+from skills_evidence import csvfiles
+from skills_evidence.publishing import dataset
+
+
+def test_numbers_are_plain_decimals_rounded_by_the_one_rule():
+    # Nomis T19: West Midlands 16-64 population summed from districts, 3,594,900 in 2017 (pandas' %g wrote 3.5949e+06).
+    assert csvfiles.plain(3594900.0) == "3594900"
+    assert csvfiles.plain(80.59474) == "80.595" and csvfiles.plain(58.9) == "58.9"  # ONS: Coventry L3+ 2021 58.9
+    assert csvfiles.plain(-0.0001) == "0" and csvfiles.plain(float("nan")) == ""
+
+
+def rows() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            # ONS published Coventry level 3+ 2021: 58.9 (52.9 to 64.9), NVQ basis.
+            {
+                "indicator_id": "qual_l3plus_16_64",
+                "breakdown": "framework:NVQ",
+                "geography_code": "E08000026",
+                "geography_name": "Coventry",
+                "period": "2021",
+                "value": 58.9,
+                "ci_lower": 52.9,
+                "ci_upper": 64.9,
+                "source_id": "ons_l3plus_nvq",
+                "vintage": "2004 to 2021",
+            },
+            # Nomis T19 sum for the West Midlands region, 2017: 2,897,300 of 3,594,900 at level 1 or above.
+            {
+                "indicator_id": "qual_l1plus_16_64",
+                "breakdown": "framework:NVQ",
+                "geography_code": "E12000005",
+                "geography_name": "West Midlands",
+                "period": "2017",
+                "value": 80.5947,
+                "numerator": 2897300.0,
+                "denominator": 3594900.0,
+                "source_id": "aps_t19_qualifications",
+                "status": "u",
+            },
+            {
+                "indicator_id": "grad_retention_rate",
+                "geography_code": "E08000026",
+                "geography_name": "Coventry",
+                "period": "2021/22",
+                "value": 15.2,
+                "source_id": "hesa_go_extract",
+                "vintage": "cohorts 2017/18 to 2021/22 (synthetic)",
+                "note": "synthetic stand-in: illustrative only",
+            },
+        ]
+    )
+
+
+@pytest.fixture
+def published(tmp_path: Path) -> Path:
+    return dataset.publish(rows(), tmp_path / "indicators.csv", title="Test edition: indicators")
+
+
+def test_the_file_validates_against_its_csvw_description(published: Path):
+    table = CSVW(str(published.with_name("indicators.csv-metadata.json")), validate=True)
+    assert table.is_valid
+    read = {(r["indicator_id"], r["geography_code"]): r for r in table.tables[0].iterdicts()}
+    assert str(read[("qual_l1plus_16_64", "E12000005")]["denominator"]) == "3594900"
+    assert read[("qual_l3plus_16_64", "E08000026")]["basis"] == "NVQ"
+    assert read[("grad_retention_rate", "E08000026")]["synthetic"] is True
+    assert read[("qual_l3plus_16_64", "E08000026")]["synthetic"] is False
+
+
+def test_every_column_is_described_with_the_status_legend_and_rounding_rule(published: Path):
+    meta = json.loads(published.with_name("indicators.csv-metadata.json").read_text())
+    columns = meta["tableSchema"]["columns"]
+    assert [c["name"] for c in columns] == published.read_text().splitlines()[0].split(",")
+    assert all(c["dc:description"] for c in columns)
+    assert "rounded to 3 decimal places" in meta["dc:description"] and "c, confidential" in meta["dc:description"]
+    assert "1 higher is better" in next(c for c in columns if c["name"] == "polarity")["dc:description"]
+
+
+@pytest.mark.parametrize(("good", "bad"), [(",3594900,", ",3.5949e+06,"), (",u,sum", ",q,sum")])
+def test_validation_fails_on_scientific_notation_or_an_unknown_mark(tmp_path: Path, good: str, bad: str):
+    frame = rows()
+    frame.loc[1, "note"] = "sum of 30 local authority estimates"
+    path = dataset.publish(frame, tmp_path / "indicators.csv", title="t")
+    assert good in path.read_text()
+    path.write_text(path.read_text().replace(good, bad))
+    assert not CSVW(str(path.with_name("indicators.csv-metadata.json")), validate=True).is_valid
