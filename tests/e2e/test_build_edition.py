@@ -26,6 +26,7 @@ CHAPTER_PAGES = [
     "chapters/attainment.html",
     "chapters/graduate-retention.html",
     "chapters/progress.html",
+    "chapters/reconciliation.html",
     "chapters/skills-levels.html",
     "chapters/skills-survey.html",
     "chapters/what-changed.html",
@@ -55,6 +56,9 @@ PARITY_LABELS = [
     "Table 5.4",
     "Figure 5.1",
     "Table 6.1",
+    "Reconciliation with the printed Appendix B",
+    "Table 7.1",
+    "Table 7.2",
     "Synthetic data, illustrative only",
 ]
 
@@ -175,7 +179,15 @@ def test_a_rebuild_with_nothing_changed_does_not_render_again(site, monkeypatch)
 
 def test_cache_and_a_failed_notebook(project_copy: Path):
     report = build_edition(2022, renderer="fallback")
-    chapters = ["attainment", "graduate_retention", "progress", "skills_levels", "skills_survey", "what_changed"]
+    chapters = [
+        "attainment",
+        "graduate_retention",
+        "progress",
+        "reconciliation",
+        "skills_levels",
+        "skills_survey",
+        "what_changed",
+    ]
     assert sorted(report.ran) == chapters and report.cached == []
     again = build_edition(2022, renderer="fallback")
     assert again.ran == [] and sorted(again.cached) == chapters and not again.rendered

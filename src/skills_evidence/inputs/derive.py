@@ -241,6 +241,13 @@ def derive_published_ks2(entries: dict[str, dict]) -> pd.DataFrame:
     return frame[["geography", "period", "value", "status", "source_url"]].reset_index(drop=True)
 
 
+def derive_printed_appendix_b(entries: dict[str, dict]) -> pd.DataFrame:
+    """Appendix B's Tables 1 and 2 cell by cell, exactly as printed (text: signs, units and slips kept)."""
+    frame = pd.read_csv(_source(entries["printed_appendix_b"]), dtype=str, keep_default_na=False)
+    frame.insert(0, "row", range(1, len(frame) + 1))
+    return frame.drop(columns=["source_url"])
+
+
 def derive_retention_baseline(entries: dict[str, dict]) -> pd.DataFrame:
     """Centre for Cities' published graduate retention figures for Coventry (2014/15 graduates), as printed."""
     entry = entries["cfc_graduate_retention"]
@@ -318,6 +325,7 @@ DERIVATIONS: dict[str, Callable[[dict[str, dict]], pd.DataFrame]] = {
     "ons_modelled_unemployment": lambda e: _ons_subset(e, "ons_modelled_unemployment"),
     "ons_median_pay": derive_median_pay,
     "ocp_ks2_published": derive_published_ks2,
+    "printed_appendix_b": derive_printed_appendix_b,
     "cfc_graduate_retention": derive_retention_baseline,
     "survey_population_margins": derive_survey_margins,
     "comparator_groups": derive_comparator_groups,
