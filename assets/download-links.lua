@@ -1,4 +1,5 @@
--- Links to the CSV files behind the tables and charts (`../outputs/<chapter>/<file>.csv`) work on the
+-- Links to the CSV files behind the tables and charts (`../outputs/<chapter>/<file>.csv`, and a CSV's
+-- CSVW description `<file>.csv-metadata.json`) work on the
 -- published web site. In the PDF and Word versions a relative link breaks once the file is sent on, so
 -- there the link points at the published site when its address is known (metadata `edition-site.url`)
 -- and otherwise the file is named in the text. Used by Quarto and by the Pandoc fallback alike.
@@ -8,7 +9,7 @@ local year = nil
 
 local function csv_path(target)
   local path = target:gsub("^%.%./", "")
-  if path:match("^outputs/.+%.csv$") then
+  if path:match("^outputs/.+%.csv$") or path:match("^outputs/.+%.csv%-metadata%.json$") then
     return path
   end
   return nil

@@ -58,6 +58,9 @@ def test_csv_links_in_pdf_and_word_name_the_file_instead_of_a_relative_path(quar
             "outputs/skills_levels/skills_comparison.csv, published with the web version of this edition"
             in text.replace("outputs/ ", "outputs/")
         )
+        assert "outputs/indicators.csv-metadata.json, published with the web version" in text.replace(
+            "outputs/ ", "outputs/"
+        )
     assert not [t for t in docx_link_targets(files["docx"]) if "outputs/" in t]
     for page in PdfReader(files["pdf"]).pages:
         for annotation in page.get("/Annots") or []:
