@@ -150,7 +150,9 @@ def new_edition(year: int = typer.Argument(..., help="Year of the new edition, a
     console.print(f"Added to data/editions.yaml and made current:\n{block}")
     missing = [(chapter, item) for chapter, items in needs.items() for item in items]
     if missing:
-        console.print("Inputs still needed (the chapter will say 'not yet available' until they are in):")
+        console.print(
+            "Inputs still needed (the chapter will say they are not in this edition's inputs until they are):"
+        )
         for chapter, item in missing:
             console.print(f"  - {chapter}: {item}")
     else:

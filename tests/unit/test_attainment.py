@@ -70,7 +70,7 @@ def test_years_without_tests_are_marked_not_drawn(inputs):
 
 def test_a_missing_ks4_year_says_not_yet_available(inputs):
     r = attainment.compute(inputs, "E08000026", "2024/25", "2023/24", "2023/24", "dfe_sn_2025")
-    assert r.ks4.empty and "not yet available" in r.key_figures["attainment"]["ks4_sentence"]
+    assert r.ks4.empty and "not in this edition's inputs" in r.key_figures["attainment"]["ks4_sentence"]
 
 
 def test_gap_direction_words():

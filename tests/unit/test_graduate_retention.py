@@ -144,5 +144,5 @@ def test_a_cohort_not_in_the_data_is_said_to_be_not_yet_available():
     result = gr.compute(inputs, "Coventry", "2022/23", "E08000026")
     assert (
         result.latest == "2021/22"
-        and "2022/23 cohort was not yet available" in result.key_figures["retention"]["latest_sentence"]
+        and "2022/23 cohort is not in this edition's inputs" in result.key_figures["retention"]["latest_sentence"]
     )

@@ -67,7 +67,7 @@ def test_a_missing_figure_takes_the_not_available_variant():
     )
     assert text == (
         "Figures on qualification levels for 2024 (Annual Population Survey, January to December) "
-        "were not yet available in the data this edition uses."
+        "are not in this edition's inputs (a newer release than the inputs hold is needed)."
     )
 
 

@@ -499,7 +499,7 @@ def ks4_display(result: Result) -> pd.DataFrame:
     """KS4 groups for display: pupils, Attainment 8 and gap for the area beside England's gap."""
     if result.ks4.empty:
         return pd.DataFrame(
-            {"Group": ["(none)"], "Note": [f"Group-level data for {result.ks4_year} not yet available"]}
+            {"Group": ["(none)"], "Note": [f"Group-level data for {result.ks4_year}: not in this edition's inputs"]}
         )
     t = result.ks4
     area = t[t["geography_code"] == result.area_code].set_index("breakdown_id")
@@ -526,7 +526,7 @@ def disadvantage_display(result: Result) -> pd.DataFrame:
     table = disadvantage_gap(result.ks4)
     if table.empty:
         return pd.DataFrame(
-            {"Place": ["(none)"], "Note": [f"Group-level data for {result.ks4_year} not yet available"]}
+            {"Place": ["(none)"], "Note": [f"Group-level data for {result.ks4_year}: not in this edition's inputs"]}
         )
     return pd.DataFrame(
         {
