@@ -369,12 +369,20 @@ def sentences(result: Result, kf: dict) -> dict[str, str]:
         "trend": _trend_facts(result, kf["trend"]),
         "first_rqf": FIRST_RQF_YEAR,
     }
+    sums = result.shares[
+        (result.shares["period"] == result.period) & result.shares["note"].astype(str).str.startswith("sum of")
+    ]
+    figures["sums"] = [
+        {"name": name, "note": note}
+        for name, note in sums[["geography_name", "note"]].drop_duplicates().itertuples(index=False)
+    ]
     say = functools.partial(prose.render, CHAPTER, **figures)
     return {
         "headline": say("headline"),
         "other_levels": " ".join(s for s in (say("level4"), say("no_qualifications"), say("rqf_levels")) if s),
         "region": say("region"),
         "ca": say("ca"),
+        "aggregates": say("aggregates"),
         "trend": say("trend"),
     }
 

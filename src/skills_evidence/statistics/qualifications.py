@@ -130,7 +130,8 @@ def aggregate_counts(counts: pd.DataFrame, members: list[str], code: str, name: 
 
 
 def aggregated_shares(counts: pd.DataFrame, members: list[str], code: str, name: str) -> pd.DataFrame:
-    """Level shares for an area built from member LADs, flagged "u" where suppressed counts were left out."""
+    """Level shares for an area built from member LADs. Where suppressed counts were left out the note says
+    how many; the figure is not marked [u], which is kept for estimates that are themselves unreliable."""
     agg = aggregate_counts(counts, members, code, name)
     shares = level_shares(agg)
     excluded = agg.groupby("period")["excluded"].sum()
@@ -139,7 +140,6 @@ def aggregated_shares(counts: pd.DataFrame, members: list[str], code: str, name:
     for period, n in excluded.items():
         if n:
             sel = shares["period"] == str(period)
-            shares.loc[sel, "status"] = "u"
             shares.loc[sel, "note"] = f"{note}; {n} suppressed local authority counts (0-2 respondents each) left out"
     return shares
 
