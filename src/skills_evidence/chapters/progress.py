@@ -28,7 +28,7 @@ from skills_evidence.statistics.qualifications import aggregated_shares, level_s
 
 #: This chapter's sentence templates: chapters/progress.sentences.yaml.
 CHAPTER = "progress"
-ENGLAND = ("E92000001", "England")
+ENGLAND = attainment.ENGLAND
 #: English local authority codes: unitaries, districts, metropolitan districts, London boroughs, counties.
 LOCAL_AUTHORITY = re.compile(r"^E(0[6-9]|10)\d{6}$")
 SERIES_COLUMNS = [
@@ -432,6 +432,7 @@ def key_figures(result: Result) -> dict[str, str]:
             CHAPTER, "spine_description", area=result.area_name, rows=_spine_facts(result)
         ),
         "baseline_edition": str(indicators.baseline_edition()),
+        "trend_years": str(progress.TREND_YEARS),
     }
 
 
