@@ -16,7 +16,7 @@ def inputs() -> attainment.Inputs:
 
 @pytest.fixture(scope="module")
 def edition_2022(inputs) -> attainment.Result:
-    return attainment.compute(inputs, "E08000026", "2018/19", "2018/19", "2020/21", "dfe_sn_2021")
+    return attainment.compute(inputs, "E08000026", "2018/19", "2018/19", "2020/21")
 
 
 def row(table, code, breakdown_id):
@@ -46,11 +46,58 @@ def test_groups_under_ten_pupils_are_not_reported(edition_2022):
     assert cell.status.iloc[0] == "c" and cell.value.isna().all()
 
 
-def test_ks2_official_figures_and_neighbour_average(edition_2022):
-    # ONS Explore Local Statistics (DfE) 2018/19: Coventry 62, England 65; average of the ten April 2021 neighbours 61.8.
+def test_ks2_uses_the_most_precise_figures_and_dfes_neighbour_average(edition_2022):
+    # One Coventry Plan 2024-25 report (DfE, one decimal): 2019 Coventry 62.2, England 64.9; ONS's open data has
+    # them to the whole per cent (62, 65). The neighbours' average is the mean of the April 2021 set's ten
+    # figures in ONS Explore Local Statistics (Derby 64, Bolton 66, ... : 61.8); the council printed 62.0.
     ks2 = edition_2022.ks2[edition_2022.ks2.period == "2018/19"].set_index("series")
-    assert ks2.loc["Coventry", "value"] == 62 and ks2.loc["England", "value"] == 65
-    assert round(ks2.loc["Statistical neighbours (average)", "value"], 1) == 61.8
+    assert ks2.loc["Coventry", "value"] == 62.2 and ks2.loc["England", "value"] == 64.9
+    assert ks2.loc["Coventry", "source"].startswith("published by Coventry City Council")
+    neighbours = ks2.loc["Statistical neighbours (average)"]
+    assert round(neighbours.value, 1) == 61.8 and neighbours.neighbour_set == "dfe_sn_2021"
+    table = attainment.ks2_table(edition_2022).set_index("Year")
+    assert (
+        table.loc["2018/19", "Coventry"] == "62.2 †"
+        and table.loc["2018/19", "Statistical neighbours (average)"] == "61.8"
+    )
+    assert "62.2% of Coventry's pupils" in edition_2022.key_figures["attainment"]["ks2_sentence"]
+
+
+def test_each_year_keeps_the_neighbour_set_in_force_then_and_a_new_set_is_footnoted(inputs):
+    # DfE published its sets in April 2021 and May 2025 (data/indicators.yaml): 2023/24 ended in August 2024, on the
+    # 2021 set; 2024/25 on the 2025 set. Past averages do not move when the 2025 edition adds the new set.
+    assert attainment.neighbour_set("2023/24", {"dfe_sn_2021": "2021-04", "dfe_sn_2025": "2025-05"}) == (
+        "dfe_sn_2021",
+        False,
+    )
+    assert attainment.neighbour_set("2024/25", {"dfe_sn_2021": "2021-04", "dfe_sn_2025": "2025-05"}) == (
+        "dfe_sn_2025",
+        False,
+    )
+    assert attainment.neighbour_set("2018/19", {"dfe_sn_2021": "2021-04", "dfe_sn_2025": "2025-05"}) == (
+        "dfe_sn_2021",
+        True,
+    )
+    e2024 = attainment.compute(inputs, "E08000026", "2023/24", "2022/23", "2022/23")
+    e2025 = attainment.compute(inputs, "E08000026", "2024/25", "2023/24", "2023/24")
+    sn = attainment.SN_SERIES
+    before = e2024.ks2[e2024.ks2.series == sn].set_index("period")["value"]
+    after = e2025.ks2[e2025.ks2.series == sn].set_index("period")["value"]
+    assert before.dropna().equals(after[before.dropna().index])
+    # ONS ELS 2024/25, the May 2025 set (Derby, Southampton, ... Stoke-on-Trent): mean 61.2, marked [b].
+    last = e2025.ks2[(e2025.ks2.series == sn) & (e2025.ks2.period == "2024/25")].iloc[0]
+    assert (round(last.value, 1), last.status, last.neighbour_set) == (61.2, "b", "dfe_sn_2025")
+    assert attainment.ks2_table(e2025).set_index("Year").loc["2024/25", sn] == "61.2 [b]"
+    note = e2025.key_figures["attainment"]["ks2_note"]
+    assert "DfE's April 2021 set for 2018/19 to 2023/24; DfE's May 2025 set for 2024/25" in note
+    assert "[b] marks the first year on a new set" in note and "stands in for it" in note
+
+
+def test_neighbour_averages_are_in_indicators_csv_under_their_set(inputs):
+    r = attainment.compute(inputs, "E08000026", "2024/25", "2023/24", "2023/24")
+    rows = r.indicators[r.indicators.geography_code.str.startswith("dfe_sn_")].set_index("period")
+    assert rows.loc["2024/25", "geography_code"] == "dfe_sn_2025" and round(rows.loc["2024/25", "value"], 1) == 61.2
+    assert rows.loc["2018/19", "geography_code"] == "dfe_sn_2021" and "simple mean" in rows.loc["2018/19", "note"]
 
 
 def test_earlier_ks2_years_are_the_councils_published_figures_labelled(edition_2022):
@@ -60,7 +107,7 @@ def test_earlier_ks2_years_are_the_councils_published_figures_labelled(edition_2
 
 
 def test_years_without_tests_are_marked_not_drawn(inputs):
-    r = attainment.compute(inputs, "E08000026", "2024/25", "2023/24", "2023/24", "dfe_sn_2025")
+    r = attainment.compute(inputs, "E08000026", "2024/25", "2023/24", "2023/24")
     gap = r.ks2[r.ks2.period.isin(["2019/20", "2020/21"])]
     assert len(gap) == 6 and gap.value.isna().all() and (gap.status == "z").all()
     assert "did not sit the tests" in r.key_figures["attainment"]["ks2_sentence"]
@@ -69,8 +116,33 @@ def test_years_without_tests_are_marked_not_drawn(inputs):
 
 
 def test_a_missing_ks4_year_says_not_yet_available(inputs):
-    r = attainment.compute(inputs, "E08000026", "2024/25", "2023/24", "2023/24", "dfe_sn_2025")
+    r = attainment.compute(inputs, "E08000026", "2024/25", "2023/24", "2023/24")
     assert r.ks4.empty and "not in this edition's inputs" in r.key_figures["attainment"]["ks4_sentence"]
+
+
+def test_the_gap_tracker_carries_the_2018_19_baseline_into_later_editions(inputs):
+    # The 2025 edition asks for 2023/24, not in its inputs; the baseline (DfE KS4 2018/19 revised) still shows:
+    # Coventry's disadvantaged pupils 35.7 against all other pupils 47.3, DfE's gap -11.6 points.
+    r = attainment.compute(inputs, "E08000026", "2024/25", "2023/24", "2023/24")
+    tracker = r.tracker.set_index(["breakdown_id", "period"])
+    assert round(tracker.loc[("disadvantage:dfe_gap", "2018/19"), "gap"], 1) == -11.6
+    assert tracker.loc[("disadvantage:dfe_gap", "2023/24"), "status"] == "x"
+    shown = attainment.tracker_display(r).set_index("Group")
+    assert shown.loc["Disadvantaged against all other pupils (DfE's gap)", "Gap in 2018/19 (points)"] == "−11.6"
+    assert shown.loc["Chinese", "Gap in 2018/19 (points)"] == "[c]"
+    assert "baseline, 2018/19, carried into every edition" in r.key_figures["attainment"]["tracker_sentence"]
+
+
+def test_a_withheld_group_keeps_its_pupil_count_back_everywhere(edition_2022):
+    # 9 Chinese pupils in Coventry (DfE KS4 2018/19): the count is withheld with the score, in the chapter CSV
+    # and in indicators.csv (ks4_att8's denominator), not only in the table.
+    chinese = row(edition_2022.ks4, "E08000026", "ethnicity:chinese")
+    assert pd.isna(chinese.pupils)
+    ind = edition_2022.indicators
+    cell = ind[
+        (ind.indicator_id == "ks4_att8") & (ind.breakdown == "ethnicity:chinese") & (ind.geography_code == "E08000026")
+    ]
+    assert cell.denominator.isna().all()
 
 
 def test_gap_direction_words():

@@ -62,6 +62,8 @@ def test_small_denominators_and_suppressed_cells_give_no_rate(tmp_path: Path):
     )
     rates = gr.retention(frame, CITIES, ["provider_city", "cohort"]).set_index("cohort")
     assert rates.loc["2019/20", "status"] == "c" and math.isnan(rates.loc["2019/20", "rate"])
+    # Withheld with its counts: 5 of 20 would give the rate away (issue 12: suppression is consistent).
+    assert math.isnan(rates.loc["2019/20", "numerator"]) and math.isnan(rates.loc["2019/20", "denominator"])
     assert rates.loc["2020/21", "status"] == "c" and math.isnan(rates.loc["2020/21", "numerator"])
 
 

@@ -119,6 +119,17 @@ def test_the_neighbour_average_is_the_simple_mean_of_the_neighbours_figures():
     assert m["neighbours_value"] == pytest.approx(figures.sum() / 10)
 
 
+def test_ks2_shows_the_councils_one_decimal_figures_but_ranks_on_the_whole_numbers_every_authority_has():
+    # 2024 edition, 2023/24: One Coventry Plan (DfE to one decimal) Coventry 56.7, England 61.3, as in the
+    # attainment chapter; ONS's open data gives every authority whole numbers (Coventry 57), so the rank and the
+    # spine chart's range are worked on those: Coventry's 57 has 222 authorities above it (rank 223 of 298).
+    m = measure(2024, "ks2_rwm_expected")
+    assert (m["baseline_value"], m["latest_value"], m["england_value"]) == (62.2, 56.7, 61.3)
+    assert (m["rank"], m["rank_of"]) == (223, 298)
+    spine = result(2024).spine.set_index("indicator_id").loc["ks2_rwm_expected"]
+    assert spine["area"] == 56.7 and spine["median"] == 60
+
+
 def test_rank_among_english_local_authorities():
     # Claimant Count 2024: Coventry's 5.4% among the 296 English districts and unitaries with a figure.
     m = measure(2025, "claimant_rate_16_64")

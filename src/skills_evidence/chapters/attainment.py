@@ -10,7 +10,7 @@ Groups of fewer than 10 pupils are not reported ([c]).
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -72,33 +72,53 @@ def read_inputs(paths: dict[str, str | Path], vintages: dict[str, str] | None = 
     return Inputs(*tables, vintages or {})
 
 
-def ks2_series(
-    inputs: Inputs, area_code: str, area_name: str, neighbours: list[str], first: str, last: str
-) -> pd.DataFrame:
+def neighbour_set(period: str, sets: dict[str, str]) -> tuple[str, bool]:
+    """The DfE statistical-neighbour set for a school year and whether it is a stand-in: the newest set
+    published by the end of that year (31 August), or, when none had been (the set DfE used then is not in
+    the inputs), the earliest set, flagged."""
+    ended = f"{periods.summer(period)}-08"
+    in_force = [group for group, published in sorted(sets.items(), key=lambda kv: kv[1]) if published <= ended]
+    return (in_force[-1], False) if in_force else (min(sets, key=sets.__getitem__), True)
+
+
+KS2_COLUMNS = ["period", "year", "series", "value", "status", "source", "neighbour_set"]
+OFFICIAL = "ons_ks2_rwm"
+SN_SERIES = "Statistical neighbours (average)"
+
+
+def ks2_series(inputs: Inputs, area_code: str, area_name: str, first: str, last: str) -> pd.DataFrame:
     """KS2 RWM expected standard by year for the area, its statistical neighbours' average and England.
 
-    Official open data (ONS Explore Local Statistics, from 2018/19) first; for earlier years the
-    council's published figures, labelled as such, where it published them (only the council whose
-    series the published file holds). The years
-    without assessment (2019/20, 2020/21) are rows marked [z].
+    The most precise figure available wins: DfE's figure to one decimal place as the council published it
+    (for the council whose series the published file holds, and England), else DfE's whole-per-cent figure
+    as ONS republishes it (from 2018/19). The neighbours' average is DfE's: the simple mean of the ten
+    neighbours' figures, on the set in force that year (`neighbour_set`); before 2018/19, where the open
+    data has no neighbours' figures, the council's published average. Years without tests are [z]; the
+    first year on a new neighbour set is [b] (break in series).
     """
     years = [periods.of_summer(y) for y in range(periods.summer(first), periods.summer(last) + 1)]
     published = inputs.ks2_published.assign(period=inputs.ks2_published["period"].astype(int).map(periods.of_summer))
-    pub_names = {
-        "area": area_name if area_name == publishing_council(inputs.ks2_published) else None,
-        "sn": "Statistical Neighbours",
+    own = area_name == publishing_council(inputs.ks2_published)
+    council = {
+        "area": area_name if own else None,
+        "sn": "Statistical Neighbours" if own else None,
         "england": "England",
     }
-    rows = []
+    sets = indicators.neighbour_sets()
+    rows, previous_set = [], None
     for period in years:
         official = inputs.ks2[inputs.ks2["period"] == period].set_index("geography_code")["value"]
-        sn_values = [official.get(code) for code in neighbours]
+        group_id, _ = neighbour_set(period, sets)
+        members = inputs.groups[inputs.groups["group_id"] == group_id]
+        # A neighbour group is the named area's own (its group_name says whose); another area gets no average.
+        codes = (
+            members["geography_code"].tolist() if members["group_name"].str.startswith(f"{area_name}'s ").all() else []
+        )
+        sn_values = [official.get(code) for code in codes]
+        sn_mean = sum(sn_values) / len(sn_values) if codes and all(pd.notna(v) for v in sn_values) else None
         candidates = {
             "area": (area_name, official.get(area_code)),
-            "sn": (
-                "Statistical neighbours (average)",
-                sum(sn_values) / len(sn_values) if sn_values and all(pd.notna(v) for v in sn_values) else None,
-            ),
+            "sn": (SN_SERIES, sn_mean),
             "england": (ENGLAND[1], official.get(ENGLAND[0])),
         }
         for key, (name, value) in candidates.items():
@@ -108,29 +128,45 @@ def ks2_series(
                 "series": name,
                 "value": value,
                 "status": "",
-                "source": "ons_ks2_rwm",
+                "source": OFFICIAL,
+                "neighbour_set": group_id if key == "sn" and codes else "",
             }
+            pub = published[(published["geography"] == council[key]) & (published["period"] == period)]
+            precise = len(pub) and pd.notna(pub["value"].iloc[0])
             if period in NOT_ASSESSED:
-                row.update(value=None, status="z", source="not assessed (COVID-19)")
-            elif value is None or pd.isna(value):
-                pub = (
-                    published[(published["geography"] == pub_names[key]) & (published["period"] == period)]
-                    if pub_names[key]
-                    else published.iloc[0:0]
+                row.update(value=None, status="z", source="not assessed (COVID-19)", neighbour_set="")
+            elif precise and (key != "sn" or value is None or pd.isna(value)):
+                row.update(
+                    value=float(pub["value"].iloc[0]), source=prose.render(CHAPTER, "council_series"), neighbour_set=""
                 )
-                if (
-                    len(pub)
-                    and pd.notna(pub["value"].iloc[0])
-                    and (key != "sn" or area_name == publishing_council(inputs.ks2_published))
-                ):
-                    row.update(
-                        value=float(pub["value"].iloc[0]),
-                        source=prose.render(CHAPTER, "council_series"),
-                    )
-                else:
-                    row.update(value=None, status="x", source="not available")
+            elif value is None or pd.isna(value):
+                row.update(value=None, status="x", source="not available", neighbour_set="")
+            elif key == "sn" and previous_set not in (None, group_id):
+                row["status"] = "b"
+            if row["neighbour_set"]:
+                previous_set = row["neighbour_set"]
             rows.append(row)
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=KS2_COLUMNS)
+
+
+def sets_used(ks2: pd.DataFrame, groups: pd.DataFrame) -> list[dict]:
+    """Each neighbour set the averages use: its DfE title, the years it covers, and whether it stands in for
+    an earlier set the inputs lack (its first year ended before it was published)."""
+    sets = indicators.neighbour_sets()
+    rows = ks2[ks2["neighbour_set"] != ""]
+    used = []
+    for group_id, part in rows.groupby("neighbour_set", sort=False):
+        title = groups.loc[groups["group_id"] == group_id, "source"].iloc[0]
+        used.append(
+            {
+                "title": title.replace("DfE statistical neighbours, ", "DfE's ") + " set",
+                "first": part["period"].min(),
+                "last": part["period"].max(),
+                "stand_in": [p for p in part["period"] if neighbour_set(p, sets)[1]],
+                "break": part["status"].eq("b").any(),
+            }
+        )
+    return used
 
 
 def publishing_council(published: pd.DataFrame) -> str | None:
@@ -213,7 +249,7 @@ def ks4_table(inputs: Inputs, area_code: str, year: str) -> pd.DataFrame:
                     "geography_name": r["geography_name"],
                     "group": label,
                     "breakdown_id": breakdown_id,
-                    "pupils": r["t_pupils"],
+                    "pupils": None if small else r["t_pupils"],  # withheld with the figure, as in the table
                     "att8": None if small else r["avg_att8_unrounded"],
                     "gap": None if small else r["avg_att8_unrounded"] - everyone["avg_att8_unrounded"],
                     "status": "c" if small else "",
@@ -223,22 +259,53 @@ def ks4_table(inputs: Inputs, area_code: str, year: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=KS4_COLUMNS)
 
 
+#: The tracker's name for DfE's disadvantage gap (disadvantaged against all other pupils).
+DFE_GAP = ("Disadvantaged against all other pupils (DfE's gap)", "disadvantage:dfe_gap")
+TRACKER_COLUMNS = ["period", "group", "breakdown_id", "gap", "status"]
+
+
 def gap_tracker(table_by_year: dict[str, pd.DataFrame], area_code: str) -> pd.DataFrame:
-    """Each group's gap for the area in every year available, and whether it narrowed or widened."""
+    """Each group's gap for the area in every year given (the monitoring baseline and this edition's year),
+    DfE's disadvantage gap among them, and whether it narrowed or widened. A year whose data is not in the
+    inputs is kept as [x] rows, so the baseline still shows when the latest year is missing."""
     rows = []
     for year, table in sorted(table_by_year.items()):
-        if table.empty:
-            continue
         area = table[(table["geography_code"] == area_code) & (table["breakdown_id"] != "all")]
         rows += [
-            {"period": year, "group": r.group, "breakdown_id": r.breakdown_id, "gap": r.gap} for r in area.itertuples()
+            {"period": year, "group": r.group, "breakdown_id": r.breakdown_id, "gap": r.gap, "status": r.status}
+            for r in area.itertuples()
         ]
-    frame = pd.DataFrame(rows, columns=["period", "group", "breakdown_id", "gap"])
+        dfe = disadvantage_gap(table)
+        rows += [
+            {"period": year, "group": DFE_GAP[0], "breakdown_id": DFE_GAP[1], "gap": r.gap, "status": r.status}
+            for r in dfe[dfe["geography_code"] == area_code].itertuples()
+        ]
+    frame = pd.DataFrame(rows, columns=TRACKER_COLUMNS)
+    missing = [year for year, table in table_by_year.items() if table.empty]
+    if len(frame) and missing:
+        groups = frame.drop_duplicates("breakdown_id")[["group", "breakdown_id"]]
+        frame = pd.concat(
+            [frame] + [groups.assign(period=year, gap=float("nan"), status="x") for year in missing], ignore_index=True
+        )[TRACKER_COLUMNS].sort_values("period", kind="stable")
     directions = []
     for group, part in frame.groupby("group", sort=False):
         part = part.dropna(subset=["gap"]).sort_values("period")
         directions.append({"group": group, "years": len(part), "direction": direction(part["gap"].tolist())})
     return frame.merge(pd.DataFrame(directions, columns=["group", "years", "direction"]), on="group", how="left")
+
+
+def tracker_display(result: Result) -> pd.DataFrame:
+    """The gap tracker for display: a row per group, a column per year ([x]: not in this edition's inputs,
+    [c]: a group under 10 pupils), and the direction."""
+    t = result.tracker
+    if t.empty:
+        return pd.DataFrame({"Group": ["(none)"], "Note": ["No group-level data in this edition's inputs"]})
+    shown = t.assign(cell=[signed(g) if pd.notna(g) else f"[{s or 'x'}]" for g, s in zip(t["gap"], t["status"])])
+    table = shown.pivot(index="group", columns="period", values="cell")
+    table = table.reindex(list(dict.fromkeys(t["group"]))).rename(columns=lambda p: f"Gap in {p} (points)")
+    table = table.rename_axis(columns=None)
+    directions = t.drop_duplicates("group").set_index("group")["direction"]
+    return table.assign(Direction=directions).reset_index().rename(columns={"group": "Group"})
 
 
 def direction(gaps: list[float]) -> str:
@@ -262,9 +329,9 @@ class Result:
     tracker: pd.DataFrame
     gcse19: pd.DataFrame
     ks4_year: str
-    neighbours_group: str
     indicators: pd.DataFrame
     key_figures: dict
+    neighbour_sets: list[dict] = field(default_factory=list)
 
 
 def compute(
@@ -273,7 +340,6 @@ def compute(
     ks2_last: str,
     ks4_year: str,
     gcse19_last: str,
-    neighbours_group: str = "dfe_sn_2021",
     ks2_first: str = "2015/16",
 ) -> Result:
     """All figures for the chapter for one area and the data years an edition may show."""
@@ -281,12 +347,11 @@ def compute(
     if lad.empty:
         raise KeyError(f"{area_code} is not a local authority district in data/reference/lad21.csv")
     area_name = lad.iloc[0]["lad_name"]
-    group = inputs.groups[inputs.groups["group_id"] == neighbours_group]
-    # A neighbour group is the named area's own (its group_name says whose); another area gets no average.
-    neighbours = group["geography_code"].tolist() if group["group_name"].str.startswith(f"{area_name}'s ").all() else []
-    ks2 = ks2_series(inputs, area_code, area_name, neighbours, ks2_first, ks2_last)
+    ks2 = ks2_series(inputs, area_code, area_name, ks2_first, ks2_last)
+    used = sets_used(ks2, inputs.groups)
     ks4 = ks4_table(inputs, area_code, ks4_year)
-    tracker = gap_tracker({ks4_year: ks4}, area_code)
+    baseline = str(indicators.entry("ks4_att8_disadvantage_gap")["monitoring"]["baseline"])
+    tracker = gap_tracker({baseline: ks4_table(inputs, area_code, baseline), ks4_year: ks4}, area_code)
     gcse = inputs.gcse19[
         inputs.gcse19["geography_code"].isin([area_code, ENGLAND[0]]) & (inputs.gcse19["period"] <= gcse19_last)
     ].copy()
@@ -300,9 +365,9 @@ def compute(
         tracker,
         gcse.sort_values(["series", "period"]),
         ks4_year,
-        neighbours_group,
         pd.DataFrame(),
         {},
+        used,
     )
     result.indicators = build_indicators(result, inputs.vintages)
     result.key_figures = key_figures(result)
@@ -310,21 +375,27 @@ def compute(
 
 
 def build_indicators(result: Result, vintages: dict) -> pd.DataFrame:
-    """The chapter's rows of indicators.csv (area and England; the neighbours' average is in the chapter CSV)."""
+    """The chapter's rows of indicators.csv: the area and England, and the statistical neighbours' average
+    under its set's id (the council's own averages before 2018/19, set not stated, stay in the chapter CSV)."""
     rows = []
     codes = {result.area_name: result.area_code, ENGLAND[1]: ENGLAND[0]}
-    for r in result.ks2[result.ks2["series"].isin(codes)].itertuples():
+    for r in result.ks2.itertuples():
+        if r.series == SN_SERIES and not r.neighbour_set:
+            continue
+        council = r.source not in (OFFICIAL, "not available") and r.status != "z"
         rows.append(
             {
                 "indicator_id": "ks2_rwm_expected",
                 "breakdown": "",
-                "geography_code": codes[r.series],
-                "geography_name": r.series,
+                "geography_code": r.neighbour_set or codes[r.series],
+                "geography_name": f"{result.area_name}'s statistical neighbours (average)"
+                if r.neighbour_set
+                else r.series,
                 "period": r.period,
                 "value": r.value,
-                "source_id": "ons_ks2_rwm" if r.source == "ons_ks2_rwm" else "ocp_ks2_published",
+                "source_id": "ocp_ks2_published" if council else OFFICIAL,
                 "status": r.status,
-                "note": "" if r.source == "ons_ks2_rwm" else r.source,
+                "note": prose.render(CHAPTER, "neighbours_row") if r.neighbour_set else (r.source if council else ""),
             }
         )
     for r in result.ks4.itertuples():
@@ -393,13 +464,10 @@ def key_figures(result: Result) -> dict:
     }
     if len(latest):
         year = latest["period"].iloc[-1]
-        at = ks2[ks2["period"] == year].set_index("series")["value"]
-        sn = at.get("Statistical neighbours (average)")
+        shown = ks2[(ks2["period"] == year) & ks2["value"].notna()].set_index("series")
+        text = {name: ks2_text(r["value"], r["source"], name) for name, r in shown.iterrows()}
         facts["ks2"].update(
-            year=year,
-            value=number(at[area], 0),
-            england=number(at.get(ENGLAND[1]), 0),
-            neighbours=number(sn) if sn is not None and pd.notna(sn) else "",
+            year=year, value=text[area], england=text.get(ENGLAND[1], "[x]"), neighbours=text.get(SN_SERIES, "")
         )
     if not result.ks4.empty:
         t = result.ks4
@@ -431,9 +499,12 @@ def key_figures(result: Result) -> dict:
                 "england": signed(e["gap"]) if e is not None and not e["status"] else "",
             }
     directions = result.tracker.drop_duplicates("group")
+    t = result.tracker
     facts["tracker"] = {
         "years_one": bool(len(directions) and (directions["years"] < 2).all()),
         "directions": [{"group": r.group, "direction": r.direction} for r in directions.itertuples()],
+        "with_data": sorted(set(t.loc[t["status"] != "x", "period"])),
+        "missing": sorted(set(t.loc[t["status"] == "x", "period"])),
     }
     g = result.gcse19[result.gcse19["series"] == area].dropna(subset=["value"])
     if len(g):
@@ -450,6 +521,13 @@ def key_figures(result: Result) -> dict:
         gap_sentence=say("gap") if facts["ks4"] else "",
         disadvantage_sentence=say("disadvantage"),
         tracker_sentence=say("tracker"),
+        ks2_note=say(
+            "ks2_note",
+            council=prose.render(CHAPTER, "council_series")
+            if ks2["source"].eq(prose.render(CHAPTER, "council_series")).any()
+            else "",
+            sets=result.neighbour_sets,
+        ),
         gcse19_sentence=say("gcse19"),
     )
     kf["figures"] = {"ks2": {"alt": ks2_description(result)}}
@@ -472,26 +550,26 @@ def ks2_description(result: Result) -> str:
     )
 
 
+def ks2_text(value: float, source: str, series: str) -> str:
+    """A KS2 figure at the precision its source carries: whole per cent as ONS republishes DfE's figures,
+    one decimal place for the council's published figures and for the neighbours' average (a mean)."""
+    whole = source == OFFICIAL and series != SN_SERIES
+    return number(value, 0 if whole else 1)
+
+
 def ks2_table(result: Result) -> pd.DataFrame:
-    """KS2 by year for display: one column per series; [z] not assessed, [x] not available, † published by the council."""
+    """KS2 by year for display: one column per series; [z] not assessed, [x] not available, [b] a new
+    neighbour set, † a figure as the council published it."""
 
-    def cell(value: float, status: str, source: str, series: str) -> str:
-        if pd.isna(value):
-            return "[z]" if status == "z" else "[x]"
-        if source != "ons_ks2_rwm":
-            return f"{value:.1f} †"
-        return f"{value:.1f}" if series.startswith("Statistical") else f"{value:.0f}"  # DfE open data: whole per cent
+    def cell(r: pd.Series) -> str:
+        if pd.isna(r["value"]):
+            return "[z]" if r["status"] == "z" else "[x]"
+        mark = " †" if r["source"] != OFFICIAL else ""
+        return ks2_text(r["value"], r["source"], r["series"]) + mark + (" [b]" if r["status"] == "b" else "")
 
-    shown = result.ks2.assign(
-        cell=[
-            cell(v, s, src, ser)
-            for v, s, src, ser in zip(
-                result.ks2["value"], result.ks2["status"], result.ks2["source"], result.ks2["series"]
-            )
-        ]
-    )
+    shown = result.ks2.assign(cell=result.ks2.apply(cell, axis=1))
     table = shown.pivot(index="period", columns="series", values="cell").reset_index()
-    order = ["period", result.area_name, "Statistical neighbours (average)", ENGLAND[1]]
+    order = ["period", result.area_name, SN_SERIES, ENGLAND[1]]
     return table[[c for c in order if c in table.columns]].rename(columns={"period": "Year"})
 
 

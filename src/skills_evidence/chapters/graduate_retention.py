@@ -81,8 +81,16 @@ def retention(extract: pd.DataFrame, cities: pd.DataFrame, by: list[str]) -> pd.
         else:
             num, den = group.loc[group["in_city"], "graduates"].sum(), group["graduates"].sum()
             row.update(numerator=num, denominator=den)
-            if den < MIN_DENOMINATOR:
-                row.update(rate=np.nan, ci_lower=np.nan, ci_upper=np.nan, status="c", note="fewer than 22.5 graduates")
+            if den < MIN_DENOMINATOR:  # withheld with its counts, which would give the rate away
+                row.update(
+                    numerator=np.nan,
+                    denominator=np.nan,
+                    rate=np.nan,
+                    ci_lower=np.nan,
+                    ci_upper=np.nan,
+                    status="c",
+                    note="fewer than 22.5 graduates",
+                )
             else:
                 low, high = wilson(num, den)
                 row.update(rate=100 * num / den, ci_lower=low, ci_upper=high, status="", note="")

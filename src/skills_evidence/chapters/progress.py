@@ -19,6 +19,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from afcharts.af_colours import get_af_colours
 
+from skills_evidence import periods
 from skills_evidence.chapters import attainment, charts, prose
 from skills_evidence.chapters import outputs as chapter_outputs
 from skills_evidence.chapters.formatting import number, signed
@@ -42,6 +43,7 @@ SERIES_COLUMNS = [
     "ci_upper",
     "status",
     "dataset",
+    "method",
 ]
 REFERENCE = ("lad21_reference", "comparator_groups")
 
@@ -97,8 +99,46 @@ def _dfe_disadvantage_gap(inputs: Inputs, indicator_id: str, dataset: str) -> pd
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=SERIES_COLUMNS)
 
 
+def _more_precise(inputs: Inputs, indicator_id: str, dataset: str) -> pd.DataFrame:
+    """DfE's figures to one decimal place as the council published them (its own area and England), which
+    replace the open data's whole-per-cent figures for display (`preferred`), as the attainment chapter does."""
+    published = inputs.tables[dataset]
+    council = attainment.publishing_council(published)
+    codes = dict(zip(inputs.lad21["lad_name"], inputs.lad21["lad_code"])) | {ENGLAND[1]: ENGLAND[0]}
+    rows = published[published["geography"].isin({council, ENGLAND[1]} - {None})]
+    return pd.DataFrame(
+        {
+            "geography_code": rows["geography"].map(codes),
+            "geography_name": rows["geography"],
+            "period": rows["period"].astype(int).map(periods.of_summer),
+            "value": rows["value"],
+            "status": "",
+        }
+    )
+
+
 #: How a measure's series is read from a dataset (`method:` in the catalogue's monitoring block).
-READERS = {"published": _published, "t19_share": _t19_share, "dfe_disadvantage_gap": _dfe_disadvantage_gap}
+READERS = {
+    "published": _published,
+    "t19_share": _t19_share,
+    "dfe_disadvantage_gap": _dfe_disadvantage_gap,
+    "more_precise": _more_precise,
+}
+#: Methods whose figures replace others' for display but are not the same precision for every authority, so
+#: ranks and the spine chart's range use the figures underneath.
+OVERLAYS = {"more_precise"}
+
+
+def preferred(data: pd.DataFrame) -> pd.DataFrame:
+    """One figure per place and period: a more precise figure where a source gives one, else the series'."""
+    ordered = data.assign(_overlay=data["method"].isin(OVERLAYS)).sort_values("_overlay", kind="stable")
+    kept = ordered.drop_duplicates(["geography_code", "period"], keep="last").drop(columns="_overlay")
+    return kept.sort_index()
+
+
+def comparable(data: pd.DataFrame) -> pd.DataFrame:
+    """The figures at one precision for every authority (ranks and the spine chart's range)."""
+    return data[~data["method"].isin(OVERLAYS)]
 
 
 def series(inputs: Inputs, indicator_id: str) -> pd.DataFrame:
@@ -117,9 +157,12 @@ def series(inputs: Inputs, indicator_id: str) -> pd.DataFrame:
             frame[column] = pd.to_numeric(frame[column], errors="coerce") if column in frame else float("nan")
         frame["status"] = frame["status"].fillna("").astype(str) if "status" in frame else ""
         frames.append(
-            frame.assign(indicator_id=indicator_id, basis=source.get("basis", ""), dataset=source["dataset"])[
-                SERIES_COLUMNS
-            ]
+            frame.assign(
+                indicator_id=indicator_id,
+                basis=source.get("basis", ""),
+                dataset=source["dataset"],
+                method=source["method"],
+            )[SERIES_COLUMNS]
         )
     return pd.concat(frames, ignore_index=True)
 
@@ -155,6 +198,7 @@ def assess(data: pd.DataFrame, indicator_id: str, places: dict, latest: str) -> 
     item = indicators.entry(indicator_id)
     polarity, baseline_period = int(item["polarity"]), str(item["monitoring"]["baseline"])
     data = data[data["period"] <= latest]
+    ranked_on, data = comparable(data), preferred(data)
     area_code, area_name = places["area"]
     area = data[(data["geography_code"] == area_code) & data["value"].notna()].sort_values("period")
     out = {
@@ -204,7 +248,7 @@ def assess(data: pd.DataFrame, indicator_id: str, places: dict, latest: str) -> 
     out["vs_neighbours"] = (
         progress.versus(now, _row(now["period"], out["neighbours_value"]), polarity) if len(values) else "not compared"
     )
-    authorities = local_authorities(data, now["period"])
+    authorities = local_authorities(ranked_on, now["period"])
     ranked = progress.rank_among(authorities.set_index("geography_code")["value"], area_code, polarity)
     out["rank"], out["rank_of"] = ranked if ranked else (None, len(authorities))
     return out
@@ -219,7 +263,8 @@ def local_authorities(data: pd.DataFrame, period: str) -> pd.DataFrame:
 
 def spine(data: pd.DataFrame, indicator_id: str, area_code: str, period: str) -> dict:
     """The spine chart's row: the range of English local authorities in `period`, England and the area."""
-    values = local_authorities(data, period)["value"]
+    values = local_authorities(comparable(data), period)["value"]
+    data = preferred(data)
     at = {code: _at(data, code, period) for code in (area_code, ENGLAND[0])}
     return {
         "indicator_id": indicator_id,
@@ -266,7 +311,7 @@ def compute(
         rows.append(row)
         if row["latest_period"]:
             spines.append(spine(data, indicator_id, area_code, row["latest_period"]))
-        shown.append(data[data["geography_code"].isin(codes)])
+        shown.append(preferred(data)[lambda d: d["geography_code"].isin(codes)])
     awaiting = pd.DataFrame(
         [
             {

@@ -31,8 +31,12 @@ COLUMNS: dict[str, tuple[object, str]] = {
         "The group the figure is for, as key:value pairs joined by ';' (ethnicity:asian, framework:RQF); "
         "empty for the whole population.",
     ),
-    "geography_code": ({"base": "string", "format": "[EKNSW]\\d{8}"}, "GSS code of the place."),
-    "geography_name": ("string", "Name of the place."),
+    "geography_code": (
+        {"base": "string", "format": "[EKNSW]\\d{8}|[a-z][a-z0-9_]*"},
+        "GSS code of the place; for a comparator group's average (the statistical neighbours), the group's id, "
+        "its members listed in the book's data/reference/comparator_groups.csv.",
+    ),
+    "geography_name": ("string", "Name of the place, or of the group whose average the figure is."),
     "period": ("string", "Calendar year (2021), academic year (2018/19) or survey wave the figure is for."),
     "value": ("decimal", "The figure, in the unit given; empty when missing (see status)."),
     "ci_lower": (

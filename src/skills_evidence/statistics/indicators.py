@@ -38,11 +38,14 @@ NUMERIC = ["value", "ci_lower", "ci_upper", "numerator", "denominator"]
 #: [z] not applicable, [u] low reliability, [b] break in series.
 STATUS = ["", "c", "x", "z", "u", "b"]
 
+#: A place's GSS code, or a comparator group's id (data/reference/comparator_groups.csv) for the group's average.
+GEOGRAPHY = r"^(?:[EKNSW]\d{8}|[a-z][a-z0-9_]*)$"
+
 SCHEMA = pa.DataFrameSchema(
     {
         "indicator_id": pa.Column(str, pa.Check.str_matches(r"^[a-z0-9_]+$")),
         "breakdown": pa.Column(str),
-        "geography_code": pa.Column(str, pa.Check.str_matches(r"^[EKNSW]\d{8}$")),
+        "geography_code": pa.Column(str, pa.Check.str_matches(GEOGRAPHY)),
         "period": pa.Column(str),
         "value": pa.Column(float, nullable=True),
         "ci_lower": pa.Column(float, nullable=True),
@@ -94,6 +97,11 @@ def awaiting_data() -> dict[str, dict]:
 def baseline_edition() -> int:
     """The edition whose periods are the monitoring report's baselines: the strategy's first."""
     return int(_catalogue_file(resolve(CATALOGUE))["baseline_edition"])
+
+
+def neighbour_sets() -> dict[str, str]:
+    """DfE's statistical-neighbour sets by group id, each with the month (YYYY-MM) DfE published it."""
+    return {str(k): str(v) for k, v in _catalogue_file(resolve(CATALOGUE))["statistical_neighbours"].items()}
 
 
 def monitored() -> dict[str, dict]:
