@@ -4,6 +4,7 @@ numbers, the formats, the comparison between editions, the landing page and the 
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
 import time
@@ -13,6 +14,7 @@ import nbformat
 import pytest
 from document_text import docx_images, docx_text, html_pages, html_text, pdf_images, pdf_text
 
+from skills_evidence.chapters import formatting
 from skills_evidence.pipeline.build import build_edition
 from skills_evidence.pipeline.execute import NotebookFailed
 
@@ -267,3 +269,20 @@ def test_every_edition_publishes_indicators_csv_with_its_csvw_description(site):
         assert not re.search(r",-?\d+(\.\d+)?e[+-]\d+,", text), "scientific notation in indicators.csv"
         # ONS published Coventry level 3+ 2021: 58.9 (52.9 to 64.9), NVQ basis, not synthetic.
         assert "qual_l3plus_16_64,framework:NVQ,E08000026,Coventry,2021,58.9,52.9,64.9," in text
+
+
+def test_every_chapter_that_prints_differences_says_they_come_from_unrounded_figures(site):
+    # One rounding rule in every chapter (ONS practice): differences from unrounded figures, said in a note.
+    # Each chapter prints differences, changes or gaps: skills levels (2022: no qualifications 7.6 against
+    # the West Midlands region's 7.7 prints −0.2, from 7.576 − 7.729), attainment gaps, the monitoring
+    # page's changes, retention and survey changes, what changed, and the reconciliation's differences.
+    root, _ = site
+    for year in (2022, 2024):
+        book = root / "_book" / str(year)
+        for page in CHAPTER_PAGES[:-1]:
+            text = re.sub(
+                r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", (book / page).read_text(encoding="utf-8")))
+            )
+            assert formatting.ROUNDING_NOTE in text, f"{year} {page} lacks the rounding note"
+    skills = html.unescape((root / "_book/2022/chapters/skills-levels.html").read_text(encoding="utf-8"))
+    assert "West Midlands region" in skills and "7.7 (\u22120.2, similar)" in skills

@@ -7,6 +7,7 @@ import pytest
 
 from skills_evidence.chapters import attainment
 from skills_evidence.pipeline.editions import inputs as pinned
+from skills_evidence.statistics import neighbours
 
 
 @pytest.fixture(scope="module")
@@ -66,18 +67,11 @@ def test_ks2_uses_the_most_precise_figures_and_dfes_neighbour_average(edition_20
 def test_each_year_keeps_the_neighbour_set_in_force_then_and_a_new_set_is_footnoted(inputs):
     # DfE published its sets in April 2021 and May 2025 (data/indicators.yaml): 2023/24 ended in August 2024, on the
     # 2021 set; 2024/25 on the 2025 set. Past averages do not move when the 2025 edition adds the new set.
-    assert attainment.neighbour_set("2023/24", {"dfe_sn_2021": "2021-04", "dfe_sn_2025": "2025-05"}) == (
-        "dfe_sn_2021",
-        False,
-    )
-    assert attainment.neighbour_set("2024/25", {"dfe_sn_2021": "2021-04", "dfe_sn_2025": "2025-05"}) == (
-        "dfe_sn_2025",
-        False,
-    )
-    assert attainment.neighbour_set("2018/19", {"dfe_sn_2021": "2021-04", "dfe_sn_2025": "2025-05"}) == (
-        "dfe_sn_2021",
-        True,
-    )
+    sets = {"dfe_sn_2021": "2021-04", "dfe_sn_2025": "2025-05"}
+    assert neighbours.set_for("2023/24", sets) == ("dfe_sn_2021", False)
+    assert neighbours.set_for("2024/25", sets) == ("dfe_sn_2025", False)
+    assert neighbours.set_for("2018/19", sets) == ("dfe_sn_2021", True)
+    assert neighbours.set_for("2024", sets) == ("dfe_sn_2021", False)  # a calendar year ends in December 2024
     e2024 = attainment.compute(inputs, "E08000026", "2023/24", "2022/23", "2022/23")
     e2025 = attainment.compute(inputs, "E08000026", "2024/25", "2023/24", "2023/24")
     sn = attainment.SN_SERIES

@@ -11,6 +11,7 @@ import pytest
 from csvw import CSVW
 
 from skills_evidence import csvfiles
+from skills_evidence.pipeline import editions
 from skills_evidence.publishing import dataset
 
 
@@ -66,7 +67,9 @@ def rows() -> pd.DataFrame:
 
 @pytest.fixture
 def published(tmp_path: Path) -> Path:
-    return dataset.publish(rows(), tmp_path / "indicators.csv", title="Test edition: indicators")
+    return dataset.publish(
+        rows(), tmp_path / "indicators.csv", title="Test edition: indicators", synthetic_from={"hesa_go_extract"}
+    )
 
 
 def test_the_file_validates_against_its_csvw_description(published: Path):
@@ -92,7 +95,20 @@ def test_every_column_is_described_with_the_status_legend_and_rounding_rule(publ
 def test_validation_fails_on_scientific_notation_or_an_unknown_mark(tmp_path: Path, good: str, bad: str):
     frame = rows()
     frame.loc[1, "note"] = "sum of 30 local authority estimates"
-    path = dataset.publish(frame, tmp_path / "indicators.csv", title="t")
+    path = dataset.publish(frame, tmp_path / "indicators.csv", title="t", synthetic_from=set())
     assert good in path.read_text()
     path.write_text(path.read_text().replace(good, bad))
     assert not CSVW(str(path.with_name("indicators.csv-metadata.json")), validate=True).is_valid
+
+
+def test_the_synthetic_flag_comes_from_the_source_datasets_sidecar():
+    # The 2025 edition pins hesa_go_extract@synthetic-1, university_cities@synthetic-1 and
+    # skills_survey_export@synthetic-1, whose sidecars say `synthetic: true`; every official dataset's does not.
+    _, defined, _ = editions.load()
+    assert dataset.synthetic_sources(defined[2025].data) == {
+        "hesa_go_extract",
+        "university_cities",
+        "skills_survey_export",
+    }
+    frame = pd.DataFrame({"source_id": ["hesa_go_extract", "ons_l3plus_nvq"], "note": ["", "synthetic in words only"]})
+    assert dataset.synthetic(frame, dataset.synthetic_sources(defined[2025].data)).tolist() == [True, False]

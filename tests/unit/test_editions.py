@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 
 from skills_evidence.pipeline import editions
 from skills_evidence.pipeline.new_edition import scaffold
+from skills_evidence.publishing import website
 
 
 def test_editions_2022_to_2025_with_their_aps_years():
@@ -33,3 +35,28 @@ def test_new_edition_moves_the_data_years_on_and_lists_what_is_missing(project_c
 def test_new_edition_refuses_an_existing_or_earlier_year(project_copy: Path):
     with pytest.raises(ValueError, match="already defined"):
         scaffold(2024)
+
+
+def test_the_landing_page_dates_an_edition_by_first_publication_not_by_its_latest_build(tmp_path: Path):
+    # data/editions.yaml fixes 2024's publication date (2026-11-22); a rebuild on a later day keeps it, and a
+    # new edition is a draft until its date is set.
+    _, defined, _ = editions.load()
+    assert defined[2024].published == "2026-11-22"
+    for year, edition, built in (
+        (2024, defined[2024], dt.date(2031, 5, 1)),
+        (2026, defined[2024], dt.date(2031, 5, 2)),
+    ):
+        folder = tmp_path / str(year)
+        folder.mkdir()
+        (folder / "index.html").write_text("<p>book</p>", encoding="utf-8")
+        draft = edition if year == 2024 else type(edition)(**{**edition.__dict__, "year": 2026, "published": None})
+        website.write_record(folder, draft, {"html": folder / "index.html"}, built=built)
+    landing = website.write_landing(tmp_path).read_text(encoding="utf-8")
+    assert '<th scope="col">First published</th>' in landing
+    assert "<td>2026-11-22</td>" in landing and "2031-05-01" not in landing
+    assert "not yet published (draft first built 2031-05-02)" in landing
+
+
+def test_a_new_edition_starts_as_a_draft(project_copy: Path):
+    scaffold(2026)
+    assert editions.load()[1][2026].published is None

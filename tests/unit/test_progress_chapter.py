@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import math
 
+import pandas as pd
 import pytest
 
 from skills_evidence.chapters import progress as chapter
@@ -27,7 +28,6 @@ def result(year: int) -> chapter.Result:
         edition=year,
         area_code=COVENTRY,
         latest=parameters["latest"],
-        neighbours_group=parameters["neighbours_group"],
     )
 
 
@@ -103,7 +103,7 @@ def test_comparison_verdicts_on_hand_worked_cases():
     # Level 3+ 2023: Coventry 68.2 (64.0 to 72.4) contains England's 67.4 (similar), lies above the West
     # Midlands' 63.6 (better).
     l3 = measure(2025, "qual_l3plus_16_64")
-    assert (l3["vs_england"], l3["region_name"], l3["vs_region"]) == ("similar", "West Midlands", "better")
+    assert (l3["vs_england"], l3["region_name"], l3["vs_region"]) == ("similar", "West Midlands region", "better")
     # KS2 2024/25: Coventry 60 against England 63, no interval: the side is said, not judged.
     assert measure(2025, "ks2_rwm_expected")["vs_england"] == "lower (no interval, not tested)"
 
@@ -128,6 +128,42 @@ def test_ks2_shows_the_councils_one_decimal_figures_but_ranks_on_the_whole_numbe
     assert (m["rank"], m["rank_of"]) == (223, 298)
     spine = result(2024).spine.set_index("indicator_id").loc["ks2_rwm_expected"]
     assert spine["area"] == 56.7 and spine["median"] == 60
+
+
+def test_the_neighbour_averages_the_page_quotes_are_in_indicators_csv_on_the_set_in_force():
+    # 2025 edition: KS2 2024/25 on DfE's May 2025 set (mean 61.2, as the attainment chapter publishes it);
+    # the Claimant Count for 2024 ended in December 2024, before that set: the April 2021 set.
+    rows = chapter.indicator_rows(result(2025), vintages={})
+    averages = rows[rows["geography_code"].str.startswith("dfe_sn_")].set_index("indicator_id")
+    assert set(averages.index) == set(indicators.monitored())
+    assert averages.loc["ks2_rwm_expected", "geography_code"] == "dfe_sn_2025"
+    assert round(averages.loc["ks2_rwm_expected", "value"], 1) == 61.2
+    assert averages.loc["claimant_rate_16_64", "geography_code"] == "dfe_sn_2021"
+    assert averages.loc["qual_l3plus_16_64", "breakdown"] == "framework:RQF"
+    detail = chapter.detail(result(2025)).set_index("Measure")
+    assert "(10 of 10, 2025 set)" in detail.loc["KS2 expected standard (2024/25)", "Statistical neighbours"]
+
+
+def test_a_figure_two_chapters_publish_must_agree(tmp_path):
+    # The monitoring page and the attainment chapter both publish KS2's neighbour average: kept once when
+    # equal; two different values for one figure stop the build, naming both files.
+    row = {
+        "indicator_id": "ks2_rwm_expected",
+        "breakdown": "",
+        "geography_code": "dfe_sn_2025",
+        "geography_name": "Coventry's statistical neighbours (average)",
+        "period": "2024/25",
+        "value": 61.2,
+        "source_id": "ons_ks2_rwm",
+        "status": "",
+    }
+    first, second = tmp_path / "attainment.csv", tmp_path / "progress.csv"
+    pd.DataFrame([row]).to_csv(first, index=False)
+    pd.DataFrame([row]).to_csv(second, index=False)
+    assert len(indicators.combine([first, second])) == 1
+    pd.DataFrame([{**row, "value": 59.2}]).to_csv(second, index=False)
+    with pytest.raises(indicators.CatalogueError, match="progress.csv: one figure, two values"):
+        indicators.combine([first, second])
 
 
 def test_rank_among_english_local_authorities():
@@ -168,7 +204,8 @@ def test_no_measure_is_scored_against_a_target():
 
 
 def test_indicators_csv_gets_only_the_measures_no_other_chapter_publishes():
-    rows = chapter.indicator_rows(result(2024), vintages={})
+    every = chapter.indicator_rows(result(2024), vintages={})
+    rows = every[~every["geography_code"].str.startswith("dfe_sn_")]
     assert set(rows["indicator_id"]) == {"claimant_rate_16_64", "unemployment_rate_modelled", "median_weekly_pay"}
     assert set(rows["geography_code"]) == {COVENTRY, "E92000001", "E12000005"}
     assert rows["period"].max() == "2023"  # the 2024 edition stops at 2023 (data:latest in editions.yaml)
@@ -188,7 +225,6 @@ def test_an_edition_that_omits_a_measures_period_is_refused_by_name():
             edition=2025,
             area_code=COVENTRY,
             latest={"qual_l3plus_16_64": "2023"},
-            neighbours_group="dfe_sn_2025",
         )
 
 

@@ -142,7 +142,7 @@ def test_another_area_without_a_combined_authority(inputs):
     # Leicester (E06000016) is in the East Midlands region and in no combined authority (May 2024 lookup).
     r = skills_levels.compute(inputs, "E06000016", "2021", "2023")
     assert [c[0] for c in r.comparators] == ["gb", "region"]
-    assert r.key_figures["skills"]["comparators"]["region"]["name"] == "East Midlands"
+    assert r.key_figures["skills"]["comparators"]["region"]["name"] == "East Midlands region"
     assert "not part of a combined authority" in r.key_figures["skills"]["sentences"]["ca"]
     # ONS published 54.9 for Leicester level 3+ 2021.
     assert r.key_figures["skills"]["l3plus"]["value"] == "54.9"
@@ -151,3 +151,14 @@ def test_another_area_without_a_combined_authority(inputs):
 def test_unknown_area_is_a_clear_error(inputs):
     with pytest.raises(KeyError, match="E99999999"):
         skills_levels.compute(inputs, "E99999999", "2021", "2023")
+
+
+def test_the_region_is_named_as_a_region_and_differences_come_from_unrounded_figures(inputs):
+    # APS Jan-Dec 2021 (Nomis T19 counts): no qualifications, Coventry 7.576%, West Midlands region 7.729%.
+    # Rounded they print 7.6 and 7.7, but the difference printed is from the unrounded figures: -0.153 → −0.2,
+    # not −0.1 (ONS practice; formatting.ROUNDING_NOTE says so under the table).
+    r = skills_levels.compute(inputs, "E08000026", "2021", "2021")
+    table = skills_levels.comparison_table(r).set_index("Level")
+    column = "West Midlands region % (difference pp, verdict)"
+    assert table.loc["No qualifications", column] == "7.7 (\u22120.2, similar)"
+    assert table.loc["No qualifications", "Coventry % (95% CI)"].startswith("7.6 ")

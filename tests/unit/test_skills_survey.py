@@ -212,3 +212,46 @@ def test_synthetic_export_is_flagged_and_regenerates_byte_for_byte():
     text = synth.generate().to_csv(index=False, lineterminator="\n", float_format="%g").encode()
     assert entry["synthetic"] is True and hashlib.sha256(text).hexdigest() == entry["sha256"]
     assert np.all(pd.read_csv(paths_for(["skills_survey_export"])["skills_survey_export"])["synthetic"])
+
+
+def test_the_weights_use_only_margins_with_a_stated_basis_and_never_the_50_plus_remainder(inputs):
+    # The council's report prints 25.9% (16-24) and 59.6% (25-49): 50+ would be the 14.5% remainder, not a
+    # population figure. The margins' sidecar marks age as not used; gender (49.5/50.1 rescaled: 49.699),
+    # disability (22.3) and White British (55.3) are used, each basis stated in the chapter.
+    assert inputs.margin_notes["age_band"]["rake"] is False
+    r = skills_survey.compute(inputs, "2", "2021", "E08000026")
+    table = r.representativeness.set_index(["dimension", "category"])
+    assert table.loc[("age_band", "50+"), "population_pct"] != table.loc[("age_band", "50+"), "population_pct"]  # NaN
+    assert table.loc[("gender", "Male"), "weighted_pct"] == pytest.approx(49.699, abs=0.001)
+    assert table.loc[("disability", "Yes"), "weighted_pct"] == pytest.approx(22.3)
+    kf = r.key_figures["survey"]
+    assert "by gender, disability and ethnic group (White British or not)," in kf["sample_sentence"]
+    assert "age (not used): the report prints 25.9% for ages 16-24" in kf["margins_sentence"]
+    assert "on age, disability and ethnic group (White British or not)" in kf["model_sentence"]
+
+
+def test_a_margin_without_a_stated_basis_is_refused_by_name(tmp_path: Path):
+    paths = dict(pinned("skills_survey")[0])
+    margins = tmp_path / "margins.csv"
+    margins.write_text(Path(paths["survey_population_margins"]).read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "margins.csv.meta.yaml").write_text(
+        "margins:\n  gender: {rake: true, basis: printed}\n", encoding="utf-8"
+    )
+    paths["survey_population_margins"] = str(margins)
+    with pytest.raises(InputFileError, match=r"margins.csv.meta.yaml.*age_band, disability, white_british"):
+        skills_survey.read_inputs(paths)
+
+
+def test_many_wave_changes_say_how_many_would_pass_by_chance(inputs):
+    # 19 findings tested at the 5% level: about 19 × 0.05 = 0.95 would pass by chance alone; Holm's correction
+    # keeps only changes whose p-values beat 0.05/19, 0.05/18, ... in turn.
+    r = skills_survey.compute(inputs, "2", "2021", "E08000026")
+    tested = r.change.dropna(subset=["p_value"])
+    assert len(tested) == 19
+    held = r.change["significant_after_holm"].sum()
+    assert held <= (r.change["assessment"].str.startswith("significant")).sum()
+    smallest = tested["p_value"].min()
+    assert bool(r.change.loc[tested["p_value"].idxmin(), "significant_after_holm"]) == (smallest < 0.05 / 19)
+    sentence = r.key_figures["survey"]["change_sentence"]
+    assert "With 19 changes tested, about 1.0 would pass that test by chance alone" in sentence
+    assert f"after Holm's correction for testing them together, {held} remain" in sentence

@@ -20,7 +20,7 @@ from skills_evidence.chapters import charts, prose
 from skills_evidence.chapters import outputs as chapter_outputs
 from skills_evidence.chapters.formatting import number, signed
 from skills_evidence.inputs.loaders.files import read_table
-from skills_evidence.statistics import indicators
+from skills_evidence.statistics import indicators, neighbours
 
 ENGLAND = ("E92000001", "England")
 MIN_PUPILS = 10
@@ -72,15 +72,6 @@ def read_inputs(paths: dict[str, str | Path], vintages: dict[str, str] | None = 
     return Inputs(*tables, vintages or {})
 
 
-def neighbour_set(period: str, sets: dict[str, str]) -> tuple[str, bool]:
-    """The DfE statistical-neighbour set for a school year and whether it is a stand-in: the newest set
-    published by the end of that year (31 August), or, when none had been (the set DfE used then is not in
-    the inputs), the earliest set, flagged."""
-    ended = f"{periods.summer(period)}-08"
-    in_force = [group for group, published in sorted(sets.items(), key=lambda kv: kv[1]) if published <= ended]
-    return (in_force[-1], False) if in_force else (min(sets, key=sets.__getitem__), True)
-
-
 KS2_COLUMNS = ["period", "year", "series", "value", "status", "source", "neighbour_set"]
 OFFICIAL = "ons_ks2_rwm"
 SN_SERIES = "Statistical neighbours (average)"
@@ -108,12 +99,8 @@ def ks2_series(inputs: Inputs, area_code: str, area_name: str, first: str, last:
     rows, previous_set = [], None
     for period in years:
         official = inputs.ks2[inputs.ks2["period"] == period].set_index("geography_code")["value"]
-        group_id, _ = neighbour_set(period, sets)
-        members = inputs.groups[inputs.groups["group_id"] == group_id]
-        # A neighbour group is the named area's own (its group_name says whose); another area gets no average.
-        codes = (
-            members["geography_code"].tolist() if members["group_name"].str.startswith(f"{area_name}'s ").all() else []
-        )
+        group_id, _ = neighbours.set_for(period, sets)
+        codes = neighbours.members(inputs.groups, group_id, area_name)
         sn_values = [official.get(code) for code in codes]
         sn_mean = sum(sn_values) / len(sn_values) if codes and all(pd.notna(v) for v in sn_values) else None
         candidates = {
@@ -162,7 +149,7 @@ def sets_used(ks2: pd.DataFrame, groups: pd.DataFrame) -> list[dict]:
                 "title": title.replace("DfE statistical neighbours, ", "DfE's ") + " set",
                 "first": part["period"].min(),
                 "last": part["period"].max(),
-                "stand_in": [p for p in part["period"] if neighbour_set(p, sets)[1]],
+                "stand_in": [p for p in part["period"] if neighbours.set_for(p, sets)[1]],
                 "break": part["status"].eq("b").any(),
             }
         )

@@ -1,5 +1,9 @@
-"""Numbers as the book prints them: fixed decimals, a true minus sign on differences, and the Analysis
-Function's shorthand in square brackets where a figure is missing (never a zero, never a blank)."""
+"""Numbers as the book prints them: fixed decimals, a true minus sign, and the Analysis Function's
+shorthand in square brackets where a figure is missing (never a zero, never a blank).
+
+The book's one rounding rule (ONS practice): a difference, change or gap is worked out from the unrounded
+figures and rounded once, so it can differ in its last digit from the difference of the rounded figures
+printed beside it; every chapter that prints one says so with ROUNDING_NOTE."""
 
 from __future__ import annotations
 
@@ -7,12 +11,20 @@ import math
 
 import pandas as pd
 
+ROUNDING_NOTE = (
+    "Differences, changes and gaps are worked out from unrounded figures and then rounded, as the Office for "
+    "National Statistics does, so one can differ in its last digit from the difference between the rounded "
+    "figures shown."
+)
+
 
 def number(value: float | None, digits: int = 1, mark: str = "x") -> str:
-    """`value` to `digits` decimals, or `[mark]` when it is missing ([x] not available, [c] confidential)."""
+    """`value` to `digits` decimals (a true minus sign when negative), or `[mark]` when it is missing ([x] not
+    available, [c] confidential)."""
     if value is None or pd.isna(value):
         return f"[{mark or 'x'}]"
-    return f"{value:.{digits}f}"
+    text = f"{value:.{digits}f}"
+    return text.lstrip("-") if float(text) == 0 else text.replace("-", "\u2212")
 
 
 def signed(x: float | None, digits: int = 1) -> str:

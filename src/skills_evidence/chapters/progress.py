@@ -24,7 +24,7 @@ from skills_evidence.chapters import attainment, charts, prose
 from skills_evidence.chapters import outputs as chapter_outputs
 from skills_evidence.chapters.formatting import number, signed
 from skills_evidence.inputs.loaders.files import read_table
-from skills_evidence.statistics import indicators, progress
+from skills_evidence.statistics import indicators, neighbours, progress
 from skills_evidence.statistics.qualifications import aggregated_shares, level_shares
 
 #: This chapter's sentence templates: chapters/progress.sentences.yaml.
@@ -167,19 +167,17 @@ def series(inputs: Inputs, indicator_id: str) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def comparators(area_code: str, lad21: pd.DataFrame, groups: pd.DataFrame, neighbours_group: str | None) -> dict:
-    """The area's benchmarks: England, its region, and its statistical neighbours (codes of the group)."""
+def comparators(area_code: str, lad21: pd.DataFrame, groups: pd.DataFrame) -> dict:
+    """The area's benchmarks: England, its region, and its statistical neighbours (the comparator groups,
+    from which each figure takes the set in force for its period)."""
     row = lad21[lad21["lad_code"] == area_code]
     if row.empty:
         raise KeyError(f"{area_code} is not a local authority district in data/reference/lad21.csv")
-    members = groups[groups["group_id"] == neighbours_group] if neighbours_group else groups.iloc[0:0]
-    if neighbours_group and members.empty:
-        raise KeyError(f"comparator group {neighbours_group!r} is not in data/reference/comparator_groups.csv")
     return {
         "area": (area_code, row["lad_name"].iloc[0]),
         "england": ENGLAND,
-        "region": (row["region_code"].iloc[0], row["region_name"].iloc[0]),
-        "neighbours": (members["geography_code"].tolist(), members["group_name"].iloc[0] if len(members) else ""),
+        "region": (row["region_code"].iloc[0], f"{row['region_name'].iloc[0]} region"),
+        "groups": groups,
     }
 
 
@@ -238,9 +236,15 @@ def assess(data: pd.DataFrame, indicator_id: str, places: dict, latest: str) -> 
         out[f"{key}_name"] = name
         out[f"{key}_value"] = bench["value"] if bench is not None else float("nan")
         out[f"vs_{key}"] = progress.versus(now, bench, polarity) if bench is not None else "not compared"
-    codes, group = places["neighbours"]
+    group_id, _ = neighbours.set_for(now["period"], indicators.neighbour_sets())
+    codes = neighbours.members(places["groups"], group_id, area_name)
+    named = places["groups"].loc[places["groups"]["group_id"] == group_id, "group_name"]
+    group = named.iloc[0] if len(codes) else ""
     values = data[(data["period"] == now["period"]) & data["geography_code"].isin(codes)]["value"].dropna()
     out["neighbours_name"] = group
+    out["neighbours_id"] = group_id if codes else ""
+    out["neighbours_basis"] = now["basis"]
+    out["neighbours_dataset"] = now["dataset"]
     out["neighbours_with_figure"] = len(values)
     out["neighbours_of"] = len(codes)
     # DfE's statistical-neighbour average: the simple mean of the neighbours' figures.
@@ -294,11 +298,9 @@ class Result:
     key_figures: dict = field(default_factory=dict)
 
 
-def compute(
-    inputs: Inputs, edition: int, area_code: str, latest: dict[str, str], neighbours_group: str | None
-) -> Result:
+def compute(inputs: Inputs, edition: int, area_code: str, latest: dict[str, str]) -> Result:
     """Every monitoring measure for the area, cut at the periods this edition uses (`latest`, by measure)."""
-    places = comparators(area_code, inputs.lad21, inputs.groups, neighbours_group)
+    places = comparators(area_code, inputs.lad21, inputs.groups)
     missing = sorted(set(indicators.monitored()) - set(latest))
     if missing:
         raise ValueError(f"data/editions.yaml: the progress chapter's latest periods lack {', '.join(missing)}")
@@ -433,7 +435,8 @@ def detail(result: Result) -> pd.DataFrame:
                 "England": f"{_value(r, 'england_value')}: {brief(r['vs_england'])}",
                 "Region": f"{_value(r, 'region_value')}: {brief(r['vs_region'])}",
                 "Statistical neighbours": (
-                    f"{_value(r, 'neighbours_value')} ({r['neighbours_with_figure']} of {r['neighbours_of']}): "
+                    f"{_value(r, 'neighbours_value')} ({r['neighbours_with_figure']} of {r['neighbours_of']}"
+                    f"{', ' + r['neighbours_id'][-4:] + ' set' if r.get('neighbours_id') else ''}): "
                     f"{brief(r['vs_neighbours'])}"
                 ),
                 "Rank (1 = best)": rank,
@@ -553,7 +556,8 @@ def spine_figure(result: Result, outputs: Path) -> dict[str, str]:
 
 def indicator_rows(result: Result, vintages: dict[str, str]) -> pd.DataFrame:
     """Rows for indicators.csv: the measures no other chapter publishes (`published_by: progress` in the
-    catalogue), for the area, England and the region, every period this edition uses."""
+    catalogue), for the area, England and the region, every period this edition uses; and, for every
+    measure, the statistical neighbours' average the page quotes, under the group's id."""
     own = [i for i, item in indicators.monitored().items() if item["monitoring"].get("published_by") == CHAPTER]
     rows = result.series[result.series["indicator_id"].isin(own)].copy()
     rows["breakdown"] = ""
@@ -561,7 +565,32 @@ def indicator_rows(result: Result, vintages: dict[str, str]) -> pd.DataFrame:
     rows["vintage"] = rows["dataset"].map(lambda name: vintages.get(name, ""))
     rows["status"] = rows["status"].where(rows["value"].notna() | (rows["status"] != ""), "x")
     rows["note"] = ""
-    return rows.drop(columns=["basis", "dataset"])
+    m = result.measures
+    if "neighbours_id" in m:
+        m = m[(m["neighbours_id"] != "") & m["neighbours_value"].notna()]
+        averages = pd.DataFrame(
+            {
+                "indicator_id": m["indicator_id"],
+                # Qualification measures carry their framework, as the skills chapter's rows do.
+                "breakdown": [
+                    f"framework:{b}" if b and i not in own else ""
+                    for i, b in zip(m["indicator_id"], m["neighbours_basis"])
+                ],
+                "geography_code": m["neighbours_id"],
+                "geography_name": [f"{result.area_name}'s statistical neighbours (average)"] * len(m),
+                "period": m["latest_period"],
+                "value": m["neighbours_value"],
+                "source_id": m["neighbours_dataset"],
+                "vintage": m["neighbours_dataset"].map(lambda name: vintages.get(name, "")),
+                "status": "",
+                "note": [
+                    prose.render(CHAPTER, "neighbours_row", used=int(n), of=int(o))
+                    for n, o in zip(m["neighbours_with_figure"], m["neighbours_of"])
+                ],
+            }
+        )
+        rows = pd.concat([rows, averages], ignore_index=True)
+    return rows.drop(columns=["basis", "dataset", "method"], errors="ignore")
 
 
 def write_outputs(result: Result, outputs: str | Path, vintages: dict[str, str] | None = None) -> dict[str, Path]:

@@ -88,7 +88,8 @@ def default_comparators(area_code: str, lad21: pd.DataFrame) -> list[tuple[str, 
     if row.empty:
         raise KeyError(f"{area_code} is not a local authority district in data/reference/lad21.csv")
     r = row.iloc[0]
-    out = [("gb", *GREAT_BRITAIN), ("region", r["region_code"], r["region_name"])]
+    # "West Midlands" alone could be the county, the region or the combined authority: say which.
+    out = [("gb", *GREAT_BRITAIN), ("region", r["region_code"], f"{r['region_name']} region")]
     if r["ca_code"]:
         out.append(("ca", r["ca_code"], f"{r['ca_name']} Combined Authority"))
     return out

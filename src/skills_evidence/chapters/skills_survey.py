@@ -13,16 +13,20 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import statsmodels.formula.api as smf
+from scipy.stats import norm
+from statsmodels.stats.multitest import multipletests
 
 from skills_evidence.chapters import charts, prose
 from skills_evidence.chapters import outputs as chapter_outputs
 from skills_evidence.chapters.formatting import number, signed
+from skills_evidence.inputs import snapshots
+from skills_evidence.inputs.loaders.errors import InputFileError
 from skills_evidence.inputs.loaders.files import read_table
 from skills_evidence.inputs.loaders.survey import load_survey
 from skills_evidence.statistics import disclosure, indicators, weighting
@@ -72,13 +76,25 @@ class Inputs:
     synthetic: bool
     margins: pd.DataFrame
     lad21: pd.DataFrame
+    #: Per margin (dimension), from the margins' sidecar: `rake` (whether the weights use it) and `basis`
+    #: (where its shares come from, or why they are not used): the assumption the chapter states.
+    margin_notes: dict = field(default_factory=dict)
 
 
 def read_inputs(paths: dict[str, str | Path]) -> Inputs:
-    """Read the export through its validating loader, the population margins and the area lookup."""
+    """Read the export through its validating loader, the population margins with the note on each (its
+    sidecar's `margins:` block, which every margin must have) and the area lookup."""
     export = load_survey(paths["skills_survey_export"])
     margins = read_table(paths["survey_population_margins"])
-    return Inputs(prepare(export.responses), export.synthetic, margins, read_table(paths["lad21_reference"]))
+    notes = snapshots.read_sidecar(paths["survey_population_margins"]).get("margins") or {}
+    unexplained = sorted(set(margins["dimension"]) - {d for d, n in notes.items() if "rake" in n and n.get("basis")})
+    if unexplained:
+        raise InputFileError(
+            snapshots.sidecar_of(paths["survey_population_margins"]),
+            f"margins: say for {', '.join(unexplained)} whether the weights use it (rake) and where its shares "
+            "come from (basis)",
+        )
+    return Inputs(prepare(export.responses), export.synthetic, margins, read_table(paths["lad21_reference"]), notes)
 
 
 def prepare(responses: pd.DataFrame) -> pd.DataFrame:
@@ -98,9 +114,22 @@ def prepare(responses: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def margin_targets(margins: pd.DataFrame) -> dict[str, dict[str, float]]:
-    """{column: {category: share}} from the margins table."""
-    return {dim: dict(zip(part["category"], part["share"])) for dim, part in margins.groupby("dimension", sort=False)}
+#: How the chapter names each weighting margin.
+DIMENSIONS = {
+    "age_band": "age",
+    "gender": "gender",
+    "disability": "disability",
+    "white_british": "ethnic group (White British or not)",
+}
+
+
+def margin_targets(margins: pd.DataFrame, notes: dict | None = None) -> dict[str, dict[str, float]]:
+    """{column: {category: share}} from the margins table: every margin, or with `notes` only those the
+    weights use (`rake: true`)."""
+    targets = {
+        dim: dict(zip(part["category"], part["share"])) for dim, part in margins.groupby("dimension", sort=False)
+    }
+    return targets if notes is None else {d: t for d, t in targets.items() if notes[d]["rake"]}
 
 
 def estimates(responses: pd.DataFrame, weights: pd.Series, items: list[str]) -> pd.DataFrame:
@@ -129,9 +158,13 @@ def estimates(responses: pd.DataFrame, weights: pd.Series, items: list[str]) -> 
 
 
 def representativeness(
-    responses: pd.DataFrame, weights: pd.Series, targets: dict[str, dict[str, float]]
+    responses: pd.DataFrame,
+    weights: pd.Series,
+    targets: dict[str, dict[str, float]],
+    raked: set[str] | None = None,
 ) -> pd.DataFrame:
-    """Each weighting category: share of respondents, of the population, and weighted share."""
+    """Each margin's categories: share of respondents, of the population, and weighted share; a margin
+    the weights do not use (not in `raked`) has no population share beside it."""
     rows = []
     for column, cats in targets.items():
         inside = responses[column].isin(cats)
@@ -143,11 +176,17 @@ def representativeness(
                     "category": category,
                     "respondents": int(cell.sum()),
                     "sample_pct": 100 * cell.sum() / inside.sum(),
-                    "population_pct": 100 * share / sum(cats.values()),
+                    "population_pct": 100 * share / sum(cats.values())
+                    if raked is None or column in raked
+                    else math.nan,
                     "weighted_pct": 100 * weights[cell].sum() / weights[inside].sum(),
                 }
             )
     return pd.DataFrame(rows)
+
+
+#: The characteristics the confidence model holds equal, as the chapter names them.
+MODEL_CHARACTERISTICS = ["age", "disability", "ethnic group (White British or not)"]
 
 
 def confidence_model(responses: pd.DataFrame) -> pd.DataFrame:
@@ -206,6 +245,12 @@ def wave_change(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
         else ("no significant change" if not math.isnan(z) else "not compared")
         for z in merged["z"]
     ]
+    # Many changes tested at once: Holm's correction keeps the chance of any false alarm at 5%.
+    merged["p_value"] = 2 * norm.sf(merged["z"].abs())
+    tested = merged["p_value"].notna()
+    merged["significant_after_holm"] = False
+    if tested.any():
+        merged.loc[tested, "significant_after_holm"] = multipletests(merged.loc[tested, "p_value"], method="holm")[0]
     return merged
 
 
@@ -226,6 +271,7 @@ class Result:
     change: pd.DataFrame
     indicators: pd.DataFrame
     key_figures: dict
+    margin_notes: dict = field(default_factory=dict)
 
 
 def compute(inputs: Inputs, wave: str, previous_wave: str | None, area_code: str) -> Result:
@@ -233,7 +279,7 @@ def compute(inputs: Inputs, wave: str, previous_wave: str | None, area_code: str
     lad = inputs.lad21[inputs.lad21["lad_code"] == area_code]
     if lad.empty:
         raise KeyError(f"{area_code} is not a local authority district in the lad21_reference snapshot")
-    targets = margin_targets(inputs.margins)
+    targets = margin_targets(inputs.margins, inputs.margin_notes)
     waves = {}
     for w in [wave] + ([previous_wave] if previous_wave else []):
         responses = inputs.responses[inputs.responses["wave"] == w]
@@ -253,13 +299,14 @@ def compute(inputs: Inputs, wave: str, previous_wave: str | None, area_code: str
         inputs.synthetic,
         len(responses),
         weighting.effective_sample_size(weights),
-        representativeness(responses, weights, targets),
+        representativeness(responses, weights, margin_targets(inputs.margins), set(targets)),
         table,
         unweighted,
         confidence_model(responses),
         change,
         pd.DataFrame(),
         {},
+        inputs.margin_notes,
     )
     result.indicators = build_indicators(result, area_code)
     result.key_figures = key_figures(result)
@@ -328,8 +375,12 @@ def key_figures(result: Result) -> dict:
     change: dict = {}
     if len(result.change):
         moved = result.change[result.change["assessment"].str.startswith("significant")]
+        tested = int(result.change["p_value"].notna().sum())
         change = {
             "compared": str(len(result.change)),
+            "tested": str(tested),
+            "by_chance": number(0.05 * tested),
+            "after_holm": str(int(result.change["significant_after_holm"].sum())),
             "moved": [{"item": ITEMS[r.item].lower(), "change": signed(r.change)} for r in moved.itertuples()],
         }
     say = functools.partial(
@@ -345,6 +396,12 @@ def key_figures(result: Result) -> dict:
         findings=findings,
         model=model,
         change=change,
+        weights_by=[DIMENSIONS.get(d, d) for d, n in result.margin_notes.items() if n["rake"]],
+        margins=[
+            {"name": DIMENSIONS.get(d, d), "rake": n["rake"], "basis": n["basis"]}
+            for d, n in result.margin_notes.items()
+        ],
+        model_by=MODEL_CHARACTERISTICS,
     )
     kf: dict = {
         "wave": result.wave,
@@ -360,6 +417,7 @@ def key_figures(result: Result) -> dict:
         findings_sentence=say("findings"),
         employed_sentence=say("employed"),
         model_sentence=say("model"),
+        margins_sentence=say("margins"),
         change_sentence=say("change"),
     )
     return {"survey": kf}
@@ -404,7 +462,7 @@ def representativeness_table(result: Result) -> pd.DataFrame:
         {
             "Characteristic": r["dimension"].str.replace("_", " ").str.capitalize() + ": " + r["category"],
             "Respondents %": r["sample_pct"].map("{:.1f}".format),
-            "Population %": r["population_pct"].map("{:.1f}".format),
+            "Population %": r["population_pct"].map(number),
             "Weighted %": r["weighted_pct"].map("{:.1f}".format),
         }
     )

@@ -91,7 +91,8 @@ def compare_editions(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFr
             "current_ci_upper": r.ci_upper_c,
             "change": math.nan,
             "z": math.nan,
-            "synthetic": "synthetic" in f"{r.note_c} {r.note_p}".lower(),
+            # indicators.csv's own flag, set from the source dataset's sidecar.
+            "synthetic": str(r.synthetic_c).lower() == "true" or str(r.synthetic_p).lower() == "true",
         }
         if pd.isna(r.value_p):
             row["assessment"] = "new in this edition"

@@ -55,6 +55,18 @@ class Dataset:
         return self.ref.split("@", 1)[0]
 
 
+def sidecar_of(path: str | Path) -> Path:
+    """The sidecar beside a snapshot file: its provenance, checksum, schema and notes on its use."""
+    path = Path(path)
+    return path.with_name(path.name + SIDECAR)
+
+
+def read_sidecar(path: str | Path) -> dict:
+    """The sidecar of the snapshot file at `path` (empty when there is none, as for a file given by hand)."""
+    sidecar = sidecar_of(path)
+    return yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {} if sidecar.exists() else {}
+
+
 def ref(name: str, version: str) -> str:
     """The reference of one version of a dataset: `name@version`."""
     return f"{name}@{version}"

@@ -45,13 +45,14 @@ class BuildReport:
 
 
 def _job(chapter: editions_mod.Chapter, parameters: dict, inputs: list[Path], root: Path, build: Path) -> execute.Job:
-    # The words (sentence templates) and the indicator catalogue shape the outputs as much as the data does.
+    # The words (sentence templates), the indicator catalogue and the datasets' sidecars (what each dataset is:
+    # synthetic or not, how its figures may be used) shape the outputs as much as the data does.
     words = [root / prose.template_file(chapter.chapter.stem), root / indicators.CATALOGUE]
     return execute.Job(
         chapter_id=chapter.id,
         notebook=root / chapter.notebook,
         parameters=parameters,
-        inputs=[*inputs, *words],
+        inputs=[*inputs, *(sidecar for path in inputs if (sidecar := snapshots.sidecar_of(path)).exists()), *words],
         outputs=build / "outputs" / chapter.id,
         executed=build / "notebooks" / f"{chapter.id}.ipynb",
         record=build / "cache" / f"{chapter.id}.json",
@@ -175,7 +176,12 @@ def run_notebooks(
         ]
         combined = indicators.combine([p for p in known if p.exists()])
         target = builds[y] / "outputs" / "indicators.csv"
-        dataset.publish(combined, target, title=f"{editions[y].title}, {y} edition: indicators")
+        dataset.publish(
+            combined,
+            target,
+            title=f"{editions[y].title}, {y} edition: indicators",
+            synthetic_from=dataset.synthetic_sources(editions[y].data),
+        )
         progress(f"{y}: {len(combined)} indicator rows in build/{y}/outputs/indicators.csv")
     run_batch([(year, job) for job in comparison_jobs(editions[year], chapters, root, builds[year], previous)])
     return report

@@ -37,6 +37,8 @@ class Edition:
     vintages: dict[str, str]
     chapter_parameters: dict[str, dict]
     data: dict[str, str]
+    #: The date the edition was first published (ISO), set once when it is issued; None for a draft.
+    published: str | None = None
 
     def references(self, chapter: Chapter) -> list[str]:
         """The pinned `name@version` of every dataset a chapter reads in this edition."""
@@ -75,6 +77,7 @@ def load(path: str | Path = EDITIONS) -> tuple[dict[str, Chapter], dict[int, Edi
             dict(e.get("vintages", {})),
             {k: dict(v or {}) for k, v in e["chapters"].items()},
             data,
+            str(e["published"]) if e.get("published") else None,
         )
     current = int(spec["current"])
     if current not in editions:

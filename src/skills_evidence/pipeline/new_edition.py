@@ -41,6 +41,7 @@ def scaffold(year: int, path: str | Path = editions.EDITIONS) -> tuple[str, dict
         "year": year,
         "title": last.title,
         "subtitle": f"{year} edition",
+        "published": None,  # set to the date it is issued; until then the landing page calls it a draft
         "area_code": last.area_code,
         "comparators": last.comparators,
         "vintages": dict.fromkeys(last.vintages, "to be set when the new data is in"),

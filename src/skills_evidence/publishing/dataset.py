@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from skills_evidence import csvfiles
+from skills_evidence.inputs import snapshots
 from skills_evidence.statistics import indicators
 
 METADATA_SUFFIX = "-metadata.json"  # CSVW's convention: <file>-metadata.json is found from <file>
@@ -78,19 +79,26 @@ def basis(breakdown: pd.Series) -> pd.Series:
     return breakdown.fillna("").str.extract(r"(?:^|;)framework:([^;]+)", expand=False).fillna("")
 
 
-def synthetic(frame: pd.DataFrame) -> pd.Series:
-    """Whether each row comes from a synthetic stand-in: the chapters say so in its note or vintage."""
-    words = frame["note"].fillna("").astype(str) + " " + frame["vintage"].fillna("").astype(str)
-    return words.str.lower().str.contains("synthetic")
+def synthetic_sources(data: dict[str, str]) -> set[str]:
+    """The datasets (of an edition's `name: version` pins) whose sidecar marks them as synthetic stand-ins."""
+    return {
+        name for name, version in data.items() if snapshots.dataset(snapshots.ref(name, version)).entry.get("synthetic")
+    }
 
 
-def publish(frame: pd.DataFrame, path: str | Path, title: str) -> Path:
-    """Write the edition's indicator table with its basis and synthetic columns, numbers by the one
-    rounding rule, and its CSVW description beside it; each file is written whole or not at all."""
+def synthetic(frame: pd.DataFrame, sources: set[str]) -> pd.Series:
+    """Whether each row comes from a synthetic stand-in: its source dataset's sidecar says so."""
+    return frame["source_id"].isin(sources)
+
+
+def publish(frame: pd.DataFrame, path: str | Path, title: str, synthetic_from: set[str]) -> Path:
+    """Write the edition's indicator table with its basis and synthetic columns (rows whose source is in
+    `synthetic_from`), numbers by the one rounding rule, and its CSVW description beside it; each file is
+    written whole or not at all."""
     path = Path(path)
     out = indicators.tidy(frame)
     out["basis"] = basis(out["breakdown"])
-    out["synthetic"] = synthetic(out).map({True: "true", False: "false"})
+    out["synthetic"] = synthetic(out, synthetic_from).map({True: "true", False: "false"})
     partial = path.with_name(f".{path.name}.partial")
     csvfiles.write(out[list(COLUMNS)], partial)
     meta = path.with_name(path.name + METADATA_SUFFIX)

@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from skills_evidence.chapters import escape, keyfigures
+from skills_evidence.chapters import escape, formatting, keyfigures
 from skills_evidence.pipeline.editions import Chapter, Edition
 from skills_evidence.publishing import reproducible
 
@@ -89,6 +89,7 @@ def stage(
         "title": edition.title,
         "vintages": "; ".join(f"{k}: {v}" for k, v in edition.vintages.items()),
         "all": ", ".join(str(y) for y in sorted(all_editions)),
+        "rounding_note": formatting.ROUNDING_NOTE,
     }
     (partial / "_variables.yml").write_text(
         yaml.safe_dump(escape.markdown_tree(figures), sort_keys=True, allow_unicode=True, width=1000), encoding="utf-8"

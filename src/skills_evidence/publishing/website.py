@@ -65,6 +65,7 @@ def write_record(
         "subtitle": edition.subtitle,
         "vintages": edition.vintages,
         "built": (built or dt.date.today()).isoformat(),
+        "published": edition.published or "",
         "files": {kind: path.relative_to(out).as_posix() for kind, path in sorted(files.items())},
         "renderer": renderer,
         "render_key": render_key,
@@ -72,6 +73,14 @@ def write_record(
     path = out / RECORD
     path.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
+
+
+def published(record: dict) -> str:
+    """The landing page's date for an edition: the date it was first published, fixed in data/editions.yaml
+    so no rebuild moves it; a draft says so, with the date its book was first built."""
+    if record.get("published"):
+        return record["published"]
+    return f"not yet published (draft first built {record['built']})"
 
 
 LABELS = {"html": "Web version", "pdf": "PDF", "docx": "Word document", "scrutiny": "Scrutiny summary (A4 PDF)"}
@@ -94,7 +103,7 @@ def write_landing(book_root: Path) -> Path:
         vintages = "".join(f"<li>{html.escape(k)}: {html.escape(v)}</li>" for k, v in r["vintages"].items())
         latest = " <strong>(latest)</strong>" if i == 0 else ""
         rows.append(
-            f'<tr><th scope="row">{r["year"]}{latest}</th><td>{html.escape(r["built"])}</td>'
+            f'<tr><th scope="row">{r["year"]}{latest}</th><td>{html.escape(published(r))}</td>'
             f"<td><ul>{vintages}</ul></td><td>{links}</td></tr>"
         )
     page = f"""<!DOCTYPE html>
@@ -117,7 +126,7 @@ table {{ border-collapse: collapse; width: 100%; }} th, td {{ text-align: left; 
 editions are never changed; each new year adds an edition.</p>
 <table>
 <caption>All editions, newest first</caption>
-<thead><tr><th scope="col">Edition</th><th scope="col">Built</th><th scope="col">Data used</th><th scope="col">Downloads</th></tr></thead>
+<thead><tr><th scope="col">Edition</th><th scope="col">First published</th><th scope="col">Data used</th><th scope="col">Downloads</th></tr></thead>
 <tbody>
 {chr(10).join(rows)}
 </tbody>

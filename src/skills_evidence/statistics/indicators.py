@@ -168,10 +168,27 @@ def write(frame: pd.DataFrame, path: str | Path) -> Path:
     return csvfiles.write(tidy(frame), path)
 
 
+KEY = ["indicator_id", "breakdown", "geography_code", "period"]
+
+
 def combine(paths: list[Path]) -> pd.DataFrame:
-    """All chapters' indicator files as one table (the edition's `indicators.csv`)."""
-    frames = [read_table(p) for p in paths]
+    """All chapters' indicator files as one table (the edition's `indicators.csv`). A figure two chapters
+    both publish (the monitoring page quotes another chapter's) appears once, from the first file; if the
+    two disagree the build stops, naming both files, rather than publish two values for one figure."""
+    frames = [read_table(p).assign(_file=str(p)) for p in paths]
     frames = [f for f in frames if len(f)]
     if not frames:
         return pd.DataFrame(columns=COLUMNS)
-    return tidy(pd.concat(frames, ignore_index=True))
+    every = pd.concat(frames, ignore_index=True)
+    for column in ("breakdown", "period"):
+        every[column] = every[column].fillna("").astype(str)
+    repeated = every[every.duplicated(KEY, keep=False)]
+    for key, rows in repeated.groupby(KEY, sort=False):
+        values = pd.to_numeric(rows["value"], errors="coerce")
+        agree = values.isna().all() or (values.notna().all() and values.max() - values.min() < 1e-6)
+        if not agree:
+            raise CatalogueError(
+                f"{' / '.join(map(str, key))} is published as {', '.join(map(str, values))} by "
+                f"{' and '.join(rows['_file'])}: one figure, two values"
+            )
+    return tidy(every.drop_duplicates(KEY, keep="first").drop(columns="_file"))
