@@ -27,6 +27,7 @@ def test_notebook_runs_for_leicester(tmp_path: Path):
     figures = yaml.safe_load((out / "key_figures.yml").read_text())["skills"]
     assert figures["area"] == "Leicester" and figures["l3plus"]["value"] == "54.9"
     assert (
-        set(figures["comparators"]) == {"gb", "region"} and figures["comparators"]["region"]["name"] == "East Midlands"
+        set(figures["comparators"]) == {"gb", "region"}
+        and figures["comparators"]["region"]["name"] == "East Midlands region"
     )
     assert (out / "l3plus_trend.png").exists() and "Leicester" in (out / "skills_comparison.csv").read_text()
