@@ -1,6 +1,9 @@
-"""Measure build times on this machine, for both renderers side by side in one run: a cold build, a
-rebuild with nothing changed, a rebuild after one input changed; and a naive baseline (every notebook
-through papermill one after another, no cache, then the fallback render).
+"""Measure build times on this machine, side by side in one run: for both renderers a cold build, a
+rebuild with nothing changed and a rebuild after one input changed; a naive baseline (every notebook
+through papermill in a kernel of its own, one after another, no cache, then the fallback render); the
+floor (libraries imported once, every notebook's cells run in one process: benchmarks/floor.py); the
+per-notebook overhead of a kernel of its own against a warm one; the all-authority derivation of
+qualification levels; and `indicators --all-areas`.
 
 Runs in scratch copies of the project so the real build/ and _book/ are untouched. Prints a Markdown
 table of medians and writes it to benchmarks/results/latest.md (git-ignored).
@@ -10,20 +13,37 @@ Usage: python benchmarks/build_benchmark.py [--repeats 3]
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
+import nbformat
+import papermill as pm
+
+from skills_evidence.inputs.loaders.files import read_table
 from skills_evidence.paths import project_root
+from skills_evidence.pipeline import all_areas, editions, warmkernel
 from skills_evidence.pipeline.build import build_edition, choose_renderer
+from skills_evidence.pipeline.execute import IPCKernelManager
 from skills_evidence.pipeline.workspace import copy_project
 from skills_evidence.publishing.render import quarto
+from skills_evidence.statistics.qualifications import aggregated_shares, level_shares
 
 CHANGED_INPUT = "data/snapshots/ons-els/2025/none_16_64_rqf.csv"
 SCENARIOS = ("cold build", "rebuild, nothing changed", "rebuild, one input changed")
+NAIVE = "naive loop: a kernel of its own per notebook, no cache, sequential (fallback)"
+FLOOR = "floor: imports once plus computing, one process (benchmarks/floor.py)"
+OVERHEAD_COLD = "per-notebook overhead, kernel of its own (before)"
+OVERHEAD_WARM = "per-notebook overhead, warm kernel (after)"
+SERVER = "warm kernel server start, once per build"
+LEVELS = "qualification levels, every GB authority and year, with English regions"
+ALL_AREAS = "indicators --all-areas (every English authority, 8 measures)"
 
 
 def timed(fn) -> float:
@@ -46,9 +66,70 @@ def measure(renderer: str, source: Path, results: dict[str, list[float]]) -> Non
         )
         if renderer == "fallback":
             shutil.rmtree(root / "build", ignore_errors=True)
-            results["naive baseline: no cache, sequential (fallback)"].append(
-                timed(lambda: build_edition(renderer="fallback", use_cache=False, workers=1))
+            results[NAIVE].append(
+                timed(lambda: build_edition(renderer="fallback", use_cache=False, workers=1, warm=False))
             )
+            shutil.rmtree(root / "build", ignore_errors=True)
+            floor = json.loads(
+                subprocess.run(
+                    [sys.executable, str(source / "benchmarks" / "floor.py")],
+                    cwd=root,
+                    env=dict(os.environ, SKILLS_EVIDENCE_ROOT=str(root)),
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout
+            )
+            results[FLOOR].append(floor["imports"] + floor["computing"])
+
+
+#: What a chapter notebook imports, and nothing else: the fixed cost of one notebook.
+PROBE = "from skills_evidence.chapters import attainment, graduate_retention, progress, reconciliation\n" + (
+    "from skills_evidence.chapters import skills_levels, skills_survey, tables, what_changed\n1 + 1"
+)
+
+
+def overhead(results: dict[str, list[float]]) -> None:
+    """The fixed cost of one notebook through papermill: in a kernel of its own, and forked warm."""
+    with tempfile.TemporaryDirectory() as tmp:
+        probe = Path(tmp) / "probe.ipynb"
+        notebook = nbformat.v4.new_notebook()
+        notebook.cells = [nbformat.v4.new_code_cell(PROBE)]
+        nbformat.write(notebook, probe)
+
+        def run() -> None:
+            pm.execute_notebook(
+                str(probe),
+                str(probe.with_suffix(".out.ipynb")),
+                kernel_name="python3",
+                progress_bar=False,
+                kernel_manager_class=IPCKernelManager,
+            )
+
+        results[OVERHEAD_COLD].append(timed(run))
+        started = time.perf_counter()
+        with warmkernel.server():
+            results[SERVER].append(time.perf_counter() - started)
+            results[OVERHEAD_WARM].append(timed(run))
+
+
+def derivations(results: dict[str, list[float]]) -> None:
+    """Qualification levels with intervals for every GB authority and year, and the English regions'
+    sums; then every monitoring measure for every English authority (`indicators --all-areas`)."""
+    paths, _ = editions.inputs("progress")
+    t19, lad21 = read_table(paths["aps_t19_qualifications"]), read_table(paths["lad21_reference"])
+    english = lad21[lad21["country_code"] == "E92000001"]
+
+    def levels() -> None:
+        level_shares(t19)
+        for (code, name), members in english.groupby(["region_code", "region_name"])["lad_code"]:
+            try:
+                aggregated_shares(t19, members.tolist(), code, name)
+            except KeyError:
+                continue
+
+    results[LEVELS].append(timed(levels))
+    results[ALL_AREAS].append(timed(all_areas.table))
 
 
 def main() -> None:
@@ -57,11 +138,15 @@ def main() -> None:
     args = parser.parse_args()
     renderers = (["quarto"] if quarto.available() else []) + ["fallback"]
     results: dict[str, list[float]] = {f"{s} ({r})": [] for r in renderers for s in SCENARIOS}
-    results["naive baseline: no cache, sequential (fallback)"] = []
+    for name in (NAIVE, FLOOR, OVERHEAD_COLD, OVERHEAD_WARM, SERVER, LEVELS, ALL_AREAS):
+        results[name] = []
     source = project_root()
     for i in range(args.repeats):
         for renderer in renderers:
             measure(renderer, source, results)
+        os.environ["SKILLS_EVIDENCE_ROOT"] = str(source)  # the scratch copies are gone
+        overhead(results)
+        derivations(results)
         print(f"repeat {i + 1}/{args.repeats} done", flush=True)
     versions = ", ".join(choose_renderer(r) for r in renderers)
     lines = [
@@ -72,6 +157,13 @@ def main() -> None:
     ]
     lines += [
         f"| {name} | {statistics.median(t):.1f} | {', '.join(f'{x:.1f}' for x in t)} |" for name, t in results.items()
+    ]
+    median = {name: statistics.median(t) for name, t in results.items() if t}
+    cold = median[f"{SCENARIOS[0]} (fallback)"]
+    lines += [
+        "",
+        f"Cold build (fallback) against the naive loop: {cold / median[NAIVE]:.2f}x (target at most 0.35x); "
+        f"against the floor: {cold / median[FLOOR]:.2f}x (target within 1.5x).",
     ]
     text = "\n".join(lines) + "\n"
     out = source / "benchmarks" / "results"

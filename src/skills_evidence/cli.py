@@ -1,4 +1,4 @@
-"""Command line: `skills-evidence build`, `snapshot`, `editions`."""
+"""Command line: `skills-evidence build`, `verify`, `indicators`, `snapshot`, `fetch`, `new-edition`, `editions`."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def build(
     all_editions: bool = typer.Option(False, "--all", help="Build every edition defined in data/editions.yaml."),
     accept_changed_inputs: bool = typer.Option(False, help="Accept input files whose checksum changed, and record it."),
     renderer: str = typer.Option("auto", help="auto (Quarto if installed), quarto, or fallback (Pandoc + Typst)."),
-    workers: int = typer.Option(None, help="Notebooks run at once (default: number of cores)."),
+    workers: int = typer.Option(None, help="Notebooks run at once (default: one more than the number of cores)."),
 ) -> None:
     """Run the notebooks, stage and render one edition's book (or all of them)."""
     from skills_evidence.pipeline.build import build_edition
@@ -105,6 +105,28 @@ def verify(
             )
     if failed:
         raise typer.Exit(1)
+
+
+@app.command()
+def indicators(
+    all_areas: bool = typer.Option(False, "--all-areas", help="Every English local authority (the only scope so far)."),
+    edition: int = typer.Option(None, "--edition", "-e", help="Edition year (default: the current edition)."),
+) -> None:
+    """Write the monitoring measures for every English local authority, with ranks, to
+    build/<edition>/all_areas/indicators.csv."""
+    from skills_evidence.pipeline import all_areas as all_areas_mod
+
+    if not all_areas:
+        console.print("Say which areas: --all-areas (every English local authority).")
+        raise typer.Exit(2)
+    start = time.perf_counter()
+    try:
+        path = all_areas_mod.write(edition)
+    except (KeyError, ValueError) as exc:
+        console.print(f"[bold red]No file written:[/] {exc}")
+        raise typer.Exit(1) from None
+    rows = sum(1 for _ in path.open(encoding="utf-8")) - 1
+    console.print(f"{rows} rows in {os.path.relpath(path)} ({time.perf_counter() - start:.1f}s)")
 
 
 @app.command()

@@ -4,6 +4,7 @@ warning, no port to collide on when several start at once, and no socket left be
 from __future__ import annotations
 
 import glob
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import nbformat
 import papermill as pm
 
+from skills_evidence.pipeline import warmkernel
 from skills_evidence.pipeline.execute import IPCKernelManager
 
 
@@ -39,3 +41,66 @@ def test_the_manager_uses_ipc_transport_in_a_private_folder():
     finally:
         for manager in (first, second):
             shutil.rmtree(Path(manager.ip).parent, ignore_errors=True)
+
+
+def run_warm(notebooks: list[Path], tmp_path: Path) -> list[nbformat.NotebookNode]:
+    """Execute notebooks one after another with kernels forked from one warm server."""
+    out = []
+    with warmkernel.server():
+        for i, path in enumerate(notebooks):
+            target = tmp_path / f"warm-{i}.ipynb"
+            pm.execute_notebook(
+                str(path), str(target), kernel_name="python3", progress_bar=False, kernel_manager_class=IPCKernelManager
+            )
+            out.append(nbformat.read(target, as_version=4))
+    return out
+
+
+def test_warm_kernels_are_fresh_for_every_notebook_and_leave_nothing_behind(tmp_path: Path):
+    # Issue 14: one fresh forked kernel per notebook, so nothing one notebook sets is seen by the next.
+    first, second = nbformat.v4.new_notebook(), nbformat.v4.new_notebook()
+    first.cells = [nbformat.v4.new_code_cell("import json, os\nleaked = 1\njson.leaked = 1\nprint(os.getpid())")]
+    second.cells = [
+        nbformat.v4.new_code_cell(
+            "import json, sys, os\nprint('leaked' in globals(), hasattr(json, 'leaked'), 'pandas' in sys.modules)"
+        )
+    ]
+    nbformat.write(first, tmp_path / "first.ipynb")
+    nbformat.write(second, tmp_path / "second.ipynb")
+    ran = run_warm([tmp_path / "first.ipynb", tmp_path / "second.ipynb"], tmp_path)
+    # pandas is already imported in the second kernel: it came warm from the server, not from the notebook.
+    assert ran[1].cells[0].outputs[0]["text"] == "False False True\n"
+    assert warmkernel.SOCKET_ENV not in os.environ
+    assert not glob.glob(f"{tempfile.gettempdir()}/skills-evidence-warm-*")
+
+
+def test_a_warm_kernel_gives_the_same_outputs_as_a_cold_one(tmp_path: Path):
+    # A table, a matplotlib figure through the inline backend and an error-free stream: byte for byte.
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_code_cell("import pandas as pd\npd.DataFrame({'a': [1.5, 2.25]})"),
+        nbformat.v4.new_code_cell(
+            "import matplotlib.pyplot as plt\nfig, ax = plt.subplots(figsize=(2, 1))\nax.plot([1, 2], [3, 1])\nplt.show()"
+        ),
+        nbformat.v4.new_code_cell("print('done')"),
+    ]
+    nbformat.write(notebook, tmp_path / "in.ipynb")
+    pm.execute_notebook(
+        str(tmp_path / "in.ipynb"),
+        str(tmp_path / "cold.ipynb"),
+        kernel_name="python3",
+        progress_bar=False,
+        kernel_manager_class=IPCKernelManager,
+    )
+    cold = nbformat.read(tmp_path / "cold.ipynb", as_version=4)
+    warm = run_warm([tmp_path / "in.ipynb"], tmp_path)[0]
+    assert [c.outputs for c in warm.cells] == [c.outputs for c in cold.cells]
+    assert "image/png" in warm.cells[1].outputs[0]["data"]
+
+
+def test_the_launcher_passes_a_kernel_that_fails_to_start_back_as_an_error(tmp_path: Path):
+    # A connection file the kernel cannot read: the stand-in process exits 1, as `ipykernel_launcher` would.
+    bad = tmp_path / "kernel.json"
+    bad.write_text("not json", encoding="utf-8")
+    with warmkernel.server() as path:
+        assert warmkernel.launch(path, str(bad)) == 1

@@ -20,7 +20,7 @@ import papermill
 from skills_evidence.chapters import prose
 from skills_evidence.inputs import snapshots, validation
 from skills_evidence.paths import project_root
-from skills_evidence.pipeline import cache, execute, locks
+from skills_evidence.pipeline import cache, execute, locks, warmkernel
 from skills_evidence.pipeline import editions as editions_mod
 from skills_evidence.publishing import dataset, reproducible, scrutiny, staging, website
 from skills_evidence.publishing.render import fallback, quarto
@@ -128,9 +128,11 @@ def run_notebooks(
     workers: int | None = None,
     progress: Progress = lambda m: None,
     use_cache: bool = True,
+    warm: bool = True,
 ) -> BuildReport:
     """Run an edition's notebooks into build/<year>/: its analysis notebooks and the previous edition's
-    in one parallel batch (the comparison needs both), then its comparison notebooks."""
+    in one parallel batch (the comparison needs both), then its comparison notebooks. With `warm`, one
+    kernel server (warmkernel), started only if a notebook has to run, serves both batches."""
     root = project_root()
     chapters, editions, _ = editions_mod.load()
     if year not in editions:
@@ -141,12 +143,8 @@ def run_notebooks(
     ids = sorted(
         {r for y in years for c in editions[y].chapter_parameters for r in editions[y].references(chapters[c])}
     )
-    progress(f"{year}: checking {len(ids)} pinned input snapshots against their sidecar checksums")
-    report.accepted_inputs += snapshots.verify(ids, accept_changed=accept_changed_inputs)
-    checked = validation.validate_all(ids, record=root / "build" / "validated.json")
-    progress(
-        f"{year}: {len(checked)} changed datasets validated against their schemas ({len(ids) - len(checked)} unchanged)"
-    )
+    builds = {y: root / "build" / str(y) for y in years}
+    analysis = [(y, job) for y in years for job in analysis_jobs(editions[y], chapters, root, builds[y])]
 
     def run_batch(jobs: list[tuple[int, execute.Job]]) -> None:
         if use_cache:
@@ -158,6 +156,7 @@ def run_notebooks(
             [j for _, j in jobs],
             root,
             workers=workers,
+            warm=warm,
             on_done=lambda j: progress(
                 f"notebook {j.chapter_id} ({j.outputs.parent.parent.name}) {j.status} in {j.seconds:.1f}s"
             ),
@@ -165,8 +164,31 @@ def run_notebooks(
         report.ran += [j.chapter_id for y, j in jobs if y == year and j.status == "ran"]
         report.cached += [j.chapter_id for y, j in jobs if y == year and j.status == "cached"]
 
-    builds = {y: root / "build" / str(y) for y in years}
-    run_batch([(y, job) for y in years for job in analysis_jobs(editions[y], chapters, root, builds[y])])
+    with warmkernel.session():
+        if use_cache:
+            execute.plan([j for _, j in analysis])
+        if warm and any(job.status != "cached" for _, job in analysis):
+            warmkernel.prestart()  # its imports overlap the checks below
+        progress(f"{year}: checking {len(ids)} pinned input snapshots against their sidecar checksums")
+        report.accepted_inputs += snapshots.verify(ids, accept_changed=accept_changed_inputs)
+        checked = validation.validate_all(ids, record=root / "build" / "validated.json")
+        progress(
+            f"{year}: {len(checked)} changed datasets validated against their schemas ({len(ids) - len(checked)} unchanged)"
+        )
+        run_batch(analysis)
+        publish_indicators(years, editions, chapters, builds, progress)
+        run_batch([(year, job) for job in comparison_jobs(editions[year], chapters, root, builds[year], previous)])
+    return report
+
+
+def publish_indicators(
+    years: list[int],
+    editions: dict[int, editions_mod.Edition],
+    chapters: dict[str, editions_mod.Chapter],
+    builds: dict[int, Path],
+    progress: Progress,
+) -> None:
+    """Each edition's indicators.csv: every analysis chapter's rows, with its CSVW description."""
     for y in years:
         # Only the edition's own chapter folders: a stale or half-written folder is never read as output.
         known = [
@@ -183,8 +205,6 @@ def run_notebooks(
             synthetic_from=dataset.synthetic_sources(editions[y].data),
         )
         progress(f"{y}: {len(combined)} indicator rows in build/{y}/outputs/indicators.csv")
-    run_batch([(year, job) for job in comparison_jobs(editions[year], chapters, root, builds[year], previous)])
-    return report
 
 
 def build_edition(
@@ -194,12 +214,14 @@ def build_edition(
     workers: int | None = None,
     progress: Progress = lambda message: None,
     use_cache: bool = True,
+    warm: bool = True,
 ) -> BuildReport:
     """Build one edition (the current one by default) and return what happened.
 
     Holds the edition's lock (and the previous edition's, whose notebooks it may run) throughout, so a
     second build of the same edition stops at once with a message naming the running one.
-    `use_cache=False` runs every notebook regardless (the benchmark's naive baseline).
+    `use_cache=False` runs every notebook regardless and `warm=False` starts a fresh kernel for each (both:
+    the benchmark's naive baseline).
     """
     start = time.perf_counter()
     root = project_root()
@@ -209,7 +231,7 @@ def build_edition(
         raise KeyError(f"edition {year} is not defined in data/editions.yaml (defined: {sorted(editions)})")
     previous = editions_mod.previous(year, editions)
     with locks.editions_locked(root / "build", [year] + ([previous] if previous else [])):
-        report = run_notebooks(year, accept_changed_inputs, workers, progress, use_cache)
+        report = run_notebooks(year, accept_changed_inputs, workers, progress, use_cache, warm)
         edition = editions[year]
         build = root / "build" / str(year)
         banner = website.banner_html(edition, latest=max(editions))

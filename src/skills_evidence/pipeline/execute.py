@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from jupyter_client import AsyncKernelManager
 
-from skills_evidence.pipeline import cache
+from skills_evidence.pipeline import cache, warmkernel
 
 
 class IPCKernelManager(AsyncKernelManager):
@@ -31,7 +32,8 @@ class IPCKernelManager(AsyncKernelManager):
         # caught in kernel" when it is stopped); a notebook's errors reach papermill through the kernel's
         # messages, so the build's output stays readable without it.
         kw.setdefault("stderr", subprocess.DEVNULL)
-        await super()._async_launch_kernel(kernel_cmd, **kw)
+        # With a warm kernel server running for this build, the kernel is forked from it (warmkernel).
+        await super()._async_launch_kernel(warmkernel.launch_command(self.connection_file) or kernel_cmd, **kw)
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)
@@ -111,13 +113,15 @@ def _execute(job: Job, root: str) -> tuple[str, float, str]:
     return "ran", time.perf_counter() - start, ""
 
 
-def run(jobs: list[Job], root: Path, workers: int | None = None, on_done=None) -> list[Job]:
-    """Execute every job not cached, up to `workers` at once (default: the machine's cores)."""
+def run(jobs: list[Job], root: Path, workers: int | None = None, on_done=None, warm: bool = True) -> list[Job]:
+    """Execute every job not cached, up to `workers` at once (default: one more than the machine's cores, so
+    a kernel starting or stopping does not leave a core idle); with `warm`, each notebook's kernel is
+    forked from a server that has imported the libraries once (warmkernel)."""
     todo = [j for j in jobs if j.status != "cached"]
-    workers = max(1, min(len(todo) or 1, workers or os.cpu_count() or 1))
+    workers = max(1, min(len(todo) or 1, workers or (os.cpu_count() or 1) + 1))
     if not todo:
         return jobs
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with warmkernel.ensure() if warm else contextlib.nullcontext(), ProcessPoolExecutor(max_workers=workers) as pool:
         futures = {pool.submit(_execute, job, str(root)): job for job in todo}
         for future in as_completed(futures):
             job = futures[future]

@@ -81,8 +81,11 @@ def basis(breakdown: pd.Series) -> pd.Series:
 
 def synthetic_sources(data: dict[str, str]) -> set[str]:
     """The datasets (of an edition's `name: version` pins) whose sidecar marks them as synthetic stand-ins."""
+    held = snapshots.load_sidecars()
     return {
-        name for name, version in data.items() if snapshots.dataset(snapshots.ref(name, version)).entry.get("synthetic")
+        name
+        for name, version in data.items()
+        if snapshots.dataset(snapshots.ref(name, version), held).entry.get("synthetic")
     }
 
 

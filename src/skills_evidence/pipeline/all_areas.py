@@ -1,0 +1,107 @@
+"""Every English local authority's monitoring measures for one edition, in one file.
+
+The table behind the monitoring page's spine chart (each measure's range across England) and the ranks
+the chapters quote: for each measure, at the period the edition uses, every English authority's figure
+with its rank among all authorities with a figure and among those of its own kind (unitary, district,
+metropolitan district, London borough, county), England's figure and the authority's region. Read
+from the same series as the monitoring page (chapters.progress), so the ranks there and here agree.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from skills_evidence import csvfiles
+from skills_evidence.chapters import progress
+from skills_evidence.paths import project_root
+from skills_evidence.pipeline import editions as editions_mod
+from skills_evidence.statistics import indicators
+
+#: The kind of authority a GSS code's prefix names.
+KINDS = {
+    "E06": "unitary authority",
+    "E07": "non-metropolitan district",
+    "E08": "metropolitan district",
+    "E09": "London borough",
+    "E10": "county",
+}
+COLUMNS = [
+    "indicator_id",
+    "geography_code",
+    "geography_name",
+    "kind",
+    "region_code",
+    "period",
+    "basis",
+    "value",
+    "ci_lower",
+    "ci_upper",
+    "status",
+    "rank",
+    "rank_of",
+    "rank_in_kind",
+    "rank_in_kind_of",
+    "england_value",
+    "unit",
+    "polarity",
+    "source_id",
+]
+
+
+def ranks(values: pd.Series, polarity: int) -> pd.Series:
+    """1 = best, ties sharing the better rank, as the monitoring page ranks (statistics.progress.rank_among);
+    no rank for a measure with no better direction."""
+    if polarity == 0:
+        return pd.Series(pd.NA, index=values.index, dtype="Int64")
+    return values.rank(ascending=polarity < 0, method="min").astype("Int64")
+
+
+def measure(data: pd.DataFrame, indicator_id: str, period: str, lad21: pd.DataFrame) -> pd.DataFrame:
+    """One measure's rows: every English authority with a figure for `period` (never a missing one ranked)."""
+    item = indicators.entry(indicator_id)
+    polarity = int(item["polarity"])
+    shown = progress.preferred(data[data["period"] == period])
+    comparable = progress.local_authorities(progress.comparable(data), period).set_index("geography_code")["value"]
+    rows = shown[shown["geography_code"].str.match(progress.LOCAL_AUTHORITY)].copy()
+    rows["kind"] = rows["geography_code"].str[:3].map(KINDS)
+    # Ranks on the figures every authority has at one precision (as the monitoring page ranks).
+    rows["rank"] = rows["geography_code"].map(ranks(comparable, polarity))
+    rows["rank_of"] = comparable.notna().sum()
+    by_kind = comparable.groupby(comparable.index.str[:3])
+    in_kind = by_kind.transform(lambda v: ranks(v, polarity))
+    rows["rank_in_kind"] = rows["geography_code"].map(in_kind).astype("Int64")
+    rows["rank_in_kind_of"] = rows["geography_code"].str[:3].map(by_kind.count())
+    england = shown.loc[shown["geography_code"] == progress.ENGLAND[0], "value"]
+    rows["england_value"] = england.iloc[0] if len(england) else float("nan")
+    rows["region_code"] = rows["geography_code"].map(dict(zip(lad21["lad_code"], lad21["region_code"])))
+    rows["unit"], rows["polarity"], rows["source_id"] = item["unit"], polarity, rows["dataset"]
+    rows["indicator_id"] = indicator_id
+    return rows[COLUMNS]
+
+
+def table(year: int | None = None) -> pd.DataFrame:
+    """Every monitoring measure for every English authority, at the periods edition `year` uses."""
+    chapters, defined, current = editions_mod.load()
+    year = year or current
+    latest = defined[year].chapter_parameters["progress"]["latest"]
+    paths, vintages = editions_mod.inputs("progress", year)
+    inputs = progress.read_inputs(paths, vintages)
+    frames = []
+    for indicator_id in indicators.monitored():
+        data = progress.series(inputs, indicator_id)
+        data = data[data["period"] <= str(latest[indicator_id])]
+        periods_held = data.loc[data["value"].notna() & data["geography_code"].str.match(progress.LOCAL_AUTHORITY)]
+        if periods_held.empty:
+            continue
+        frames.append(measure(data, indicator_id, periods_held["period"].max(), inputs.lad21))
+    return pd.concat(frames, ignore_index=True).sort_values(["indicator_id", "geography_code"], ignore_index=True)
+
+
+def write(year: int | None = None, path: str | Path | None = None) -> Path:
+    """Write the table to build/<year>/all_areas/indicators.csv (or `path`), whole or not at all."""
+    year = year or editions_mod.load()[2]
+    target = Path(path) if path else project_root() / "build" / str(year) / "all_areas" / "indicators.csv"
+    partial = csvfiles.write(table(year), target.with_name(f".{target.name}.partial"))
+    return partial.replace(target)
