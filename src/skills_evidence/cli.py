@@ -23,8 +23,12 @@ def build(
     accept_changed_inputs: bool = typer.Option(False, help="Accept input files whose checksum changed, and record it."),
     renderer: str = typer.Option("auto", help="auto (Quarto if installed), quarto, or fallback (Pandoc + Typst)."),
     workers: int = typer.Option(None, help="Notebooks run at once (default: one more than the number of cores)."),
+    area: str = typer.Option(
+        None, "--area", help="Another English local authority (2021 GSS code or name): its book, in _book/areas/CODE/."
+    ),
 ) -> None:
-    """Run the notebooks, stage and render one edition's book (or all of them)."""
+    """Run the notebooks, stage and render one edition's book (or all of them), for Coventry or another area."""
+    from skills_evidence.pipeline.areas import AreaError
     from skills_evidence.pipeline.build import build_edition
     from skills_evidence.pipeline.execute import NotebookFailed
 
@@ -45,10 +49,14 @@ def build(
                 accept_changed_inputs=accept_changed_inputs,
                 renderer=renderer,
                 workers=workers,
+                area=area,
                 progress=lambda message: console.print(
                     f"[dim]{time.perf_counter() - start:6.1f}s[/] {message}", highlight=False
                 ),
             )
+        except AreaError as exc:
+            console.print(f"[bold red]No book for that area:[/] {exc}")
+            raise typer.Exit(1) from None
         except NotebookFailed as exc:
             console.print(f"[bold red]Build of the {year} edition stopped: a notebook failed.[/]\n{exc}")
             raise typer.Exit(1) from None

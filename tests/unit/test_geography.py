@@ -67,3 +67,13 @@ def test_a_merged_area_with_a_missing_district_stays_missing(real_data: Path):
     )
     out = harmonise_counts_to_lad21(frame, lookup, ["count"])
     assert out["count"].isna().all()
+
+
+def test_every_upper_tier_authoritys_dfe_neighbours_by_gss_code(groups):
+    # DfE LAIT, May 2025 set: Coventry's ten are Derby, Southampton, Peterborough, Bolton, Wolverhampton,
+    # Hillingdon, Rochdale, Walsall, Luton and Stoke-on-Trent (as in comparator_groups); Leicester's first is Luton.
+    table = pd.read_csv(paths_for(["dfe_statistical_neighbours"])["dfe_statistical_neighbours"], dtype=str)
+    coventry = table[(table.set_id == "dfe_sn_2025") & (table.la_code == "E08000026")].neighbour_code.tolist()
+    assert coventry == groups[groups.group_id == "dfe_sn_2025"].geography_code.tolist()
+    leicester = table[(table.set_id == "dfe_sn_2025") & (table.la_code == "E06000016")]
+    assert len(leicester) == 10 and leicester.iloc[0].neighbour_name == "Luton"

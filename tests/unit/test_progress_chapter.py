@@ -111,8 +111,8 @@ def test_comparison_verdicts_on_hand_worked_cases():
 def test_the_neighbour_average_is_the_simple_mean_of_the_neighbours_figures():
     paths, _ = editions.inputs("progress", 2025)
     ks2 = read_table(paths["ons_ks2_rwm"])
-    groups = read_table(paths["comparator_groups"])
-    codes = groups.loc[groups["group_id"] == "dfe_sn_2025", "geography_code"]
+    table = read_table(paths["dfe_statistical_neighbours"])
+    codes = table.loc[(table["set_id"] == "dfe_sn_2025") & (table["la_code"] == COVENTRY), "neighbour_code"]
     figures = ks2[(ks2["period"] == "2024/25") & ks2["geography_code"].isin(codes)]["value"]
     m = measure(2025, "ks2_rwm_expected")
     assert len(figures) == m["neighbours_with_figure"] == m["neighbours_of"] == 10

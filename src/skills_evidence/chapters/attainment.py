@@ -65,7 +65,7 @@ def read_inputs(paths: dict[str, str | Path], vintages: dict[str, str] | None = 
             "ons_ks2_rwm",
             "ons_gcse_em_19",
             "ocp_ks2_published",
-            "comparator_groups",
+            "dfe_statistical_neighbours",
             "lad21_reference",
         )
     ]
@@ -100,7 +100,7 @@ def ks2_series(inputs: Inputs, area_code: str, area_name: str, first: str, last:
     for period in years:
         official = inputs.ks2[inputs.ks2["period"] == period].set_index("geography_code")["value"]
         group_id, _ = neighbours.set_for(period, sets)
-        codes = neighbours.members(inputs.groups, group_id, area_name)
+        codes = neighbours.members(inputs.groups, group_id, area_code)
         sn_values = [official.get(code) for code in codes]
         sn_mean = sum(sn_values) / len(sn_values) if codes and all(pd.notna(v) for v in sn_values) else None
         candidates = {
@@ -136,17 +136,16 @@ def ks2_series(inputs: Inputs, area_code: str, area_name: str, first: str, last:
     return pd.DataFrame(rows, columns=KS2_COLUMNS)
 
 
-def sets_used(ks2: pd.DataFrame, groups: pd.DataFrame) -> list[dict]:
+def sets_used(ks2: pd.DataFrame) -> list[dict]:
     """Each neighbour set the averages use: its DfE title, the years it covers, and whether it stands in for
     an earlier set the inputs lack (its first year ended before it was published)."""
     sets = indicators.neighbour_sets()
     rows = ks2[ks2["neighbour_set"] != ""]
     used = []
     for group_id, part in rows.groupby("neighbour_set", sort=False):
-        title = groups.loc[groups["group_id"] == group_id, "source"].iloc[0]
         used.append(
             {
-                "title": title.replace("DfE statistical neighbours, ", "DfE's ") + " set",
+                "title": neighbours.set_title(group_id, sets),
                 "first": part["period"].min(),
                 "last": part["period"].max(),
                 "stand_in": [p for p in part["period"] if neighbours.set_for(p, sets)[1]],
@@ -335,7 +334,7 @@ def compute(
         raise KeyError(f"{area_code} is not a local authority district in data/reference/lad21.csv")
     area_name = lad.iloc[0]["lad_name"]
     ks2 = ks2_series(inputs, area_code, area_name, ks2_first, ks2_last)
-    used = sets_used(ks2, inputs.groups)
+    used = sets_used(ks2)
     ks4 = ks4_table(inputs, area_code, ks4_year)
     baseline = str(indicators.entry("ks4_att8_disadvantage_gap")["monitoring"]["baseline"])
     tracker = gap_tracker({baseline: ks4_table(inputs, area_code, baseline), ks4_year: ks4}, area_code)

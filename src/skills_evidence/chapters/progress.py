@@ -45,7 +45,7 @@ SERIES_COLUMNS = [
     "dataset",
     "method",
 ]
-REFERENCE = ("lad21_reference", "comparator_groups")
+REFERENCE = ("lad21_reference", "dfe_statistical_neighbours")
 
 
 @dataclass
@@ -237,10 +237,12 @@ def assess(data: pd.DataFrame, indicator_id: str, places: dict, latest: str) -> 
         out[f"{key}_value"] = bench["value"] if bench is not None else float("nan")
         out[f"vs_{key}"] = progress.versus(now, bench, polarity) if bench is not None else "not compared"
     group_id, _ = neighbours.set_for(now["period"], indicators.neighbour_sets())
-    codes = neighbours.members(places["groups"], group_id, area_name)
-    named = places["groups"].loc[places["groups"]["group_id"] == group_id, "group_name"]
-    group = named.iloc[0] if len(codes) else ""
-    values = data[(data["period"] == now["period"]) & data["geography_code"].isin(codes)]["value"].dropna()
+    codes = neighbours.members(places["groups"], group_id, area_code)
+    group = neighbours.group_name(area_name, group_id) if codes else ""
+    # The neighbours' figures at the one precision every authority has (DfE averages its published figures).
+    values = ranked_on[(ranked_on["period"] == now["period"]) & ranked_on["geography_code"].isin(codes)][
+        "value"
+    ].dropna()
     out["neighbours_name"] = group
     out["neighbours_id"] = group_id if codes else ""
     out["neighbours_basis"] = now["basis"]

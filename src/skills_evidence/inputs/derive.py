@@ -173,6 +173,29 @@ def derive_comparator_groups(entries: dict[str, dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["group_id", "group_name", "geography_code", "geography_name", "rank", "source"])
 
 
+def derive_statistical_neighbours(entries: dict[str, dict]) -> pd.DataFrame:
+    """Every upper-tier English authority's ten DfE statistical neighbours, in both sets (April 2021 and
+    May 2025), by GSS code: what any area's book needs for its neighbour average. An authority DfE lists
+    without neighbours (a new one) has none here, nor one without a current GSS code."""
+    entry = entries["dfe_statistical_neighbours"]
+    la_codes = pd.read_csv(resolve(entries["dfe_la_codes"]["path"]), dtype=str, keep_default_na=False)
+    by_number = dict(zip(la_codes["la_number"], zip(la_codes["la_code"], la_codes["la_name"])))
+    rows = []
+    for set_id, source_id in (("dfe_sn_2021", "dfe_neighbours_2021"), ("dfe_sn_2025", "dfe_neighbours_2025")):
+        path = _source({"source": entry["sources"][source_id]})
+        sn = load_statistical_neighbours(path)
+        for r in sn[sn["status"] == ""].itertuples():
+            # dfe_la_codes holds today's 150 authorities: City of London and authorities since merged (DfE
+            # numbers without a current GSS code) are left out, so a set naming one has nine members here.
+            if r.la_number not in by_number or r.neighbour_la_number not in by_number:
+                continue
+            code, name = by_number[r.la_number]
+            neighbour, neighbour_name = by_number[r.neighbour_la_number]
+            rows.append((set_id, code, name, int(r.rank), neighbour, neighbour_name))
+    frame = pd.DataFrame(rows, columns=["set_id", "la_code", "la_name", "rank", "neighbour_code", "neighbour_name"])
+    return frame.sort_values(["set_id", "la_code", "rank"], ignore_index=True)
+
+
 #: KS4 breakdowns the attainment chapter reports, and the EES filter column that names each group.
 KS4_BREAKDOWNS = {
     "Ethnic major": "ethnic_major",
@@ -329,6 +352,7 @@ DERIVATIONS: dict[str, Callable[[dict[str, dict]], pd.DataFrame]] = {
     "cfc_graduate_retention": derive_retention_baseline,
     "survey_population_margins": derive_survey_margins,
     "comparator_groups": derive_comparator_groups,
+    "dfe_statistical_neighbours": derive_statistical_neighbours,
 }
 
 

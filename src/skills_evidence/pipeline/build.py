@@ -20,7 +20,7 @@ import papermill
 from skills_evidence.chapters import prose
 from skills_evidence.inputs import snapshots, validation
 from skills_evidence.paths import project_root
-from skills_evidence.pipeline import cache, execute, locks, warmkernel
+from skills_evidence.pipeline import areas, cache, execute, locks, warmkernel
 from skills_evidence.pipeline import editions as editions_mod
 from skills_evidence.publishing import dataset, reproducible, scrutiny, staging, website
 from skills_evidence.publishing.render import fallback, quarto
@@ -105,7 +105,7 @@ def comparison_jobs(
     """Comparison jobs: chapters that read this edition's indicators (and the previous edition's)."""
     jobs = []
     current = build / "outputs" / "indicators.csv"
-    before = root / "build" / str(previous) / "outputs" / "indicators.csv" if previous else None
+    before = build.parent / str(previous) / "outputs" / "indicators.csv" if previous else None
     for chapter_id, params in edition.chapter_parameters.items():
         chapter = chapters[chapter_id]
         if chapter.step != "comparison":
@@ -129,12 +129,13 @@ def run_notebooks(
     progress: Progress = lambda m: None,
     use_cache: bool = True,
     warm: bool = True,
+    area: str | None = None,
 ) -> BuildReport:
-    """Run an edition's notebooks into build/<year>/: its analysis notebooks and the previous edition's
+    """Run an edition's notebooks into build/<year>/ (build/areas/<code>/<year>/ for another `area`): its analysis notebooks and the previous edition's
     in one parallel batch (the comparison needs both), then its comparison notebooks. With `warm`, one
     kernel server (warmkernel), started only if a notebook has to run, serves both batches."""
     root = project_root()
-    chapters, editions, _ = editions_mod.load()
+    chapters, editions, _, code = areas.load(area)
     if year not in editions:
         raise KeyError(f"edition {year} is not defined in data/editions.yaml (defined: {sorted(editions)})")
     report = BuildReport(year)
@@ -143,7 +144,7 @@ def run_notebooks(
     ids = sorted(
         {r for y in years for c in editions[y].chapter_parameters for r in editions[y].references(chapters[c])}
     )
-    builds = {y: root / "build" / str(y) for y in years}
+    builds = {y: areas.folder(root / "build", code) / str(y) for y in years}
     analysis = [(y, job) for y in years for job in analysis_jobs(editions[y], chapters, root, builds[y])]
 
     def run_batch(jobs: list[tuple[int, execute.Job]]) -> None:
@@ -215,8 +216,10 @@ def build_edition(
     progress: Progress = lambda message: None,
     use_cache: bool = True,
     warm: bool = True,
+    area: str | None = None,
 ) -> BuildReport:
-    """Build one edition (the current one by default) and return what happened.
+    """Build one edition (the current one by default) and return what happened; with `area` (a code or
+    name), the edition as it would be for that English local authority (pipeline.areas).
 
     Holds the edition's lock (and the previous edition's, whose notebooks it may run) throughout, so a
     second build of the same edition stops at once with a message naming the running one.
@@ -225,39 +228,43 @@ def build_edition(
     """
     start = time.perf_counter()
     root = project_root()
-    chapters, editions, current = editions_mod.load()
+    chapters, editions, current, code = areas.load(area)
     year = year or current
     if year not in editions:
         raise KeyError(f"edition {year} is not defined in data/editions.yaml (defined: {sorted(editions)})")
     previous = editions_mod.previous(year, editions)
-    with locks.editions_locked(root / "build", [year] + ([previous] if previous else [])):
-        report = run_notebooks(year, accept_changed_inputs, workers, progress, use_cache, warm)
+    builds, books = areas.folder(root / "build", code), areas.folder(root / "_book", code)
+    with locks.editions_locked(builds, [year] + ([previous] if previous else [])):
+        report = run_notebooks(year, accept_changed_inputs, workers, progress, use_cache, warm, code)
         edition = editions[year]
-        build = root / "build" / str(year)
+        build = builds / str(year)
         banner = website.banner_html(edition, latest=max(editions))
         book = staging.stage(
             root, build, edition, [chapters[c] for c in edition.chapter_parameters], sorted(editions), banner
         )
         progress(f"{year}: staged the book in {book.relative_to(root)}")
         report.renderer = choose_renderer(renderer, progress)
-        render_book(root, edition, book, report, progress)
-        website.write_landing(root / "_book")
+        render_book(root, edition, book, report, progress, books)
+        website.write_landing(books)
     report.seconds = time.perf_counter() - start
     return report
 
 
-def render_book(root: Path, edition: editions_mod.Edition, book: Path, report: BuildReport, progress: Progress) -> None:
-    """Render the staged book into _book/<year>/ unless the book there was made from the same staged
-    files by the same renderer; the new book is written beside the old and swapped in whole."""
+def render_book(
+    root: Path, edition: editions_mod.Edition, book: Path, report: BuildReport, progress: Progress, books: Path
+) -> None:
+    """Render the staged book into <books>/<year>/ (books: _book/, or _book/areas/<code>/) unless the book
+    there was made from the same staged files by the same renderer; the new book is written beside the
+    old and swapped in whole."""
     year = edition.year
-    final = root / "_book" / str(year)
+    final = books / str(year)
     key = render_key(book, report.renderer)
     report.book = final
     if website.read_record(final).get("render_key") == key:
         progress(f"{year}: staged book and renderer unchanged since _book/{year}/ was made: not rendering again")
         report.files = {kind: final / rel for kind, rel in website.read_record(final)["files"].items()}
         return
-    partial = root / "_book" / f".{year}.partial"
+    partial = books / f".{year}.partial"
     shutil.rmtree(partial, ignore_errors=True)
     partial.parent.mkdir(parents=True, exist_ok=True)
     progress(f"{year}: rendering with {report.renderer}")

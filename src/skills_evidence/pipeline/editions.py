@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ class Chapter:
     chapter: Path
     datasets: tuple[str, ...]
     step: str = "analysis"  # "analysis" chapters read data; "comparison" chapters read their indicators after
+    home_only: str = ""  # why the chapter is the home council's alone (its data covers no other area); "" if not
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,10 @@ class Edition:
     data: dict[str, str]
     #: The date the edition was first published (ISO), set once when it is issued; None for a draft.
     published: str | None = None
+    strategy: str = ""  # what the book is the evidence for, as the preface names it
+    author: str = ""
+    monitoring: str = ""  # what the preface says the monitoring chapter is
+    omitted: dict[str, str] = dataclasses.field(default_factory=dict)  # chapter title → why it is left out
 
     def references(self, chapter: Chapter) -> list[str]:
         """The pinned `name@version` of every dataset a chapter reads in this edition."""
@@ -53,7 +59,13 @@ def load(path: str | Path = EDITIONS) -> tuple[dict[str, Chapter], dict[int, Edi
         raise ValueError(f"{path} is not valid YAML: {exc}") from None
     chapters = {
         cid: Chapter(
-            cid, c["title"], Path(c["notebook"]), Path(c["chapter"]), tuple(c["datasets"]), c.get("step", "analysis")
+            cid,
+            c["title"],
+            Path(c["notebook"]),
+            Path(c["chapter"]),
+            tuple(c["datasets"]),
+            c.get("step", "analysis"),
+            c.get("home_only", ""),
         )
         for cid, c in spec["chapters"].items()
     }
@@ -78,11 +90,23 @@ def load(path: str | Path = EDITIONS) -> tuple[dict[str, Chapter], dict[int, Edi
             {k: dict(v or {}) for k, v in e["chapters"].items()},
             data,
             str(e["published"]) if e.get("published") else None,
+            **{k: v for k, v in words_for(spec, e["area_code"]).items() if k != "title"},
         )
     current = int(spec["current"])
     if current not in editions:
         raise ValueError(f"{path}: current edition {current} is not defined")
     return chapters, editions, current
+
+
+def words_for(spec: dict, code: str) -> dict[str, str]:
+    """The `areas:` words for an area code: its own entry, else `default` (with {name} still to fill)."""
+    areas = spec.get("areas") or {}
+    return dict(areas.get(code) or areas.get("default") or {})
+
+
+def area_words(path: str | Path = EDITIONS) -> dict[str, dict]:
+    """The `areas:` block of data/editions.yaml: the words each area's book uses, and the defaults."""
+    return yaml.safe_load(resolve(path).read_text(encoding="utf-8")).get("areas") or {}
 
 
 def previous(year: int, editions: dict[int, Edition]) -> int | None:

@@ -34,6 +34,15 @@ def write_publishable_notebook(executed: Path, target: Path) -> None:
     nbformat.write(notebook, target)
 
 
+def omitted_sentence(edition: Edition) -> str:
+    """The preface's sentence on the chapters an area's book leaves out, and why; empty when none is."""
+    if not edition.omitted:
+        return ""
+    parts = [f"{title} ({why})" for title, why in edition.omitted.items()]
+    listed = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
+    return f"This book leaves out the chapters built on one council's own data: {listed}."
+
+
 def stage(
     root: Path, build: Path, edition: Edition, chapters: list[Chapter], all_editions: list[int], banner: str = ""
 ) -> Path:
@@ -45,6 +54,8 @@ def stage(
     config = yaml.safe_load((root / "_quarto.yml").read_text(encoding="utf-8"))
     config["book"]["title"] = edition.title
     config["book"]["subtitle"] = edition.subtitle
+    if edition.author:
+        config["book"]["author"] = edition.author
     config["book"]["chapters"] = ["index.qmd", *[c.chapter.as_posix() for c in chapters]]
     config["book"]["output-file"] = output_stem(edition.year)
     config["project"]["output-dir"] = "_output"
@@ -90,6 +101,9 @@ def stage(
         "vintages": "; ".join(f"{k}: {v}" for k, v in edition.vintages.items()),
         "all": ", ".join(str(y) for y in sorted(all_editions)),
         "rounding_note": formatting.ROUNDING_NOTE,
+        "strategy": edition.strategy,
+        "monitoring": edition.monitoring,
+        "omitted_sentence": omitted_sentence(edition),
     }
     (partial / "_variables.yml").write_text(
         yaml.safe_dump(escape.markdown_tree(figures), sort_keys=True, allow_unicode=True, width=1000), encoding="utf-8"

@@ -8,6 +8,8 @@ that ended before every set held here uses the earliest, flagged as a stand-in.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
 
 from skills_evidence import periods
@@ -26,12 +28,18 @@ def set_for(period: str, sets: dict[str, str]) -> tuple[str, bool]:
     return (in_force[-1], False) if in_force else (min(sets, key=sets.__getitem__), True)
 
 
-def members(groups: pd.DataFrame, group_id: str, area_name: str) -> list[str]:
-    """The codes of `area_name`'s neighbours in a set; empty when the set is another area's (a group's name
-    says whose it is: "Coventry's DfE statistical neighbours (2021 set)")."""
-    group = groups[groups["group_id"] == group_id]
-    return (
-        group["geography_code"].tolist()
-        if len(group) and group["group_name"].str.startswith(f"{area_name}'s ").all()
-        else []
-    )
+def members(table: pd.DataFrame, set_id: str, area_code: str) -> list[str]:
+    """The codes of an area's neighbours in one of DfE's sets (data/reference/dfe_statistical_neighbours.csv);
+    empty where DfE gives the area none (a district: DfE's sets are for upper-tier authorities)."""
+    rows = table[(table["set_id"] == set_id) & (table["la_code"] == area_code)]
+    return rows.sort_values("rank")["neighbour_code"].tolist()
+
+
+def group_name(area_name: str, set_id: str) -> str:
+    """How the book names an area's neighbours in one set: "Coventry's DfE statistical neighbours (2021 set)"."""
+    return f"{area_name}'s DfE statistical neighbours ({set_id[-4:]} set)"
+
+
+def set_title(set_id: str, sets: dict[str, str]) -> str:
+    """A set as the book names it in prose, from its publication month: "DfE's April 2021 set"."""
+    return f"DfE's {datetime.strptime(sets[set_id], '%Y-%m'):%B %Y} set"

@@ -1,0 +1,77 @@
+"""Issue 14: `skills-evidence build --area` builds the book for any English local authority, here a
+unitary authority outside any combined authority (Leicester) and a metropolitan district inside one
+(Birmingham), each with its own comparators and without the chapters whose data is Coventry's own."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from skills_evidence.cli import app
+from skills_evidence.pipeline.workspace import copy_project
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("areas") / "project")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SKILLS_EVIDENCE_ROOT", str(root))
+        for area in ("Leicester", "E08000025"):
+            result = CliRunner().invoke(app, ["build", "--area", area, "--renderer", "fallback"])
+            assert result.exit_code == 0, result.output
+        yield root
+
+
+def text(page: Path) -> str:
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8"))))
+
+
+def test_leicester_unitary_outside_any_combined_authority(project: Path):
+    book = project / "_book/areas/E06000016/2025"
+    pages = {p.name for p in (book / "chapters").glob("*.html")}
+    assert pages == {"progress.html", "skills-levels.html", "attainment.html", "what-changed.html"}
+    preface = text(book / "index.html")
+    assert "the skills of Leicester’s residents and pupils" in preface
+    assert "leaves out the chapters built on one council’s own data: Graduate retention" in preface
+    # ONS Explore Local Statistics, level 3+ (RQF) 2023: Leicester 51.5% (46.7 to 56.3); East Midlands region;
+    # no combined authority (ONS LAD to CA lookup, May 2024).
+    progress = text(book / "chapters/progress.html")
+    assert "Level 3 and above (2023) 51.5%" in progress
+    skills = (book / "outputs/skills_levels/skills_comparison.csv").read_text(encoding="utf-8")
+    assert "East Midlands region" in skills and "Combined Authority" not in skills
+    # DfE's statistical neighbours (May 2025 set, first Luton) give Leicester a KS2 neighbour average.
+    indicators = (book / "outputs/indicators.csv").read_text(encoding="utf-8")
+    assert "ks2_rwm_expected,,dfe_sn_2025,Leicester's statistical neighbours (average),2024/25," in indicators
+
+
+def test_birmingham_metropolitan_district_in_the_west_midlands_combined_authority(project: Path):
+    book = project / "_book/areas/E08000025/2025"
+    # ONS Claimant Count 2024 (claimant-count.csv): Birmingham 9.4%, the highest of the 296 English
+    # districts and unitaries with a figure.
+    progress = text(book / "chapters/progress.html")
+    assert "Claimant Count (2024) 9.4%" in progress and "Claimant Count (2024) 296 of 296" in progress
+    skills = (book / "outputs/skills_levels/skills_comparison.csv").read_text(encoding="utf-8")
+    assert "West Midlands Combined Authority" in skills and "West Midlands region" in skills
+    assert (project / "_book/areas/E08000025/index.html").exists()
+    assert not (project / "_book/2025").exists()  # Coventry's editions are not touched
+
+
+@pytest.mark.parametrize(
+    ("area", "message"),
+    [
+        ("E07000150", "E07000150 (Corby) is a former code"),
+        ("Cardiff", "W06000015 (Cardiff) is not in England"),
+        ("Leicestr", "did you mean Leicester"),
+        ("E06999999", "'E06999999' is not an English local authority code or name"),
+    ],
+)
+def test_an_area_without_a_book_is_refused_by_name(project_copy: Path, area: str, message: str):
+    result = CliRunner().invoke(app, ["build", "--area", area, "--renderer", "fallback"])
+    assert result.exit_code == 1 and message in re.sub(r"\s+", " ", result.output)
+    assert not (project_copy / "build").exists()
