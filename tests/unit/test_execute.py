@@ -16,18 +16,19 @@ from skills_evidence.pipeline import warmkernel
 from skills_evidence.pipeline.execute import IPCKernelManager
 
 
+def execute(notebook: Path, target: Path) -> None:
+    """Run a notebook as the build does: papermill, a kernel on Unix sockets (warm when a server runs)."""
+    pm.execute_notebook(
+        str(notebook), str(target), kernel_name="python3", progress_bar=False, kernel_manager_class=IPCKernelManager
+    )
+
+
 def test_a_kernel_runs_over_ipc_quietly_and_cleans_up(tmp_path: Path, capfd):
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_code_cell("print(6 * 7)")]
     nbformat.write(notebook, tmp_path / "in.ipynb")
     before = set(glob.glob(f"{tempfile.gettempdir()}/skills-evidence-kernel-*"))
-    pm.execute_notebook(
-        str(tmp_path / "in.ipynb"),
-        str(tmp_path / "out.ipynb"),
-        kernel_name="python3",
-        progress_bar=False,
-        kernel_manager_class=IPCKernelManager,
-    )
+    execute(tmp_path / "in.ipynb", tmp_path / "out.ipynb")
     assert nbformat.read(tmp_path / "out.ipynb", as_version=4).cells[0].outputs[0]["text"] == "42\n"
     assert "without encryption" not in capfd.readouterr().err
     assert set(glob.glob(f"{tempfile.gettempdir()}/skills-evidence-kernel-*")) == before
@@ -49,9 +50,7 @@ def run_warm(notebooks: list[Path], tmp_path: Path) -> list[nbformat.NotebookNod
     with warmkernel.server():
         for i, path in enumerate(notebooks):
             target = tmp_path / f"warm-{i}.ipynb"
-            pm.execute_notebook(
-                str(path), str(target), kernel_name="python3", progress_bar=False, kernel_manager_class=IPCKernelManager
-            )
+            execute(path, target)
             out.append(nbformat.read(target, as_version=4))
     return out
 
@@ -85,13 +84,7 @@ def test_a_warm_kernel_gives_the_same_outputs_as_a_cold_one(tmp_path: Path):
         nbformat.v4.new_code_cell("print('done')"),
     ]
     nbformat.write(notebook, tmp_path / "in.ipynb")
-    pm.execute_notebook(
-        str(tmp_path / "in.ipynb"),
-        str(tmp_path / "cold.ipynb"),
-        kernel_name="python3",
-        progress_bar=False,
-        kernel_manager_class=IPCKernelManager,
-    )
+    execute(tmp_path / "in.ipynb", tmp_path / "cold.ipynb")
     cold = nbformat.read(tmp_path / "cold.ipynb", as_version=4)
     warm = run_warm([tmp_path / "in.ipynb"], tmp_path)[0]
     assert [c.outputs for c in warm.cells] == [c.outputs for c in cold.cells]

@@ -53,6 +53,10 @@ def read_inputs(paths: dict[str, str | Path], vintages: dict[str, str] | None = 
     return Inputs(extract, cities, baseline, extract.attrs["synthetic"], vintages or {})
 
 
+#: A withheld rate keeps no number behind it: not the rate, its interval, nor the counts it came from.
+WITHHELD = dict.fromkeys(["numerator", "denominator", "rate", "ci_lower", "ci_upper"], np.nan)
+
+
 def retention(extract: pd.DataFrame, cities: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Retention rate per group of `by` columns (which must include `provider_city`), with Wilson CIs.
 
@@ -69,28 +73,12 @@ def retention(extract: pd.DataFrame, cities: pd.DataFrame, by: list[str]) -> pd.
         key = key if isinstance(key, tuple) else (key,)
         row = dict(zip(by, key))
         if (group["status"] == "c").any():
-            row.update(
-                numerator=np.nan,
-                denominator=np.nan,
-                rate=np.nan,
-                ci_lower=np.nan,
-                ci_upper=np.nan,
-                status="c",
-                note="includes a count HESA suppressed",
-            )
+            row.update(WITHHELD, status="c", note="includes a count HESA suppressed")
         else:
             num, den = group.loc[group["in_city"], "graduates"].sum(), group["graduates"].sum()
             row.update(numerator=num, denominator=den)
             if den < MIN_DENOMINATOR:  # withheld with its counts, which would give the rate away
-                row.update(
-                    numerator=np.nan,
-                    denominator=np.nan,
-                    rate=np.nan,
-                    ci_lower=np.nan,
-                    ci_upper=np.nan,
-                    status="c",
-                    note="fewer than 22.5 graduates",
-                )
+                row.update(WITHHELD, status="c", note="fewer than 22.5 graduates")
             else:
                 low, high = wilson(num, den)
                 row.update(rate=100 * num / den, ci_lower=low, ci_upper=high, status="", note="")
