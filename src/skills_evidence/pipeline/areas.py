@@ -99,6 +99,7 @@ def for_area(
             monitoring=text["monitoring"],
             chapter_parameters=kept,
             omitted=omitted,
+            published=None,  # Coventry's publication dates are not this area's: its books are drafts
         )
     return out
 
