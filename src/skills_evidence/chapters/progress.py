@@ -558,8 +558,9 @@ def spine_figure(result: Result, outputs: Path) -> dict[str, str]:
 
 def indicator_rows(result: Result, vintages: dict[str, str]) -> pd.DataFrame:
     """Rows for indicators.csv: the measures no other chapter publishes (`published_by: progress` in the
-    catalogue), for the area, England and the region, every period this edition uses; and, for every
-    measure, the statistical neighbours' average the page quotes, under the group's id."""
+    catalogue), for the area, England and the region, every period this edition uses; the other
+    measures' figures the page quotes; and, for every measure, the statistical neighbours' average,
+    under the group's id."""
     own = [i for i, item in indicators.monitored().items() if item["monitoring"].get("published_by") == CHAPTER]
     rows = result.series[result.series["indicator_id"].isin(own)].copy()
     rows["breakdown"] = ""
@@ -567,6 +568,20 @@ def indicator_rows(result: Result, vintages: dict[str, str]) -> pd.DataFrame:
     rows["vintage"] = rows["dataset"].map(lambda name: vintages.get(name, ""))
     rows["status"] = rows["status"].where(rows["value"].notna() | (rows["status"] != ""), "x")
     rows["note"] = ""
+    # The other measures' figures this page quotes (the area, England and the region in the latest period)
+    # where their own chapter may not publish them (a region's KS2 figure; the KS4 baseline in later
+    # editions). A figure both publish appears once: combine() checks they agree.
+    latest = result.measures.set_index("indicator_id")["latest_period"].dropna().to_dict()
+    quoted = result.series[
+        ~result.series["indicator_id"].isin(own)
+        & (result.series["period"] == result.series["indicator_id"].map(latest))
+        & result.series["value"].notna()
+    ].copy()
+    quoted["breakdown"] = quoted["basis"].map(lambda b: f"framework:{b}" if b else "")
+    quoted["source_id"] = quoted["dataset"]
+    quoted["vintage"] = quoted["dataset"].map(lambda name: vintages.get(name, ""))
+    quoted["note"] = ""
+    rows = pd.concat([rows, quoted], ignore_index=True)
     m = result.measures
     if "neighbours_id" in m:
         m = m[(m["neighbours_id"] != "") & m["neighbours_value"].notna()]

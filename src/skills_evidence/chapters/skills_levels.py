@@ -253,6 +253,9 @@ def build_indicators(inputs: Inputs, result: Result) -> pd.DataFrame:
         source_id=lambda d: d["framework"].map({"NVQ": "ons_l3plus_nvq", "RQF": "ons_l3plus_rqf"}),
     )
     out = pd.concat([shares, older], ignore_index=True)
+    # The dataset names places as ONS does ("West Midlands"); "region" is added only where the book prints it.
+    regions = dict(zip(inputs.lad21["region_code"], inputs.lad21["region_name"]))
+    out["geography_name"] = out["geography_code"].map(regions).fillna(out["geography_name"])
     out["vintage"] = out["source_id"].map(lambda s: inputs.vintages.get(s, ""))
     out.loc[out["value"].isna() & (out["status"] == ""), "status"] = "x"
     return indicators.tidy(out)

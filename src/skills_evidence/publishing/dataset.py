@@ -34,8 +34,9 @@ COLUMNS: dict[str, tuple[object, str]] = {
     ),
     "geography_code": (
         {"base": "string", "format": "[EKNSW]\\d{8}|[a-z][a-z0-9_]*"},
-        "GSS code of the place; for a comparator group's average (the statistical neighbours), the group's id, "
-        "its members listed in the book's data/reference/comparator_groups.csv.",
+        "GSS code of the place; for the statistical neighbours' average, DfE's set (dfe_sn_2021, dfe_sn_2025): "
+        "the area's neighbours are the rows of the book's data/reference/dfe_statistical_neighbours.csv with that "
+        "set_id and the area's code as la_code.",
     ),
     "geography_name": ("string", "Name of the place, or of the group whose average the figure is."),
     "period": ("string", "Calendar year (2021), academic year (2018/19) or survey wave the figure is for."),

@@ -38,7 +38,7 @@ NUMERIC = ["value", "ci_lower", "ci_upper", "numerator", "denominator"]
 #: [z] not applicable, [u] low reliability, [b] break in series.
 STATUS = ["", "c", "x", "z", "u", "b"]
 
-#: A place's GSS code, or a comparator group's id (data/reference/comparator_groups.csv) for the group's average.
+#: A place's GSS code, or a comparator group's id (data/reference/dfe_statistical_neighbours.csv) for the group's average.
 GEOGRAPHY = r"^(?:[EKNSW]\d{8}|[a-z][a-z0-9_]*)$"
 
 SCHEMA = pa.DataFrameSchema(
