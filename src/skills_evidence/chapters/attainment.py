@@ -248,6 +248,8 @@ def ks4_table(inputs: Inputs, area_code: str, year: str) -> pd.DataFrame:
 #: The tracker's name for DfE's disadvantage gap (disadvantaged against all other pupils).
 DFE_GAP = ("Disadvantaged against all other pupils (DfE's gap)", "disadvantage:dfe_gap")
 TRACKER_COLUMNS = ["period", "group", "breakdown_id", "gap", "status"]
+#: The tracker table's columns of words (left-aligned; the gaps are figures).
+TRACKER_WORDS = ("Group", "Direction")
 
 
 def gap_tracker(table_by_year: dict[str, pd.DataFrame], area_code: str) -> pd.DataFrame:
