@@ -83,7 +83,10 @@ def test_each_year_keeps_the_neighbour_set_in_force_then_and_a_new_set_is_footno
     assert (round(last.value, 1), last.status, last.neighbour_set) == (61.2, "b", "dfe_sn_2025")
     assert attainment.ks2_table(e2025).set_index("Year").loc["2024/25", sn] == "61.2 [b]"
     note = e2025.key_figures["attainment"]["ks2_note"]
-    assert "DfE's April 2021 set for 2018/19 to 2023/24; DfE's May 2025 set for 2024/25" in note
+    assert (
+        "DfE's April 2021 set (10 neighbours) for 2018/19 to 2023/24; DfE's May 2025 set (10 neighbours) for 2024/25"
+        in note
+    )
     assert "[b] marks the first year on a new set" in note and "stands in for it" in note
 
 

@@ -72,7 +72,7 @@ def read_inputs(paths: dict[str, str | Path], vintages: dict[str, str] | None = 
     return Inputs(*tables, vintages or {})
 
 
-KS2_COLUMNS = ["period", "year", "series", "value", "status", "source", "neighbour_set"]
+KS2_COLUMNS = ["period", "year", "series", "value", "status", "source", "neighbour_set", "neighbours_used"]
 OFFICIAL = "ons_ks2_rwm"
 SN_SERIES = "Statistical neighbours (average)"
 
@@ -117,6 +117,7 @@ def ks2_series(inputs: Inputs, area_code: str, area_name: str, first: str, last:
                 "status": "",
                 "source": OFFICIAL,
                 "neighbour_set": group_id if key == "sn" and codes else "",
+                "neighbours_used": len(codes) if key == "sn" else 0,
             }
             pub = published[(published["geography"] == council[key]) & (published["period"] == period)]
             precise = len(pub) and pd.notna(pub["value"].iloc[0])
@@ -130,7 +131,9 @@ def ks2_series(inputs: Inputs, area_code: str, area_name: str, first: str, last:
                 row.update(value=None, status="x", source="not available", neighbour_set="")
             elif key == "sn" and previous_set not in (None, group_id):
                 row["status"] = "b"
-            if row["neighbour_set"]:
+            if not row["neighbour_set"]:
+                row["neighbours_used"] = 0
+            else:
                 previous_set = row["neighbour_set"]
             rows.append(row)
     return pd.DataFrame(rows, columns=KS2_COLUMNS)
@@ -146,6 +149,7 @@ def sets_used(ks2: pd.DataFrame) -> list[dict]:
         used.append(
             {
                 "title": neighbours.set_title(group_id, sets),
+                "members": int(part["neighbours_used"].max()),
                 "first": part["period"].min(),
                 "last": part["period"].max(),
                 "stand_in": [p for p in part["period"] if neighbours.set_for(p, sets)[1]],
@@ -383,7 +387,9 @@ def build_indicators(result: Result, vintages: dict) -> pd.DataFrame:
                 "value": r.value,
                 "source_id": "ocp_ks2_published" if council else OFFICIAL,
                 "status": r.status,
-                "note": prose.render(CHAPTER, "neighbours_row") if r.neighbour_set else (r.source if council else ""),
+                "note": prose.render(CHAPTER, "neighbours_row", used=r.neighbours_used)
+                if r.neighbour_set
+                else (r.source if council else ""),
             }
         )
     for r in result.ks4.itertuples():

@@ -483,7 +483,17 @@ def key_figures(result: Result) -> dict[str, str]:
         ),
         "baseline_edition": str(indicators.baseline_edition()),
         "trend_years": str(progress.TREND_YEARS),
+        "neighbour_sets": prose.render(CHAPTER, "neighbour_sets", sets=neighbour_sets_in_force()),
     }
+
+
+def neighbour_sets_in_force() -> list[dict[str, str]]:
+    """DfE's sets in the order they came into force, each with its title and the month it did."""
+    sets = indicators.neighbour_sets()
+    return [
+        {"title": neighbours.set_title(set_id, sets), "from": neighbours.month_title(sets[set_id])}
+        for set_id in sorted(sets, key=sets.__getitem__)
+    ]
 
 
 def _spine_facts(result: Result) -> list[dict[str, str]]:

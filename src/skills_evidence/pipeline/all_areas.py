@@ -18,6 +18,7 @@ from skills_evidence.chapters import progress
 from skills_evidence.paths import project_root
 from skills_evidence.pipeline import editions as editions_mod
 from skills_evidence.statistics import indicators
+from skills_evidence.statistics import progress as rules
 
 #: The kind of authority a GSS code's prefix names.
 KINDS = {
@@ -50,14 +51,6 @@ COLUMNS = [
 ]
 
 
-def ranks(values: pd.Series, polarity: int) -> pd.Series:
-    """1 = best, ties sharing the better rank, as the monitoring page ranks (statistics.progress.rank_among);
-    no rank for a measure with no better direction."""
-    if polarity == 0:
-        return pd.Series(pd.NA, index=values.index, dtype="Int64")
-    return values.rank(ascending=polarity < 0, method="min").astype("Int64")
-
-
 def measure(data: pd.DataFrame, indicator_id: str, period: str, lad21: pd.DataFrame) -> pd.DataFrame:
     """One measure's rows: every English authority with a figure for `period` (never a missing one ranked)."""
     item = indicators.entry(indicator_id)
@@ -67,10 +60,10 @@ def measure(data: pd.DataFrame, indicator_id: str, period: str, lad21: pd.DataFr
     rows = shown[shown["geography_code"].str.match(progress.LOCAL_AUTHORITY)].copy()
     rows["kind"] = rows["geography_code"].str[:3].map(KINDS)
     # Ranks on the figures every authority has at one precision (as the monitoring page ranks).
-    rows["rank"] = rows["geography_code"].map(ranks(comparable, polarity))
+    rows["rank"] = rows["geography_code"].map(rules.ranks(comparable, polarity))
     rows["rank_of"] = comparable.notna().sum()
     by_kind = comparable.groupby(comparable.index.str[:3])
-    in_kind = by_kind.transform(lambda v: ranks(v, polarity))
+    in_kind = by_kind.transform(lambda v: rules.ranks(v, polarity))
     rows["rank_in_kind"] = rows["geography_code"].map(in_kind).astype("Int64")
     rows["rank_in_kind_of"] = rows["geography_code"].str[:3].map(by_kind.count())
     england = shown.loc[shown["geography_code"] == progress.ENGLAND[0], "value"]

@@ -40,6 +40,11 @@ def group_name(area_name: str, set_id: str) -> str:
     return f"{area_name}'s DfE statistical neighbours ({set_id[-4:]} set)"
 
 
+def month_title(month: str) -> str:
+    """ "2021-04" → "April 2021"."""
+    return f"{datetime.strptime(month, '%Y-%m'):%B %Y}"
+
+
 def set_title(set_id: str, sets: dict[str, str]) -> str:
     """A set as the book names it in prose, from its publication month: "DfE's April 2021 set"."""
-    return f"DfE's {datetime.strptime(sets[set_id], '%Y-%m'):%B %Y} set"
+    return f"DfE's {month_title(sets[set_id])} set"

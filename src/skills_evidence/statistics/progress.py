@@ -150,5 +150,12 @@ def rank_among(values: pd.Series, code: str, polarity: int) -> tuple[int, int] |
     values = values.dropna()
     if code not in values.index or polarity == 0:
         return None
-    ranks = values.rank(ascending=polarity < 0, method="min")
-    return int(ranks[code]), len(values)
+    return int(ranks(values, polarity)[code]), len(values)
+
+
+def ranks(values: pd.Series, polarity: int) -> pd.Series:
+    """Every area's rank, 1 the best by polarity, ties sharing the better rank; none where no direction is
+    better (polarity 0)."""
+    if polarity == 0:
+        return pd.Series(pd.NA, index=values.index, dtype="Int64")
+    return values.rank(ascending=polarity < 0, method="min").astype("Int64")
