@@ -4,10 +4,15 @@ LF line ends. The book prints fewer decimals; every figure is computed from unro
 
 numpy's positional float formatting is used rather than pandas' `float_format`, whose "%g" switches
 to scientific notation for counts of a million or more (2.8973e+06) and drops their digits.
+
+Text that a spreadsheet would run as a formula (a cell starting `=`, `+`, `-`, `@`, a tab or a carriage
+return: OWASP's "CSV injection") is written with a leading apostrophe, so a name such as
+`=HYPERLINK(…)` opens as the text it is; a cell that is a plain number (-11.6) is left as it is.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +26,21 @@ ROUNDING_RULE = (
 )
 
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
+
+
+def inert(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula, prefixed with an apostrophe; anything else unchanged
+    but for line breaks, written as LF (which the CSV writer quotes; a bare CR it would not, splitting the row)."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_START) and not _NUMBER.fullmatch(value):
+        value = "'" + value
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def plain(value: float) -> str:
     """One number as a plain decimal: 2897300, 80.595, -11.645; empty when missing."""
     if value is None or pd.isna(value):
@@ -29,12 +49,14 @@ def plain(value: float) -> str:
 
 
 def write(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write `frame` as a published CSV: float columns as plain decimals, everything else as it is."""
+    """Write `frame` as a published CSV: float columns as plain decimals, text made inert for spreadsheets."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     out = frame.copy()
     for column in out.columns:
         if pd.api.types.is_float_dtype(out[column]):
             out[column] = out[column].map(plain)
+        elif out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(inert)
     out.to_csv(path, index=False, lineterminator="\n")
     return path

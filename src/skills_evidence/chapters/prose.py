@@ -4,6 +4,9 @@ Each chapter keeps its sentences in `chapters/<chapter>.sentences.yaml`, beside 
 template per sentence, written with the figures the chapter computes (already formatted for display)
 and with its "available" / "not in this edition's data" variants side by side. Jinja2 rather than
 hand parsing: it is well kept, and its StrictUndefined turns a misspelt figure name into an error.
+Templates are edited by people who are not developers, so they run in Jinja's immutable sandbox with no
+loader: a template can read the figures it is given and nothing else (no attributes that reach Python's
+internals, no other files, no changing the figures).
 Line breaks and runs of spaces in a template collapse to one space, so templates can wrap freely.
 """
 
@@ -13,6 +16,7 @@ import functools
 from pathlib import Path
 
 import jinja2
+import jinja2.sandbox
 import yaml
 
 from skills_evidence.paths import resolve
@@ -29,7 +33,8 @@ def _missing(value: object) -> bool:
     return str(value).startswith("[")
 
 
-ENVIRONMENT = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
+ENVIRONMENT = jinja2.sandbox.ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
+ENVIRONMENT.globals.clear()  # no lipsum, range, cycler…: a sentence works with the figures it is given
 ENVIRONMENT.tests["missing"] = _missing
 
 
@@ -57,6 +62,8 @@ def render(chapter: str, name: str, **figures: object) -> str:
         raise TemplateError(f"{path}: no sentence {name!r} (has: {', '.join(templates)})")
     try:
         text = templates[name].render(**figures)
+    except jinja2.sandbox.SecurityError as exc:
+        raise TemplateError(f"{path}: sentence {name!r} tries to reach beyond its figures, refused: {exc}") from None
     except jinja2.UndefinedError as exc:
         raise TemplateError(f"{path}: sentence {name!r}: {exc.message}") from None
     return " ".join(text.split())

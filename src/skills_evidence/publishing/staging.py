@@ -31,7 +31,19 @@ def write_publishable_notebook(executed: Path, target: Path) -> None:
     for cell in notebook.cells:
         tags = [tag for tag in cell.metadata.get("tags", []) if tag]
         cell.metadata = nbformat.NotebookNode({"tags": tags} if tags else {})
+        for output in cell.get("outputs", []):
+            _inert_text(output)
     nbformat.write(notebook, target)
+
+
+def _inert_text(output: nbformat.NotebookNode) -> None:
+    """The text of one embedded output with shortcodes broken (escape.no_shortcodes): a second guard, at
+    the point outputs enter the staged book, behind the escaping the chapters do."""
+    if "text" in output:
+        output["text"] = escape.no_shortcodes("".join(output["text"]))
+    for mime, value in output.get("data", {}).items():
+        if mime.startswith("text/"):
+            output["data"][mime] = escape.no_shortcodes("".join(value) if isinstance(value, list) else value)
 
 
 def omitted_sentence(edition: Edition) -> str:
@@ -52,10 +64,10 @@ def stage(
     shutil.rmtree(partial, ignore_errors=True)
     (partial / "chapters").mkdir(parents=True)
     config = yaml.safe_load((root / "_quarto.yml").read_text(encoding="utf-8"))
-    config["book"]["title"] = edition.title
-    config["book"]["subtitle"] = edition.subtitle
+    config["book"]["title"] = escape.no_shortcodes(edition.title)
+    config["book"]["subtitle"] = escape.no_shortcodes(edition.subtitle)
     if edition.author:
-        config["book"]["author"] = edition.author
+        config["book"]["author"] = escape.no_shortcodes(edition.author)
     config["book"]["chapters"] = ["index.qmd", *[c.chapter.as_posix() for c in chapters]]
     config["book"]["output-file"] = output_stem(edition.year)
     config["project"]["output-dir"] = "_output"
@@ -84,7 +96,9 @@ def stage(
             shutil.copytree(build / "outputs" / chapter.id, partial / "outputs" / chapter.id)
     for name in ("indicators.csv", "indicators.csv-metadata.json"):
         shutil.copy2(build / "outputs" / name, partial / "outputs" / name)
-    figures = keyfigures.merge(sorted((build / "outputs").glob("*/key_figures.yml")))
+    # The key figures of this edition's own chapters only: never a `.partial` or stale folder's.
+    own = [build / "outputs" / chapter.id / "key_figures.yml" for chapter in chapters]
+    figures = keyfigures.merge(sorted(path for path in own if path.exists()))
     synthetic = [
         group["title"] for group in figures.values() if isinstance(group, dict) and group.get("synthetic") == "yes"
     ]
