@@ -32,13 +32,15 @@ def project_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
-    """One line counting the damaged inputs tried and how many were refused clearly (issue 15)."""
+    """Lines counting the damaged inputs tried and how many were refused clearly (issue 15), and the
+    hostile inputs tried and how many were refused or neutralised (issue 24)."""
     stats = terminalreporter.stats
-    tried = [
-        r for key in ("passed", "failed") for r in stats.get(key, []) if r.when == "call" and "bad_input" in r.keywords
-    ]
-    if tried:
-        clear = sum(1 for r in tried if r.passed)
-        terminalreporter.write_line(
-            f"bad inputs: {len(tried)} tried, {clear} refused clearly naming file, row and column"
-        )
+    calls = [r for key in ("passed", "failed") for r in stats.get(key, []) if r.when == "call"]
+    for marker, outcome in (
+        ("bad_input", "refused clearly naming file, row and column"),
+        ("hostile", "refused or neutralised"),
+    ):
+        tried = [r for r in calls if marker in r.keywords]
+        if tried:
+            label = marker.replace("_", " ") + ("s" if marker == "bad_input" else " inputs")
+            terminalreporter.write_line(f"{label}: {len(tried)} tried, {sum(r.passed for r in tried)} {outcome}")

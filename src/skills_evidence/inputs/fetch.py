@@ -124,9 +124,22 @@ def fetch(edition: int, opener: Opener = urlopen_bytes, today: dt.date | None = 
                 "downloaded": old.get("source", {}).get("downloaded") if state == "unchanged" else today.isoformat(),
             },
         }
+        held[key].setdefault("schema", _schema(request))
         save_entry(held[key])
         results.append((request.id, state))
     return results
+
+
+def _schema(request: Request) -> dict:
+    """The schema a downloaded file's sidecar records: the columns its format's loader requires (the
+    loader checks codes and values; validation checks the columns are still there)."""
+    if request.source == "nomis":
+        from skills_evidence.inputs.loaders.nomis_api import REQUIRED
+
+        return {"columns": {column: {} for column in REQUIRED}}
+    from skills_evidence.inputs.loaders.dfe_ees import TIME
+
+    return {"columns": {column: {"blank": True} for column in (*TIME, "geographic_level", *request.indicators)}}
 
 
 def _validate(request: Request, path: Path) -> None:

@@ -7,7 +7,9 @@ dataset is referred to as `name@version`; a new vintage is a new file with its o
 older edition pinned to `name@old` keeps reading exactly the bytes it was published from.
 
 The build refuses a snapshot whose bytes no longer match its sidecar unless told to accept it, and
-then records the acceptance in the sidecar.
+then, once the new bytes have passed their schema, records the acceptance in the sidecar. A sidecar
+names a file in its own folder only, no two sidecars name one file, and every sidecar carries the
+dataset, version, file, sha256 and schema: one without them is refused by name, never read as "no check".
 """
 
 from __future__ import annotations
@@ -77,16 +79,57 @@ def name_of(reference: str) -> str:
     return reference.split("@", 1)[0]
 
 
+#: What every sidecar must say: without a checksum nothing proves the bytes, without a schema nothing checks them.
+REQUIRED = ("dataset", "version", "file", "sha256", "schema")
+
+
+class SidecarError(ValueError):
+    """A sidecar is malformed, incomplete, or points outside its own snapshot folder."""
+
+
+def read_entry(sidecar: Path) -> dict:
+    """One sidecar, checked: valid YAML, every required key, a file named inside its own folder."""
+    try:
+        entry = yaml.safe_load(sidecar.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise SidecarError(f"{sidecar} is not valid YAML: {exc}") from None
+    if not isinstance(entry, dict):
+        raise SidecarError(f"{sidecar}: a sidecar is a mapping of keys (dataset, version, file, sha256, schema, …)")
+    missing = [key for key in REQUIRED if not entry.get(key)]
+    if missing:
+        raise SidecarError(
+            f"{sidecar} lacks {', '.join(missing)}: every snapshot's sidecar must say {', '.join(REQUIRED)} "
+            "(see CONTRIBUTING.md, 'A new release of a dataset')"
+        )
+    name = str(entry["file"])
+    if Path(name).name != name or name in (".", "..") or name.endswith(SIDECAR):
+        raise SidecarError(
+            f"{sidecar}: file {name!r} must name a data file in the sidecar's own folder (a bare file name)"
+        )
+    if not isinstance(entry["schema"], dict):
+        raise SidecarError(f"{sidecar}: schema must be a mapping (columns:, unique:, …)")
+    return entry
+
+
 def load_sidecars(data: str | Path = DATA) -> dict[str, dict]:
     """Every snapshot's sidecar by `name@version`, with `path` (relative to the project root) filled in."""
     root = project_root()
     entries: dict[str, dict] = {}
+    owners: dict[str, Path] = {}
     for sidecar in sorted(resolve(data).rglob(f"*{SIDECAR}")):
-        entry = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
+        entry = read_entry(sidecar)
         key = ref(entry["dataset"], str(entry["version"]))
         if key in entries:
-            raise ValueError(f"{sidecar}: {key} is already described by {entries[key]['path']}{SIDECAR}")
-        entries[key] = {**entry, "path": (sidecar.parent / entry["file"]).relative_to(root).as_posix()}
+            raise SidecarError(f"{sidecar}: {key} is already described by {entries[key]['path']}{SIDECAR}")
+        path = (sidecar.parent / str(entry["file"])).relative_to(root).as_posix()
+        if path in owners:
+            raise SidecarError(f"{sidecar}: its file {path} is already described by {owners[path]}")
+        if sidecar.name != Path(path).name + SIDECAR:
+            raise SidecarError(
+                f"{sidecar}: describes {entry['file']}, but a sidecar is named after its file ({Path(path).name}{SIDECAR})"
+            )
+        owners[path] = sidecar
+        entries[key] = {**entry, "path": path}
     return entries
 
 
@@ -142,13 +185,14 @@ def dataset(reference: str, entries: dict[str, dict] | None = None) -> Dataset:
     return Dataset(key, resolve(entry["path"]), entry.get("sha256", ""), entry)
 
 
-def verify(references: list[str], accept_changed: bool = False) -> list[str]:
-    """Check each snapshot's bytes against its sidecar; returns the references whose new bytes were accepted.
+def verify(references: list[str], accept_changed: bool = False) -> list[dict]:
+    """Check each snapshot's bytes against its sidecar; returns the entries whose new bytes are accepted,
+    updated but not yet saved: `record_accepted` saves them once the new bytes have passed validation.
 
     Without `accept_changed` a mismatch raises ChecksumMismatch naming the file and both checksums.
     """
     entries = load_sidecars()
-    accepted: list[str] = []
+    accepted: list[dict] = []
     for reference in references:
         ds = dataset(reference, entries)
         if not ds.path.exists():
@@ -166,9 +210,15 @@ def verify(references: list[str], accept_changed: bool = False) -> list[str]:
             {"date": dt.date.today().isoformat(), "previous_sha256": ds.sha256, "sha256": actual}
         )
         entry["sha256"] = actual
-        save_entry(entry)
-        accepted.append(ds.ref)
+        accepted.append(entry)
     return accepted
+
+
+def record_accepted(accepted: list[dict]) -> list[str]:
+    """Save the acceptance of changed inputs in their sidecars (after validation); returns their references."""
+    for entry in accepted:
+        save_entry(entry)
+    return [ref(e["dataset"], str(e["version"])) for e in accepted]
 
 
 def paths_for(references: list[str], entries: dict[str, dict] | None = None) -> dict[str, str]:

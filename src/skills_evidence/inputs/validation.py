@@ -5,12 +5,15 @@ A schema names each column's form (a number, a pattern, a list of allowed values
 columns that together identify a row, the combinations the dataset promises to be complete, the
 reference areas it promises to cover, and which mark column explains a blank number (a suppressed
 value is blank *with* its mark; a blank without one is an error, never a silent "not available").
+A value may be declared to lie `within` its own interval columns, and a period to be `not_future` (its
+first year not after this one): a typing slip such as 2099 is refused, not dropped later without a word.
 The checks run through pandera; a failure is an InputFileError naming the file, the CSV line, the
 column and what was expected.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from pathlib import Path
@@ -58,6 +61,16 @@ def _column(spec: dict) -> pa.Column:
                 error=f"text matching {spec['pattern']}",
             )
         )
+    if spec.get("not_future"):
+        this_year = dt.date.today().year
+
+        def not_future(s: pd.Series, this_year: int = this_year) -> pd.Series:
+            first = pd.to_numeric(s.str.extract(r"((?:19|20)\d\d)", expand=False), errors="coerce")
+            return first.isna() | (first <= this_year)
+
+        checks.append(
+            pa.Check(not_future, error=f"a period no later than {this_year} (periods cannot be in the future)")
+        )
     if "isin" in spec:
         allowed = [str(v) for v in spec["isin"]]
         checks.append(pa.Check.isin(allowed, error=f"one of {allowed}"))
@@ -66,9 +79,19 @@ def _column(spec: dict) -> pa.Column:
     return pa.Column(str, checks=checks, nullable=False, required=True)
 
 
+def _within(value: str, low: str, high: str) -> pa.Check:
+    """Each `value` inside [low, high] of its own row, where all three are given."""
+
+    def inside(df: pd.DataFrame) -> pd.Series:
+        v, lo, hi = (pd.to_numeric(df[c].where(df[c] != ""), errors="coerce") for c in (value, low, high))
+        return v.isna() | lo.isna() | hi.isna() | ((lo <= v) & (v <= hi))
+
+    return pa.Check(inside, error=f"a {value} inside its own interval {low} to {high}")
+
+
 def _schema(dataset_id: str, spec: dict) -> pa.DataFrameSchema:
     columns = {name: _column(col or {}) for name, col in spec.get("columns", {}).items()}
-    checks = []
+    checks = [_within(name, *c["within"]) for name, c in spec.get("columns", {}).items() if c and "within" in c]
     for value, mark in ((n, c["mark"]) for n, c in spec.get("columns", {}).items() if c and "mark" in c):
         checks.append(
             pa.Check(
