@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import os
 import sys
 import time
@@ -9,11 +10,50 @@ import time
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from skills_evidence.pipeline import editions as editions_mod
 
-app = typer.Typer(help="Build the Coventry Skills Evidence Book from official data.", no_args_is_help=True)
-console = Console(stderr=True)
+# In a terminal, typer's boxed help and usage errors; in a log, click's plain ones, which are never wrapped.
+app = typer.Typer(
+    help="Build the Coventry Skills Evidence Book from official data.",
+    no_args_is_help=True,
+    rich_markup_mode="rich" if sys.stderr.isatty() else None,
+    pretty_exceptions_enable=False,
+)
+# Messages are never wrapped mid-word: in a CI log (not a terminal) a line is as long as it needs to be,
+# so a file name is never split; in a terminal long lines wrap softly, as the terminal does.
+console = Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() else 10_000)
+
+
+class Renderer(enum.StrEnum):
+    """Which renderer makes the book: checked by the command line before any work starts."""
+
+    auto = "auto"
+    quarto = "quarto"
+    fallback = "fallback"
+
+
+def _fail(message: str) -> typer.Exit:
+    """Print `message` (as text: a file name or value in it is never read as rich markup); the Exit to raise."""
+    console.print(Text(message, style="bold red"), highlight=False)
+    return typer.Exit(1)
+
+
+def _load_editions() -> tuple[dict, dict, int]:
+    """data/editions.yaml, checked; a fault ends the command with its message (file and line), no traceback."""
+    try:
+        return editions_mod.load()
+    except (ValueError, OSError) as exc:
+        raise _fail(str(exc)) from None
+
+
+@app.callback()
+def _start() -> None:
+    """Stopped by a signal, a command still cleans up after itself (lifetime.terminate_cleanly)."""
+    from skills_evidence.pipeline import lifetime
+
+    lifetime.terminate_cleanly()
 
 
 @app.command()
@@ -21,7 +61,9 @@ def build(
     edition: int = typer.Option(None, "--edition", "-e", help="Edition year (default: the current edition)."),
     all_editions: bool = typer.Option(False, "--all", help="Build every edition defined in data/editions.yaml."),
     accept_changed_inputs: bool = typer.Option(False, help="Accept input files whose checksum changed, and record it."),
-    renderer: str = typer.Option("auto", help="auto (Quarto if installed), quarto, or fallback (Pandoc + Typst)."),
+    renderer: Renderer = typer.Option(
+        Renderer.auto, help="auto (Quarto if installed), quarto, or fallback (Pandoc + Typst)."
+    ),
     workers: int = typer.Option(None, help="Notebooks run at once (default: one more than the number of cores)."),
     area: str = typer.Option(
         None, "--area", help="Another English local authority (2021 GSS code or name): its book, in _book/areas/CODE/."
@@ -32,22 +74,22 @@ def build(
     from skills_evidence.pipeline.build import build_edition
     from skills_evidence.pipeline.execute import NotebookFailed
 
-    try:
-        _, defined, current = editions_mod.load()
-    except ValueError as exc:
-        console.print(f"[bold red]{exc}[/]")
-        raise typer.Exit(1) from None
+    if all_editions and edition is not None:
+        raise _fail("--edition and --all contradict each other: give one of them")
+    _, defined, current = _load_editions()
+    if edition is not None and edition not in defined:
+        raise _fail(f"edition {edition} is not defined in data/editions.yaml (defined: {sorted(defined)})")
     years = sorted(defined) if all_editions else [edition or current]
     summary = Table(title="Build summary")
     for column in ("Edition", "Notebooks run", "Notebooks cached", "Renderer", "Rendered", "Book", "Seconds"):
-        summary.add_column(column)
+        summary.add_column(column, no_wrap=True, overflow="ignore")
     start = time.perf_counter()
     for year in years:
         try:
             report = build_edition(
                 year,
                 accept_changed_inputs=accept_changed_inputs,
-                renderer=renderer,
+                renderer=renderer.value,
                 workers=workers,
                 area=area,
                 progress=lambda message: console.print(
@@ -55,14 +97,13 @@ def build(
                 ),
             )
         except AreaError as exc:
-            console.print(f"[bold red]No book for that area:[/] {exc}")
-            raise typer.Exit(1) from None
+            raise _fail(f"No book for that area: {exc}") from None
         except NotebookFailed as exc:
-            console.print(f"[bold red]Build of the {year} edition stopped: a notebook failed.[/]\n{exc}")
+            console.print(f"[bold red]Build of the {year} edition stopped: a notebook failed.[/]")
+            console.print(str(exc), markup=False, highlight=False)
             raise typer.Exit(1) from None
         except Exception as exc:  # noqa: BLE001 - any other failure is reported plainly, with its type
-            console.print(f"[bold red]Build of the {year} edition failed:[/] {type(exc).__name__}: {exc}")
-            raise typer.Exit(1) from None
+            raise _fail(f"Build of the {year} edition failed: {type(exc).__name__}: {exc}") from None
         if report.accepted_inputs:
             console.print(
                 f"Accepted changed inputs (recorded in each snapshot's .meta.yaml sidecar): {', '.join(report.accepted_inputs)}"
@@ -89,14 +130,15 @@ def verify(
     from skills_evidence.paths import project_root
     from skills_evidence.publishing.verify import verify_editions
 
-    _, defined, current = editions_mod.load()
+    if all_editions and edition is not None:
+        raise _fail("--edition and --all contradict each other: give one of them")
+    _, defined, current = _load_editions()
     built = [y for y in sorted(defined) if (project_root() / "_book" / str(y) / "SHA256SUMS").exists()]
     years = built if all_editions else [edition or current]
     try:
         results = verify_editions(years, progress=lambda message: console.print(message, highlight=False))
-    except (FileNotFoundError, RuntimeError) as exc:
-        console.print(f"[bold red]Cannot verify:[/] {exc}")
-        raise typer.Exit(1) from None
+    except (FileNotFoundError, RuntimeError, ValueError, OSError) as exc:
+        raise _fail(f"Cannot verify: {exc}") from None
     failed = False
     for result in results:
         if result.differing:
@@ -131,8 +173,7 @@ def indicators(
     try:
         path = all_areas_mod.write(edition)
     except (KeyError, ValueError) as exc:
-        console.print(f"[bold red]No file written:[/] {exc}")
-        raise typer.Exit(1) from None
+        raise _fail(f"No file written: {exc}") from None
     rows = sum(1 for _ in path.open(encoding="utf-8")) - 1
     console.print(f"{rows} rows in {os.path.relpath(path)} ({time.perf_counter() - start:.1f}s)")
 
@@ -146,8 +187,7 @@ def snapshot(dataset: list[str] = typer.Argument(None, help="Dataset ids (defaul
     try:
         frames = run_snapshot(dataset or None)
     except (InputFileError, FileNotFoundError, KeyError) as exc:
-        console.print(f"[bold red]Snapshot failed, nothing written:[/] {exc}")
-        raise typer.Exit(1) from None
+        raise _fail(f"Snapshot failed, nothing written: {exc}") from None
     for dataset_id, frame in frames.items():
         console.print(f"{dataset_id}: {len(frame)} rows")
 
@@ -161,8 +201,7 @@ def fetch(edition: int = typer.Option(..., "--edition", "-e", help="Edition year
     try:
         results = run_fetch(edition)
     except (FetchError, KeyError) as exc:
-        console.print(f"[bold red]Fetch failed:[/] {exc}")
-        raise typer.Exit(1) from None
+        raise _fail(f"Fetch failed: {exc}") from None
     for dataset_id, state in results:
         console.print(f"{dataset_id}: {state}")
 
@@ -175,8 +214,7 @@ def new_edition(year: int = typer.Argument(..., help="Year of the new edition, a
     try:
         block, needs = scaffold(year)
     except ValueError as exc:
-        console.print(f"[bold red]{exc}[/]")
-        raise typer.Exit(1) from None
+        raise _fail(str(exc)) from None
     console.print(f"Added to data/editions.yaml and made current:\n{block}")
     missing = [(chapter, item) for chapter, items in needs.items() for item in items]
     if missing:
@@ -193,7 +231,7 @@ def new_edition(year: int = typer.Argument(..., help="Year of the new edition, a
 @app.command("editions")
 def list_editions() -> None:
     """List the editions defined in data/editions.yaml."""
-    _, defined, current = editions_mod.load()
+    _, defined, current = _load_editions()
     table = Table(title="Editions")
     for column in ("Year", "Title", "Chapters", "Data vintages"):
         table.add_column(column)

@@ -51,12 +51,84 @@ class Edition:
         return [snapshots.ref(name, self.data[name]) for name in chapter.datasets]
 
 
+#: The keys data/editions.yaml knows, at each level: (required, optional). A misspelt key is refused by
+#: name and line before any work, rather than failing later as a KeyError or being silently ignored.
+TOP_KEYS = ({"current", "chapters", "editions"}, {"areas"})
+CHAPTER_KEYS = ({"title", "notebook", "chapter", "datasets"}, {"step", "home_only"})
+EDITION_KEYS = (
+    {"year", "title", "area_code", "chapters"},
+    {"subtitle", "published", "comparators", "vintages", "data"},
+)
+AREA_KEYS = (set(), {"title", "strategy", "author", "monitoring"})
+
+
+class ConfigError(ValueError):
+    """A configuration file (editions, catalogue, sidecar) is malformed; the message names file and line."""
+
+
+def _keys(node: yaml.MappingNode, allowed: tuple[set[str], set[str]], where: str, path: Path) -> dict[str, yaml.Node]:
+    """The mapping's keys checked against (required, optional): unknown, repeated or missing ones refused."""
+    if not isinstance(node, yaml.MappingNode):
+        raise ConfigError(f"{path}, line {node.start_mark.line + 1}: {where} must be a mapping of keys to values")
+    required, optional = allowed
+    seen: dict[str, yaml.Node] = {}
+    for key, value in node.value:
+        name = str(key.value)
+        line = key.start_mark.line + 1
+        if name in seen:
+            raise ConfigError(f"{path}, line {line}: {where} has the key {name!r} twice")
+        if name not in required | optional:
+            known = ", ".join(sorted(required | optional))
+            raise ConfigError(f"{path}, line {line}: {where} has an unknown key {name!r} (known keys: {known})")
+        seen[name] = value
+    missing = sorted(required - set(seen))
+    if missing:
+        raise ConfigError(f"{path}, line {node.start_mark.line + 1}: {where} lacks {', '.join(missing)}")
+    return seen
+
+
+def check(text: str, path: Path) -> dict:
+    """Parse data/editions.yaml and check its shape (keys, duplicate years and chapters), naming the line
+    of every fault; returns the parsed mapping."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        spec = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path} is not valid YAML: {exc}") from None
+    if root is None:
+        raise ConfigError(f"{path} is empty")
+    top = _keys(root, TOP_KEYS, "the file", path)
+    for cid, node in _keys(top["chapters"], (set(), set(spec["chapters"] or {})), "chapters", path).items():
+        _keys(node, CHAPTER_KEYS, f"chapter {cid!r}", path)
+    if "areas" in top:
+        for code, node in _keys(top["areas"], (set(), set(spec["areas"] or {})), "areas", path).items():
+            _keys(node, AREA_KEYS, f"the words of area {code!r}", path)
+    if not isinstance(top["editions"], yaml.SequenceNode):
+        raise ConfigError(f"{path}, line {top['editions'].start_mark.line + 1}: editions must be a list")
+    years: dict[str, int] = {}
+    for node in top["editions"].value:
+        keys = _keys(node, EDITION_KEYS, "an edition", path)
+        year = str(keys["year"].value)
+        line = keys["year"].start_mark.line + 1
+        if not year.isdigit() or len(year) != 4:
+            raise ConfigError(f"{path}, line {line}: edition year {year!r} is not a four-digit year")
+        if year in years:
+            raise ConfigError(
+                f"{path}, line {line}: edition {year} is defined twice (first at line {years[year]}); "
+                "keep one entry per year"
+            )
+        years[year] = line
+    return spec
+
+
 def load(path: str | Path = EDITIONS) -> tuple[dict[str, Chapter], dict[int, Edition], int]:
     """(chapters by id, editions by year, current edition year)."""
+    file = resolve(path)
     try:
-        spec = yaml.safe_load(resolve(path).read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ValueError(f"{path} is not valid YAML: {exc}") from None
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{file}: cannot be read ({exc.strerror})") from None
+    spec = check(text, Path(path))
     chapters = {
         cid: Chapter(
             cid,
@@ -73,11 +145,11 @@ def load(path: str | Path = EDITIONS) -> tuple[dict[str, Chapter], dict[int, Edi
     for e in spec["editions"]:
         unknown = set(e["chapters"]) - set(chapters)
         if unknown:
-            raise ValueError(f"{path}: edition {e['year']} names unknown chapters {sorted(unknown)}")
+            raise ConfigError(f"{path}: edition {e['year']} names unknown chapters {sorted(unknown)}")
         data = {name: str(version) for name, version in (e.get("data") or {}).items()}
         unpinned = sorted({d for c in e["chapters"] for d in chapters[c].datasets} - set(data))
         if unpinned:
-            raise ValueError(
+            raise ConfigError(
                 f"{path}: edition {e['year']} does not pin a version of {', '.join(unpinned)} (add it under data:)"
             )
         editions[int(e["year"])] = Edition(
@@ -94,7 +166,7 @@ def load(path: str | Path = EDITIONS) -> tuple[dict[str, Chapter], dict[int, Edi
         )
     current = int(spec["current"])
     if current not in editions:
-        raise ValueError(f"{path}: current edition {current} is not defined")
+        raise ConfigError(f"{path}: current edition {current} is not defined")
     return chapters, editions, current
 
 
