@@ -9,7 +9,7 @@ import pytest
 
 from skills_evidence.pipeline import editions
 from skills_evidence.pipeline.new_edition import scaffold
-from skills_evidence.publishing import website
+from skills_evidence.publishing import reproducible, website
 
 
 def test_editions_2022_to_2025_with_their_aps_years():
@@ -51,6 +51,7 @@ def test_the_landing_page_dates_an_edition_by_first_publication_not_by_its_lates
         (folder / "index.html").write_text("<p>book</p>", encoding="utf-8")
         draft = edition if year == 2024 else type(edition)(**{**edition.__dict__, "year": 2026, "published": None})
         website.write_record(folder, draft, {"html": folder / "index.html"}, built=built)
+        reproducible.write_checksums(folder)
     landing = website.write_landing(tmp_path).read_text(encoding="utf-8")
     assert '<th scope="col">First published</th>' in landing
     assert "<td>2026-11-22</td>" in landing and "2031-05-01" not in landing

@@ -8,10 +8,12 @@ touched (the previous edition's notebooks may run, into its own build/ folder, f
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +43,7 @@ class BuildReport:
     rendered: bool = False
     book: Path | None = None
     files: dict[str, Path] = field(default_factory=dict)
+    restored: list[str] = field(default_factory=list)  # published files found altered and rendered again
     seconds: float = 0.0
 
 
@@ -171,8 +174,9 @@ def run_notebooks(
         if warm and any(job.status != "cached" for _, job in analysis):
             warmkernel.prestart()  # its imports overlap the checks below
         progress(f"{year}: checking {len(ids)} pinned input snapshots against their sidecar checksums")
-        report.accepted_inputs += snapshots.verify(ids, accept_changed=accept_changed_inputs)
+        accepted = snapshots.verify(ids, accept_changed=accept_changed_inputs)
         checked = validation.validate_all(ids, record=root / "build" / "validated.json")
+        report.accepted_inputs += snapshots.record_accepted(accepted)  # only once the new bytes passed
         progress(
             f"{year}: {len(checked)} changed datasets validated against their schemas ({len(ids) - len(checked)} unchanged)"
         )
@@ -234,7 +238,7 @@ def build_edition(
         raise KeyError(f"edition {year} is not defined in data/editions.yaml (defined: {sorted(editions)})")
     previous = editions_mod.previous(year, editions)
     builds, books = areas.folder(root / "build", code), areas.folder(root / "_book", code)
-    with locks.editions_locked(builds, [year] + ([previous] if previous else [])):
+    with locks.editions_locked(builds, [year] + ([previous] if previous else [])), _disk_full_named(builds, books):
         report = run_notebooks(year, accept_changed_inputs, workers, progress, use_cache, warm, code)
         edition = editions[year]
         build = builds / str(year)
@@ -250,6 +254,36 @@ def build_edition(
     return report
 
 
+class DiskFull(OSError):
+    """The disk filled during a build; the message names where, and what was cleaned up."""
+
+
+@contextlib.contextmanager
+def _disk_full_named(builds: Path, books: Path) -> Iterator[None]:
+    """A full disk ends the build with a message naming the path and the space left, after removing the
+    unfinished (`.partial`) files and folders the build had started, so they do not fill the disk further."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC:
+            raise
+        removed = []
+        for folder in (builds, books):
+            for leftover in sorted(folder.rglob("*.partial*")) if folder.exists() else []:
+                if leftover.is_dir():
+                    shutil.rmtree(leftover, ignore_errors=True)
+                else:
+                    leftover.unlink(missing_ok=True)
+                removed.append(leftover)
+        where = exc.filename or builds
+        free = shutil.disk_usage(builds if builds.exists() else builds.parent).free // 2**20
+        raise DiskFull(
+            errno.ENOSPC,
+            f"no space left on the device while writing {where} ({free} MB free there); removed "
+            f"{len(removed)} unfinished file(s) this build started. Free some space, then build again",
+        ) from None
+
+
 def render_book(
     root: Path, edition: editions_mod.Edition, book: Path, report: BuildReport, progress: Progress, books: Path
 ) -> None:
@@ -261,9 +295,16 @@ def render_book(
     key = render_key(book, report.renderer)
     report.book = final
     if website.read_record(final).get("render_key") == key:
-        progress(f"{year}: staged book and renderer unchanged since _book/{year}/ was made: not rendering again")
-        report.files = {kind: final / rel for kind, rel in website.read_record(final)["files"].items()}
-        return
+        changed = reproducible.altered(final)
+        if not changed:
+            progress(f"{year}: staged book and renderer unchanged since _book/{year}/ was made: not rendering again")
+            report.files = {kind: final / rel for kind, rel in website.read_record(final)["files"].items()}
+            return
+        shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
+        progress(
+            f"{year}: {len(changed)} published file(s) differ from SHA256SUMS ({shown}): rendering to restore them"
+        )
+        report.restored = changed
     partial = books / f".{year}.partial"
     shutil.rmtree(partial, ignore_errors=True)
     partial.parent.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from jupyter_client import AsyncKernelManager
 
-from skills_evidence.pipeline import cache, warmkernel
+from skills_evidence.pipeline import cache, lifetime, locks, warmkernel
 
 
 class IPCKernelManager(AsyncKernelManager):
@@ -96,11 +96,16 @@ def _execute(job: Job, root: str) -> tuple[str, float, str]:
             kernel_manager_class=IPCKernelManager,
         )
     except pm.PapermillExecutionError as exc:
+        shutil.rmtree(scratch, ignore_errors=True)  # the partial notebook stays, to show where it stopped
         return (
             "failed",
             time.perf_counter() - start,
             (f"{exc.ename}: {exc.evalue}\nPartially executed notebook: {partial}"),
         )
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        partial.unlink(missing_ok=True)
+        raise
     finally:
         if env_root is None:
             os.environ.pop("SKILLS_EVIDENCE_ROOT", None)
@@ -113,6 +118,13 @@ def _execute(job: Job, root: str) -> tuple[str, float, str]:
     return "ran", time.perf_counter() - start, ""
 
 
+def _worker_start(build: int) -> None:
+    """In each notebook worker: stop when the build stops, and hold none of its edition locks."""
+    lifetime.default_signals()
+    lifetime.die_with_parent(build)
+    locks.release_inherited()
+
+
 def run(jobs: list[Job], root: Path, workers: int | None = None, on_done=None, warm: bool = True) -> list[Job]:
     """Execute every job not cached, up to `workers` at once (default: one more than the machine's cores, so
     a kernel starting or stopping does not leave a core idle); with `warm`, each notebook's kernel is
@@ -121,13 +133,23 @@ def run(jobs: list[Job], root: Path, workers: int | None = None, on_done=None, w
     workers = max(1, min(len(todo) or 1, workers or (os.cpu_count() or 1) + 1))
     if not todo:
         return jobs
-    with warmkernel.ensure() if warm else contextlib.nullcontext(), ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(_execute, job, str(root)): job for job in todo}
-        for future in as_completed(futures):
-            job = futures[future]
-            job.status, job.seconds, job.error = future.result()
-            if on_done:
-                on_done(job)
+    with warmkernel.ensure() if warm else contextlib.nullcontext():
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_start, initargs=(os.getpid(),))
+        try:
+            futures = {pool.submit(_execute, job, str(root)): job for job in todo}
+            for future in as_completed(futures):
+                job = futures[future]
+                job.status, job.seconds, job.error = future.result()
+                if on_done:
+                    on_done(job)
+        except BaseException:
+            # Stopped (a signal, a failure): end the running notebooks now rather than wait for them. The
+            # executor has no public call for that; its worker processes are terminated directly.
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.terminate()
+            raise
+        pool.shutdown(wait=True)
     failed = [j for j in jobs if j.status == "failed"]
     if failed:
         raise NotebookFailed(

@@ -2,6 +2,9 @@
 
 The operating system releases a lock when its process ends, however it ends, so a killed build never
 leaves a stale lock behind; the lock file keeps who holds it, for the message a second build prints.
+A lock taken with flock belongs to the open file, which forked children share: the notebook workers
+close their copies as they start (`release_inherited`), so only the build itself holds the lock and it
+is free the moment the build ends, even while a worker is still being stopped.
 """
 
 from __future__ import annotations
@@ -13,6 +16,16 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+
+_HELD: list = []  # the lock files this process holds, for its forked children to close
+
+
+def release_inherited() -> None:
+    """In a forked child: close the parent's lock files (the parent keeps its locks)."""
+    for handle in _HELD:
+        with contextlib.suppress(OSError):
+            os.close(handle.fileno())
+    _HELD.clear()
 
 
 class EditionBusy(RuntimeError):
@@ -45,8 +58,10 @@ def editions_locked(build_root: Path, years: list[int]) -> Iterator[None]:
             )
             handle.flush()
             held.append(handle)
+            _HELD.append(handle)
         yield
     finally:
         for handle in held:
+            _HELD.remove(handle)
             fcntl.flock(handle, fcntl.LOCK_UN)
             handle.close()

@@ -21,6 +21,7 @@ import importlib
 import json
 import os
 import select
+import shutil
 import signal
 import socket
 import subprocess
@@ -29,7 +30,6 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from types import SimpleNamespace
 
 #: Where the build tells the kernel manager (in papermill's worker processes) that a server is running.
@@ -87,8 +87,27 @@ def _kernel(request: dict) -> None:
     os._exit(code)
 
 
-def serve(path: str) -> None:
-    """Import the heavy libraries, then fork a kernel for every request on the socket at `path`."""
+def _stop_serving(path: str) -> None:
+    """On SIGTERM (the build ended, or died: see lifetime): remove the socket and its folder, then exit."""
+
+    def stop(_number: int, _frame: object) -> None:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        with contextlib.suppress(OSError):
+            os.rmdir(os.path.dirname(path))
+        os._exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+
+
+def serve(path: str, build: int | None = None) -> None:
+    """Import the heavy libraries, then fork a kernel for every request on the socket at `path`; stop
+    when the build process `build` ends."""
+    from skills_evidence.pipeline import lifetime
+
+    if build is not None:
+        lifetime.die_with_parent(build)
+    _stop_serving(path)
     # The inline backend a kernel selects at start-up must be the one matplotlib reads when imported here;
     # the backend's module itself is left for the kernel to import, as it hooks into the kernel's shell then.
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
@@ -122,6 +141,7 @@ def serve(path: str) -> None:
             if pid == 0:
                 signal.set_wakeup_fd(-1)
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 os.close(wake_read)
                 os.close(wake_write)
                 listener.close()
@@ -148,6 +168,11 @@ def serve(path: str) -> None:
 def launch(path: str, connection_file: str, timeout: float = 120.0) -> int:
     """Ask the server at `path` for a kernel on `connection_file`, stand in for it, return its exit code.
     The server may still be importing: wait for its socket (the build starts it early, without waiting)."""
+    from skills_evidence.pipeline import lifetime
+
+    # Killed outright when the notebook worker that started it dies: it forwards SIGTERM to the kernel and
+    # would wait on it; its death is what tells the kernel (its watch thread) to stop.
+    lifetime.die_with_parent(os.getppid(), signal.SIGKILL)
     deadline = time.monotonic() + timeout
     while not os.path.exists(path):
         if time.monotonic() > deadline or not os.path.isdir(os.path.dirname(path)):
@@ -187,7 +212,7 @@ def server(timeout: float = 60.0, wait: bool = True) -> Iterator[str]:
     folder = tempfile.mkdtemp(prefix="skills-evidence-warm-")
     path = os.path.join(folder, "kernels.sock")
     process = subprocess.Popen(
-        [sys.executable, "-m", "skills_evidence.pipeline.warmkernel", "serve", path],
+        [sys.executable, "-m", "skills_evidence.pipeline.warmkernel", "serve", path, str(os.getpid())],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -213,9 +238,7 @@ def server(timeout: float = 60.0, wait: bool = True) -> Iterator[str]:
             process.wait(timeout=5)
         if process.poll() is None:
             process.kill()
-        for leftover in Path(folder).glob("*"):
-            leftover.unlink(missing_ok=True)
-        os.rmdir(folder)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 _session: contextlib.ExitStack | None = None
@@ -252,7 +275,7 @@ def ensure() -> contextlib.AbstractContextManager:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["serve"]:
-        serve(sys.argv[2])
+        serve(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else None)
     elif sys.argv[1:2] == ["launch"]:
         sys.exit(launch(sys.argv[2], sys.argv[3]))
     else:

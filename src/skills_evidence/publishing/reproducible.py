@@ -14,8 +14,9 @@ from skills_evidence.inputs.snapshots import sha256_file
 from skills_evidence.pipeline.editions import Edition
 
 CHECKSUMS = "SHA256SUMS"
-#: Files that describe a build rather than the book (when it was first built, which renderer, cache key).
-NOT_CHECKED = {CHECKSUMS, "edition.json"}
+#: The checksum list itself is the only published file it does not cover: edition.json, which the landing
+#: page is built from, is covered like every page, so an edited date or link is found by `verify`.
+NOT_CHECKED = {CHECKSUMS}
 
 
 def document_date(edition: Edition) -> dt.date:
@@ -69,6 +70,13 @@ def read_checksums(folder: Path) -> dict[str, str]:
     """An edition's recorded checksums, by relative path."""
     lines = (folder / CHECKSUMS).read_text(encoding="utf-8").splitlines()
     return {name: digest for digest, name in (line.split("  ", 1) for line in lines if line.strip())}
+
+
+def altered(folder: Path) -> list[str]:
+    """Published files of an edition whose bytes differ from its SHA256SUMS (or that it lacks or adds)."""
+    if not (folder / CHECKSUMS).exists():
+        return [CHECKSUMS]
+    return differences(read_checksums(folder), checksums(folder))
 
 
 def differences(recorded: dict[str, str], rebuilt: dict[str, str]) -> list[str]:

@@ -4,9 +4,10 @@ edition, and the landing page `_book/index.html` that lists every edition with i
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import json
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from skills_evidence.pipeline.editions import Edition
 
@@ -86,12 +87,37 @@ def published(record: dict) -> str:
 LABELS = {"html": "Web version", "pdf": "PDF", "docx": "Word document", "scrutiny": "Scrutiny summary (A4 PDF)"}
 
 
+class AlteredEdition(RuntimeError):
+    """A built edition's record no longer matches its checksums, or links outside the edition."""
+
+
+def trusted_record(folder: Path) -> dict:
+    """An edition's record for the landing page, only if SHA256SUMS vouches for its bytes and every file it
+    links is inside the edition's own folder; otherwise AlteredEdition naming the file."""
+    path = folder / RECORD
+    sums = folder / "SHA256SUMS"
+    recorded = {}
+    if sums.exists():
+        recorded = dict(reversed(line.split("  ", 1)) for line in sums.read_text(encoding="utf-8").splitlines() if line)
+    if recorded.get(RECORD) != hashlib.sha256(path.read_bytes()).hexdigest():
+        raise AlteredEdition(
+            f"{path} does not match {sums}: the landing page is not built from an altered record. "
+            f"Rebuild that edition (skills-evidence build --edition {folder.name}) to restore it."
+        )
+    record = json.loads(path.read_text(encoding="utf-8"))
+    for target in record.get("files", {}).values():
+        link = PurePosixPath(target)
+        if link.is_absolute() or ".." in link.parts or "://" in target or not (folder / link).is_file():
+            raise AlteredEdition(f"{path}: links {target!r}, which is not a file inside {folder}")
+    return record
+
+
 def write_landing(book_root: Path) -> Path:
     """Write `_book/index.html` listing every built edition, newest first, and return its path."""
     records = []
     for path in sorted(book_root.glob(f"*/{RECORD}")):
         if path.parent.name.isdigit():
-            records.append(json.loads(path.read_text(encoding="utf-8")))
+            records.append(trusted_record(path.parent))
     records.sort(key=lambda r: r["year"], reverse=True)
     title = records[0]["title"] if records else "Evidence book"  # the newest edition names the book
     rows = []

@@ -48,12 +48,14 @@ def render(book: Path, out: Path, output_stem: str) -> dict[str, Path]:
     command = executable()
     if command is None:
         raise RuntimeError("Quarto is not installed (see README: Installing Quarto)")
+    # Not --quiet: that hides Quarto's own error too. Its output is captured and shown only when it fails.
     env = dict(os.environ, QUARTO_LOG_LEVEL="WARNING")
-    result = subprocess.run(
-        [command, "render", str(book), "--quiet"], capture_output=True, text=True, env=env, cwd=book
-    )
+    result = subprocess.run([command, "render", str(book)], capture_output=True, text=True, env=env, cwd=book)
     if result.returncode != 0:
-        raise RuntimeError(f"quarto render failed for {book}:\n{(result.stderr or result.stdout)[-4000:]}")
+        said = "\n".join(part.strip() for part in (result.stderr, result.stdout) if part.strip())
+        raise RuntimeError(
+            f"quarto render failed for {book} (exit {result.returncode}):\n{said[-4000:] or 'Quarto printed nothing'}"
+        )
     shutil.move(str(book / "_output"), str(out))
     _drop_local_paths(out, book)
     files = {"html": out / "index.html", "pdf": out / f"{output_stem}.pdf", "docx": out / f"{output_stem}.docx"}
