@@ -81,3 +81,13 @@ def test_no_area_is_named_in_code_meant_for_any_area():
             f"{path.relative_to(ROOT)}:{n.lineno}" for n in strings if id(n) not in docstrings and "Coventry" in n.value
         ]
     assert named == []
+
+
+def test_no_test_asserts_how_long_something_took():
+    # Timings belong in `make benchmark` (ratios in one run): a loaded CI runner must not fail the suite.
+    timed = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Assert) and re.search(r"perf_counter|monotonic|time\.time", ast.unparse(node.test)):
+                timed.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert timed == []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 
 import pandas as pd
 import pytest
@@ -92,11 +91,10 @@ def test_west_midlands_region_from_its_30_lads_matches_ons(inputs):
 
 
 def test_every_lad_and_year_agrees_with_ons_within_count_rounding(inputs):
-    # For all GB LADs 2017-2021, the derived level 3+ is within the rounding bound of ONS's published figure,
-    # and all five levels for every district and year take well under half a second (vectorised, issue 14).
-    started = time.perf_counter()
+    # For all GB LADs 2017-2021, the derived level 3+ is within the rounding bound of ONS's published figure
+    # (how long it takes is measured by `make benchmark`, not asserted here).
     derived = level_shares(inputs.t19)
-    assert time.perf_counter() - started < 0.5 and len(derived) == 5 * len(inputs.t19) // 7
+    assert len(derived) == 5 * len(inputs.t19) // 7
     derived = derived[(derived.indicator_id == "qual_l3plus_16_64") & derived.value.notna()]
     merged = derived.merge(inputs.l3plus_nvq, on=["geography_code", "period"], suffixes=("", "_ons")).dropna(
         subset=["value_ons"]

@@ -168,6 +168,7 @@ def run_notebooks(
         report.ran += [j.chapter_id for y, j in jobs if y == year and j.status == "ran"]
         report.cached += [j.chapter_id for y, j in jobs if y == year and j.status == "cached"]
 
+    indicators.check_catalogue()
     with warmkernel.session():
         if use_cache:
             execute.plan([j for _, j in analysis])

@@ -74,9 +74,26 @@ class CatalogueError(ValueError):
     """An indicator a chapter emits is missing from, or disagrees with, data/indicators.yaml."""
 
 
+REQUIRED_KEYS = ("indicators", "priorities", "baseline_edition", "statistical_neighbours")
+
+
 @functools.cache
 def _catalogue_file(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise CatalogueError(f"{path} is not valid YAML: {exc}") from None
+    except OSError as exc:
+        raise CatalogueError(f"{path}: cannot be read ({exc.strerror})") from None
+    missing = [key for key in REQUIRED_KEYS if not isinstance(spec, dict) or key not in spec]
+    if missing:
+        raise CatalogueError(f"{path} lacks {', '.join(missing)}")
+    return spec
+
+
+def check_catalogue() -> None:
+    """Read data/indicators.yaml once before any notebook runs, so a fault is named once, with its file."""
+    _catalogue_file(resolve(CATALOGUE))
 
 
 def catalogue() -> dict[str, dict]:
