@@ -7,7 +7,6 @@ import hashlib
 import html
 import json
 import re
-import time
 from pathlib import Path
 
 import nbformat
@@ -172,10 +171,8 @@ def test_a_rebuild_with_nothing_changed_does_not_render_again(site, monkeypatch)
     root, reports = site
     monkeypatch.setenv("SKILLS_EVIDENCE_ROOT", str(root))
     before = tree_digest(root / "_book" / "2022")
-    start = time.perf_counter()
-    again = build_edition(2022)
+    again = build_edition(2022)  # how quickly: `make benchmark` measures it
     assert again.ran == [] and not again.rendered and again.renderer == reports[2022].renderer
-    assert time.perf_counter() - start < 3.0, "a no-change rebuild runs no notebook and renders nothing"
     assert tree_digest(root / "_book" / "2022") == before
 
 

@@ -150,7 +150,10 @@ def run_notebooks(
     builds = {y: areas.folder(root / "build", code) / str(y) for y in years}
     analysis = [(y, job) for y in years for job in analysis_jobs(editions[y], chapters, root, builds[y])]
 
+    handed: list[execute.Job] = []  # every job given to the notebook workers, for clean-up if stopped
+
     def run_batch(jobs: list[tuple[int, execute.Job]]) -> None:
+        handed.extend(j for _, j in jobs)
         if use_cache:
             execute.plan([j for _, j in jobs])
         for y, job in jobs:
@@ -169,21 +172,27 @@ def run_notebooks(
         report.cached += [j.chapter_id for y, j in jobs if y == year and j.status == "cached"]
 
     indicators.check_catalogue()
-    with warmkernel.session():
-        if use_cache:
-            execute.plan([j for _, j in analysis])
-        if warm and any(job.status != "cached" for _, job in analysis):
-            warmkernel.prestart()  # its imports overlap the checks below
-        progress(f"{year}: checking {len(ids)} pinned input snapshots against their sidecar checksums")
-        accepted = snapshots.verify(ids, accept_changed=accept_changed_inputs)
-        checked = validation.validate_all(ids, record=root / "build" / "validated.json")
-        report.accepted_inputs += snapshots.record_accepted(accepted)  # only once the new bytes passed
-        progress(
-            f"{year}: {len(checked)} changed datasets validated against their schemas ({len(ids) - len(checked)} unchanged)"
-        )
-        run_batch(analysis)
-        publish_indicators(years, editions, chapters, builds, progress)
-        run_batch([(year, job) for job in comparison_jobs(editions[year], chapters, root, builds[year], previous)])
+    try:
+        with warmkernel.session():
+            if use_cache:
+                execute.plan([j for _, j in analysis])
+            if warm and any(job.status != "cached" for _, job in analysis):
+                warmkernel.prestart()  # its imports overlap the checks below
+            progress(f"{year}: checking {len(ids)} pinned input snapshots against their sidecar checksums")
+            accepted = snapshots.verify(ids, accept_changed=accept_changed_inputs)
+            checked = validation.validate_all(ids, record=root / "build" / "validated.json")
+            report.accepted_inputs += snapshots.record_accepted(accepted)  # only once the new bytes passed
+            progress(
+                f"{year}: {len(checked)} changed datasets validated against their schemas ({len(ids) - len(checked)} unchanged)"
+            )
+            run_batch(analysis)
+            publish_indicators(years, editions, chapters, builds, progress)
+            run_batch([(year, job) for job in comparison_jobs(editions[year], chapters, root, builds[year], previous)])
+    except BaseException:
+        # Stopped or failed: the server has stopped its kernels (leaving the session), so nothing still
+        # writes into the unfinished notebooks' scratch folders; remove them.
+        execute.discard_unfinished([j for j in handed if j.status == "pending"])  # a failed one keeps its notebook
+        raise
     return report
 
 

@@ -72,16 +72,33 @@ def plan(jobs: list[Job]) -> None:
             job.status = "cached"
 
 
+def _scratch(job: Job) -> Path:
+    """Where a notebook writes its outputs before they are moved into place."""
+    return job.outputs.with_name(job.outputs.name + ".partial")
+
+
+def _partial_notebook(job: Job) -> Path:
+    """Where papermill writes the executed copy while the notebook runs."""
+    return job.executed.with_name(job.executed.stem + ".partial.ipynb")
+
+
+def discard_unfinished(jobs: list[Job]) -> None:
+    """Remove what interrupted notebooks left half-written (call once their kernels have stopped)."""
+    for job in jobs:
+        shutil.rmtree(_scratch(job), ignore_errors=True)
+        _partial_notebook(job).unlink(missing_ok=True)
+
+
 def _execute(job: Job, root: str) -> tuple[str, float, str]:
     """Run one notebook into a scratch folder, then move outputs into place; returns (status, seconds, error)."""
     import papermill as pm
 
     start = time.perf_counter()
-    scratch = job.outputs.with_name(job.outputs.name + ".partial")
+    scratch = _scratch(job)
     shutil.rmtree(scratch, ignore_errors=True)
     job.executed.parent.mkdir(parents=True, exist_ok=True)
     parameters = dict(job.parameters, output_dir=str(scratch))
-    partial = job.executed.with_name(job.executed.stem + ".partial.ipynb")
+    partial = _partial_notebook(job)
     env_root = os.environ.get("SKILLS_EVIDENCE_ROOT")
     os.environ["SKILLS_EVIDENCE_ROOT"] = root
     try:
@@ -145,9 +162,12 @@ def run(jobs: list[Job], root: Path, workers: int | None = None, on_done=None, w
         except BaseException:
             # Stopped (a signal, a failure): end the running notebooks now rather than wait for them. The
             # executor has no public call for that; its worker processes are terminated directly.
+            workers = list((getattr(pool, "_processes", None) or {}).values())  # shutdown forgets them
             pool.shutdown(wait=False, cancel_futures=True)
-            for process in list((getattr(pool, "_processes", None) or {}).values()):
+            for process in workers:
                 process.terminate()
+            for process in workers:
+                process.join(timeout=10)
             raise
         pool.shutdown(wait=True)
     failed = [j for j in jobs if j.status == "failed"]

@@ -87,10 +87,16 @@ def _kernel(request: dict) -> None:
     os._exit(code)
 
 
-def _stop_serving(path: str) -> None:
-    """On SIGTERM (the build ended, or died: see lifetime): remove the socket and its folder, then exit."""
+def _stop_serving(path: str, kernels: dict[int, socket.socket]) -> None:
+    """On SIGTERM (the build ended, or died: see lifetime): stop the kernels still running (they may be
+    writing into folders the build is about to remove), remove the socket and its folder, then exit."""
 
     def stop(_number: int, _frame: object) -> None:
+        for pid in list(kernels):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
         with contextlib.suppress(OSError):
             os.unlink(path)
         with contextlib.suppress(OSError):
@@ -107,7 +113,8 @@ def serve(path: str, build: int | None = None) -> None:
 
     if build is not None:
         lifetime.die_with_parent(build)
-    _stop_serving(path)
+    waiting: dict[int, socket.socket] = {}  # the kernels running, with the connection of each one's stand-in
+    _stop_serving(path, waiting)
     # The inline backend a kernel selects at start-up must be the one matplotlib reads when imported here;
     # the backend's module itself is left for the kernel to import, as it hooks into the kernel's shell then.
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
@@ -128,7 +135,6 @@ def serve(path: str, build: int | None = None) -> None:
     os.set_blocking(wake_write, False)
     signal.signal(signal.SIGCHLD, lambda *_: None)
     signal.set_wakeup_fd(wake_write)
-    waiting: dict[int, socket.socket] = {}
     while True:
         ready, _, _ = select.select([listener, wake_read], [], [], 1.0)
         if wake_read in ready:

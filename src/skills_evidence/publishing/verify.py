@@ -77,7 +77,9 @@ def verify_editions(years: list[int], progress: Progress = lambda message: None)
 
 
 def _without_build_date(folder: Path) -> dict:
-    return {k: v for k, v in website.read_record(folder).items() if k != "built"}
+    """An edition's record without what describes one build (the date first built; the cache key, which
+    hashes the staged notebooks with the build folder's paths in their parameters) rather than the book."""
+    return {k: v for k, v in website.read_record(folder).items() if k not in ("built", "render_key")}
 
 
 def verify_edition(year: int, progress: Progress = lambda message: None) -> Verification:
