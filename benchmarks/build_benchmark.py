@@ -26,9 +26,10 @@ from pathlib import Path
 import nbformat
 import papermill as pm
 
+from skills_evidence import editions
 from skills_evidence.inputs.loaders.files import read_table
 from skills_evidence.paths import project_root
-from skills_evidence.pipeline import all_areas, editions, warmkernel
+from skills_evidence.pipeline import all_areas, warmkernel
 from skills_evidence.pipeline.build import build_edition, choose_renderer
 from skills_evidence.pipeline.execute import IPCKernelManager
 from skills_evidence.pipeline.workspace import copy_project

@@ -18,6 +18,7 @@ matplotlib.use("Agg")
 from papermill.iorw import load_notebook_node  # noqa: E402
 from papermill.parameterize import parameterize_notebook  # noqa: E402
 
+from skills_evidence import editions  # noqa: E402
 from skills_evidence.chapters import (  # noqa: E402, F401 - what the notebooks import
     attainment,
     graduate_retention,
@@ -29,7 +30,7 @@ from skills_evidence.chapters import (  # noqa: E402, F401 - what the notebooks 
     what_changed,
 )
 from skills_evidence.paths import project_root  # noqa: E402
-from skills_evidence.pipeline import build, editions  # noqa: E402
+from skills_evidence.pipeline import build  # noqa: E402
 
 imports = time.perf_counter() - start
 

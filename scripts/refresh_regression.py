@@ -16,8 +16,9 @@ from pathlib import Path
 import nbformat
 import papermill as pm
 
+from skills_evidence import editions
 from skills_evidence.paths import project_root
-from skills_evidence.pipeline import build, editions
+from skills_evidence.pipeline import build
 from skills_evidence.pipeline.execute import IPCKernelManager
 
 CHECKED = ("text/plain", "text/markdown")

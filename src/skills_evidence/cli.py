@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from skills_evidence.pipeline import editions as editions_mod
+from skills_evidence import editions as editions_mod
 
 # In a terminal, typer's boxed help and usage errors; in a log, click's plain ones, which are never wrapped.
 app = typer.Typer(
@@ -128,7 +128,7 @@ def verify(
 ) -> None:
     """Rebuild a published edition in a scratch folder and report any file whose bytes differ."""
     from skills_evidence.paths import project_root
-    from skills_evidence.publishing.verify import verify_editions
+    from skills_evidence.pipeline.verify import verify_editions
 
     if all_editions and edition is not None:
         raise _fail("--edition and --all contradict each other: give one of them")

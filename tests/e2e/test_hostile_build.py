@@ -213,7 +213,7 @@ def test_a_malformed_catalogue_is_named_once_before_any_notebook(project_copy: P
 
 
 def test_verify_waits_for_no_build_it_would_misread(fallback_site, monkeypatch):
-    from skills_evidence.publishing.verify import verify_edition
+    from skills_evidence.pipeline.verify import verify_edition
 
     root, _ = fallback_site
     monkeypatch.setenv("SKILLS_EVIDENCE_ROOT", str(root))

@@ -19,9 +19,9 @@ from document_text import docx_text, html_pages, pdf_text
 from skills_evidence.inputs import snapshots
 from skills_evidence.pipeline import locks
 from skills_evidence.pipeline.build import build_edition
+from skills_evidence.pipeline.verify import verify_edition, verify_editions
 from skills_evidence.publishing import reproducible
 from skills_evidence.publishing.render import fallback
-from skills_evidence.publishing.verify import verify_edition, verify_editions
 
 pytestmark = pytest.mark.e2e
 

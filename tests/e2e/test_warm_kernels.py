@@ -9,8 +9,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from skills_evidence import editions
 from skills_evidence.paths import project_root
-from skills_evidence.pipeline import build, editions, execute
+from skills_evidence.pipeline import build, execute
 
 pytestmark = pytest.mark.e2e
 

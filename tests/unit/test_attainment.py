@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from skills_evidence.chapters import attainment
-from skills_evidence.pipeline.editions import inputs as pinned
+from skills_evidence.editions import inputs as pinned
 from skills_evidence.statistics import neighbours
 
 

@@ -91,3 +91,15 @@ def test_no_test_asserts_how_long_something_took():
             if isinstance(node, ast.Assert) and re.search(r"perf_counter|monotonic|time\.time", ast.unparse(node.test)):
                 timed.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert timed == []
+
+
+def test_the_layers_import_only_downwards():
+    # One direction of flow (issue 21): inputs, statistics, chapters and publishing never reach up into the
+    # pipeline that runs them; the edition model (skills_evidence.editions) sits below all of them.
+    upward = []
+    for layer in ("inputs", "statistics", "chapters", "publishing"):
+        for path in sorted((ROOT / "src/skills_evidence" / layer).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("skills_evidence.pipeline"):
+                    upward.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {node.module}")
+    assert upward == []

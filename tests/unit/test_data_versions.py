@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from skills_evidence import editions
 from skills_evidence.inputs import snapshots
 from skills_evidence.paths import resolve
-from skills_evidence.pipeline import editions
 from skills_evidence.pipeline.new_edition import scaffold
 
 OLD = "data/snapshots/ons-els/2025/none_16_64_rqf.csv"

@@ -10,8 +10,7 @@ import pandas as pd
 import pytest
 from csvw import CSVW
 
-from skills_evidence import csvfiles
-from skills_evidence.pipeline import editions
+from skills_evidence import csvfiles, editions
 from skills_evidence.publishing import dataset
 
 

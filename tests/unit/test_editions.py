@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from skills_evidence.pipeline import editions
+from skills_evidence import editions
 from skills_evidence.pipeline.new_edition import scaffold
 from skills_evidence.publishing import reproducible, website
 

@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 
 from skills_evidence.chapters import graduate_retention as gr
+from skills_evidence.editions import inputs as pinned
 from skills_evidence.inputs.loaders import InputFileError
 from skills_evidence.inputs.loaders.hesa_go import load_graduate_outcomes
 from skills_evidence.inputs.snapshots import dataset, sha256_file
 from skills_evidence.inputs.synthetic import graduate_outcomes as synth
 from skills_evidence.paths import resolve
-from skills_evidence.pipeline.editions import inputs as pinned
 
 HEADER = "cohort,provider_ukprn,provider_name,provider_city,level_of_study,employment_la_code,graduates\n"
 CITIES = pd.DataFrame({"city": ["Testcity"], "lad_code": ["E08000026"], "synthetic": [False]})

@@ -12,11 +12,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from skills_evidence import csvfiles
+from skills_evidence import csvfiles, editions
 from skills_evidence.chapters import prose
 from skills_evidence.inputs import snapshots, validation
 from skills_evidence.inputs.loaders import InputFileError
-from skills_evidence.pipeline import editions
 
 pytestmark = pytest.mark.hostile
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from skills_evidence import editions
 from skills_evidence.paths import project_root
-from skills_evidence.pipeline import build, editions
+from skills_evidence.pipeline import build
 
 ROOT = project_root()
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))

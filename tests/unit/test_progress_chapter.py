@@ -10,10 +10,10 @@ import math
 import pandas as pd
 import pytest
 
+from skills_evidence import editions
 from skills_evidence.chapters import progress as chapter
 from skills_evidence.inputs import snapshots
 from skills_evidence.inputs.loaders.files import read_table
-from skills_evidence.pipeline import editions
 from skills_evidence.statistics import indicators
 
 COVENTRY = "E08000026"

@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from skills_evidence.chapters import prose, skills_levels
+from skills_evidence.editions import inputs as pinned
 from skills_evidence.paths import project_root
-from skills_evidence.pipeline.editions import inputs as pinned
 
 TEMPLATES = sorted((project_root() / "chapters").glob("*.sentences.yaml"))
 TYPED_NUMBER = re.compile(r"\d+\.\d+\s*(%|per ?cent|percentage|points)")
@@ -78,7 +78,8 @@ def test_templates_are_plain_yaml_mappings_of_text():
 
 
 def test_a_changed_template_or_catalogue_reruns_the_chapter_notebook():
-    from skills_evidence.pipeline import build, editions
+    from skills_evidence import editions
+    from skills_evidence.pipeline import build
 
     chapters, defined, _ = editions.load()
     root = project_root()

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from skills_evidence.chapters import skills_levels
-from skills_evidence.pipeline.editions import inputs as pinned
+from skills_evidence.editions import inputs as pinned
 from skills_evidence.statistics.qualifications import aggregated_shares, level_shares, rounding_tolerance
 
 

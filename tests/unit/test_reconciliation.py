@@ -8,8 +8,8 @@ import functools
 import pandas as pd
 import pytest
 
+from skills_evidence import editions
 from skills_evidence.chapters import reconciliation
-from skills_evidence.pipeline import editions
 
 COVENTRY = "E08000026"
 

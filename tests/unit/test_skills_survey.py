@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 from skills_evidence.chapters import skills_survey
+from skills_evidence.editions import inputs as pinned
 from skills_evidence.inputs.loaders import InputFileError
 from skills_evidence.inputs.loaders.survey import load_survey
 from skills_evidence.inputs.snapshots import paths_for
-from skills_evidence.pipeline.editions import inputs as pinned
 from skills_evidence.statistics import disclosure, intervals, weighting
 
 

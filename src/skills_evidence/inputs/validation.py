@@ -21,10 +21,10 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
+from skills_evidence import records
 from skills_evidence.inputs import snapshots
 from skills_evidence.inputs.loaders.errors import InputFileError
 from skills_evidence.inputs.loaders.files import read_csv_text
-from skills_evidence.pipeline import cache
 
 NUMBER = r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?"
 SHOWN = 5  # failures listed in one error message
@@ -186,7 +186,7 @@ def validate_all(dataset_ids: list[str], record: Path | None = None) -> list[str
     `record` file, a dataset whose bytes and schema passed before is not read again; returns the
     ids that were checked this time."""
     entries = snapshots.load_sidecars()
-    passed = cache.read_record(record) if record else {}
+    passed = records.read_record(record) if record else {}
     checker = snapshots.sha256_file(Path(__file__))
     checked = []
     for dataset_id in dataset_ids:
@@ -202,5 +202,5 @@ def validate_all(dataset_ids: list[str], record: Path | None = None) -> list[str
         passed[dataset_id] = key
         checked.append(dataset_id)
     if record and checked:
-        cache.write_record(record, passed)
+        records.write_record(record, passed)
     return checked

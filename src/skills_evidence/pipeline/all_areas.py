@@ -14,9 +14,9 @@ from pathlib import Path
 import pandas as pd
 
 from skills_evidence import csvfiles
+from skills_evidence import editions as editions_mod
 from skills_evidence.chapters import progress
 from skills_evidence.paths import project_root
-from skills_evidence.pipeline import editions as editions_mod
 from skills_evidence.statistics import indicators
 from skills_evidence.statistics import progress as rules
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from skills_evidence import editions as editions_mod
 from skills_evidence.inputs import snapshots
 from skills_evidence.inputs.loaders.files import read_table
-from skills_evidence.pipeline import editions as editions_mod
 
 #: Where an area's builds and books go, beside the home editions' build/ and _book/.
 AREAS_FOLDER = "areas"

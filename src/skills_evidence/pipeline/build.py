@@ -19,11 +19,11 @@ from pathlib import Path
 
 import papermill
 
+from skills_evidence import editions as editions_mod
 from skills_evidence.chapters import prose
 from skills_evidence.inputs import snapshots, validation
 from skills_evidence.paths import project_root
 from skills_evidence.pipeline import areas, cache, execute, locks, warmkernel
-from skills_evidence.pipeline import editions as editions_mod
 from skills_evidence.publishing import dataset, reproducible, scrutiny, staging, website
 from skills_evidence.publishing.render import fallback, quarto
 from skills_evidence.statistics import indicators

@@ -33,19 +33,3 @@ def notebook_key(notebook: Path, parameters: dict, inputs: list[Path], library: 
         "library": library,
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
-
-
-def read_record(path: Path) -> dict:
-    """A cache record, or {} when absent or unreadable."""
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
-def write_record(path: Path, record: dict) -> None:
-    """Write a cache record atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    tmp.replace(path)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from jupyter_client import AsyncKernelManager
 
+from skills_evidence import records
 from skills_evidence.pipeline import cache, lifetime, locks, warmkernel
 
 
@@ -67,7 +68,7 @@ def plan(jobs: list[Job]) -> None:
     library = cache.library_digest()
     for job in jobs:
         job.key = cache.notebook_key(job.notebook, job.parameters, job.inputs, library)
-        record = cache.read_record(job.record)
+        record = records.read_record(job.record)
         if record.get("key") == job.key and job.outputs.is_dir() and job.executed.exists():
             job.status = "cached"
 
@@ -131,7 +132,7 @@ def _execute(job: Job, root: str) -> tuple[str, float, str]:
     shutil.rmtree(job.outputs, ignore_errors=True)
     scratch.replace(job.outputs)
     partial.replace(job.executed)
-    cache.write_record(job.record, {"key": job.key, "chapter": job.chapter_id, "notebook": str(job.notebook)})
+    records.write_record(job.record, {"key": job.key, "chapter": job.chapter_id, "notebook": str(job.notebook)})
     return "ran", time.perf_counter() - start, ""
 
 

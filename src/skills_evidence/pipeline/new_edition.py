@@ -10,11 +10,10 @@ from pathlib import Path
 
 import yaml
 
-from skills_evidence import periods
+from skills_evidence import editions, periods
 from skills_evidence.chapters import attainment, graduate_retention, skills_levels
 from skills_evidence.inputs import snapshots
 from skills_evidence.paths import resolve
-from skills_evidence.pipeline import editions
 
 #: Chapter id → function listing what its parameters still need in data/.
 CHECKS: dict[str, Callable[[dict, dict[str, str]], list[str]]] = {

@@ -10,8 +10,8 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from skills_evidence.editions import Edition
 from skills_evidence.inputs.snapshots import sha256_file
-from skills_evidence.pipeline.editions import Edition
 
 CHECKSUMS = "SHA256SUMS"
 #: The checksum list itself is the only published file it does not cover: edition.json, which the landing

@@ -17,8 +17,8 @@ from pathlib import Path
 import typst
 import yaml
 
+from skills_evidence.editions import Edition
 from skills_evidence.inputs.loaders.files import read_table
-from skills_evidence.pipeline.editions import Edition
 from skills_evidence.publishing import reproducible
 
 CHAPTER_OUTPUTS = Path("outputs/progress")

@@ -13,7 +13,7 @@ import nbformat
 import yaml
 
 from skills_evidence.chapters import escape, formatting, keyfigures
-from skills_evidence.pipeline.editions import Chapter, Edition
+from skills_evidence.editions import Chapter, Edition
 from skills_evidence.publishing import reproducible
 
 

@@ -9,7 +9,7 @@ import html
 import json
 from pathlib import Path, PurePosixPath
 
-from skills_evidence.pipeline.editions import Edition
+from skills_evidence.editions import Edition
 
 RECORD = "edition.json"
 # The banner is the same file on every page, but pages sit at different depths of an edition's folder:
