@@ -207,25 +207,24 @@ def fetch(edition: int = typer.Option(..., "--edition", "-e", help="Edition year
 
 
 @app.command("new-edition")
-def new_edition(year: int = typer.Argument(..., help="Year of the new edition, after the latest one.")) -> None:
-    """Add YEAR's edition to data/editions.yaml (copying the latest, data years moved on) and list what it needs."""
+def new_edition(year: int = typer.Argument(..., help="The next edition's year (the latest plus one).")) -> None:
+    """Add YEAR's edition to data/editions.yaml, its periods set from the newest data held, and list what
+    the year would report that the data does not hold yet."""
     from skills_evidence.pipeline.new_edition import scaffold
 
     try:
         block, needs = scaffold(year)
     except ValueError as exc:
         raise _fail(str(exc)) from None
-    console.print(f"Added to data/editions.yaml and made current:\n{block}")
+    console.print(f"Added to data/editions.yaml and made current (a draft until published):\n{block}", markup=False)
     missing = [(chapter, item) for chapter, items in needs.items() for item in items]
     if missing:
-        console.print(
-            "Inputs still needed (the chapter will say they are not in this edition's inputs until they are):"
-        )
+        console.print("Not yet in the data (each chapter reports the newest period it holds and says so):")
         for chapter, item in missing:
-            console.print(f"  - {chapter}: {item}")
+            console.print(f"  - {chapter}: {item}", markup=False, highlight=False)
     else:
-        console.print("Every input this edition's chapters need is already in data/.")
-    console.print("Set the vintages text in data/editions.yaml, then: skills-evidence build")
+        console.print("Every period this edition would report is already in data/.")
+    console.print(f"Next: skills-evidence build --edition {year}, then read its 'What changed' chapter.")
 
 
 @app.command("editions")

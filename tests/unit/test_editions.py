@@ -20,21 +20,44 @@ def test_editions_2022_to_2025_with_their_aps_years():
     assert editions.previous(2023, defined) == 2022 and editions.previous(2022, defined) is None
 
 
-def test_new_edition_moves_the_data_years_on_and_lists_what_is_missing(project_copy: Path):
+def test_new_edition_takes_every_period_from_the_data_it_pins_and_lists_what_is_missing(project_copy: Path):
     block, needs = scaffold(2026)
     _, defined, current = editions.load()
-    assert current == 2026 and defined[2026].chapter_parameters["skills_levels"] == {
-        "period": "2025",
-        "trend_end": "2025",
-    }
-    # The shipped ONS RQF files end in 2023, so 2025 figures are still needed.
+    new = defined[2026].chapter_parameters
+    assert current == 2026 and "year: 2026" in block
+    # ONS's RQF files end in 2023 (APS level 3+ updates suspended until the 2026 reweighting): the newest held.
+    assert new["skills_levels"] == {"period": "2023", "trend_end": "2023"}
     assert any("Jan-Dec 2025" in item and "has data to 2023" in item for item in needs["skills_levels"])
-    assert "year: 2026" in block
+    # The monitoring report quotes the newest figure each pinned series holds for Coventry (claimant-count.csv:
+    # 5.5% in 2025; gross-median-weekly-pay.csv: £648.4 in April 2025; GCSE by 19: 69.6% in 2024/25), and the
+    # same periods as the attainment chapter.
+    latest = new["progress"]["latest"]
+    assert (latest["claimant_rate_16_64"], latest["median_weekly_pay"], latest["gcse_em_by19"]) == (
+        "2025",
+        "2025",
+        "2024/25",
+    )
+    assert latest["gcse_em_by19"] == new["attainment"]["gcse19_last"]
+    assert latest["ks2_rwm_expected"] == new["attainment"]["ks2_last"] == "2024/25"
+    assert latest["qual_l3plus_16_64"] == new["skills_levels"]["period"]
+    # The survey export holds waves 2021 and 2 only: the edition carries wave 2 and says no new wave exists.
+    assert new["skills_survey"] == {"wave": "2", "previous_wave": "2021"}
+    assert needs["skills_survey"] == [
+        "a new wave of the survey export (none is newer than wave 2: this edition carries it)"
+    ]
+    assert any("Unemployment rate" in item and "holds to 2023" in item for item in needs["progress"])
+    # The landing page's data lines come from the pinned snapshots' sidecars, not a placeholder.
+    assert defined[2026].vintages["Claimant Count"] == "2001 to 2025"
 
 
-def test_new_edition_refuses_an_existing_or_earlier_year(project_copy: Path):
-    with pytest.raises(ValueError, match="already defined"):
-        scaffold(2024)
+@pytest.mark.parametrize(
+    ("year", "said"), [(2024, "already defined"), (2027, "not the next one"), (99999, "not the next one")]
+)
+def test_new_edition_refuses_anything_but_the_next_year(project_copy: Path, year: int, said: str):
+    before = (project_copy / "data/editions.yaml").read_bytes()
+    with pytest.raises(ValueError, match=said):
+        scaffold(year)
+    assert (project_copy / "data/editions.yaml").read_bytes() == before
 
 
 def test_the_landing_page_dates_an_edition_by_first_publication_not_by_its_latest_build(tmp_path: Path):

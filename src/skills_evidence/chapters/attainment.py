@@ -656,3 +656,16 @@ def missing_inputs(params: dict, datasets: dict[str, str]) -> list[str]:
     if params["gcse19_last"] not in set(inputs.gcse19["period"]):
         needs.append(f"GCSE English and maths by 19 for {params['gcse19_last']} (dataset ons_gcse_em_19)")
     return needs
+
+
+def parameters_from_data(params: dict, datasets: dict[str, str], area_code: str) -> dict:
+    """The chapter's years for a new edition: the newest KS2, KS4 and GCSE-by-19 year held for the area."""
+    inputs = read_inputs(datasets)
+    out = dict(params)
+    for key, frame in (("ks2_last", inputs.ks2), ("ks4_year", inputs.ks4), ("gcse19_last", inputs.gcse19)):
+        rows = frame[frame["geography_code"] == area_code]
+        if "value" in rows:
+            rows = rows[rows["value"].notna()]
+        if not rows.empty:
+            out[key] = max(rows["period"].astype(str))
+    return out

@@ -316,3 +316,9 @@ def missing_inputs(params: dict, datasets: dict[str, str]) -> list[str]:
             "the licensed HESA Graduate Outcomes extract (the chapter uses a synthetic stand-in until it is supplied)"
         )
     return needs
+
+
+def parameters_from_data(params: dict, datasets: dict[str, str], area_code: str) -> dict:
+    """The newest Graduate Outcomes cohort the extract holds."""
+    cohorts = read_inputs(datasets).extract["cohort"].astype(str)
+    return {**params, "last_cohort": max(cohorts)} if len(cohorts) else dict(params)

@@ -630,3 +630,16 @@ def write_outputs(result: Result, outputs: str | Path, vintages: dict[str, str] 
         "data_to_be_supplied": result.awaiting,
     }
     return chapter_outputs.write(outputs, tables, indicator_rows(result, vintages or {}), result.key_figures)
+
+
+def parameters_from_data(params: dict, datasets: dict[str, str], area_code: str) -> dict:
+    """Each monitoring measure's latest period for a new edition: the newest period its series holds a
+    figure for the area (so the page quotes what the attainment and skills chapters quote)."""
+    inputs = read_inputs(datasets)
+    latest = dict(params.get("latest") or {})
+    for indicator_id in indicators.monitored():
+        data = series(inputs, indicator_id)
+        rows = data[(data["geography_code"] == area_code) & data["value"].notna()]
+        if not rows.empty:
+            latest[indicator_id] = max(rows["period"].astype(str))
+    return {**params, "latest": latest}

@@ -481,3 +481,17 @@ def missing_inputs(params: dict, datasets: dict[str, str]) -> list[str]:
                 "add the newer ONS file as a new version with its sidecar (CONTRIBUTING.md) and run `skills-evidence snapshot`"
             )
     return needs
+
+
+def parameters_from_data(params: dict, datasets: dict[str, str], area_code: str) -> dict:
+    """The chapter's periods for a new edition: the newest year ONS's RQF series hold for the area
+    (both level 3+ and no qualifications), so the tables are never about a year the inputs lack."""
+    inputs = read_inputs(datasets)
+    held = []
+    for frame in (inputs.l3plus_rqf, inputs.none_rqf):
+        rows = frame[(frame["geography_code"] == area_code) & frame["value"].notna()]
+        if rows.empty:
+            return dict(params)
+        held.append(max(rows["period"].astype(str)))
+    newest = min(held)
+    return {**params, "period": newest, "trend_end": newest}

@@ -510,3 +510,17 @@ def write_outputs(result: Result, outputs: str | Path) -> dict[str, Path]:
     if len(result.change):
         tables["survey_wave_change"] = result.change.assign(**flag)
     return chapter_outputs.write(outputs, tables, result.indicators, result.key_figures)
+
+
+def parameters_from_data(params: dict, datasets: dict[str, str], area_code: str) -> dict:
+    """The waves for a new edition: only waves present in the export. A wave the last edition did not
+    report becomes the wave, compared with the one before it; with none new, the edition carries the
+    last edition's waves (the chapter says so through its vintages)."""
+    waves = list(dict.fromkeys(read_inputs(datasets).responses["wave"].astype(str)))  # in the export's order
+    reported = {str(params.get("wave")), str(params.get("previous_wave"))}
+    new = [w for w in waves if w not in reported]
+    if not new:
+        return dict(params)
+    wave = new[-1]
+    before = waves[: waves.index(wave)]
+    return {**params, "wave": wave, "previous_wave": before[-1] if before else None}

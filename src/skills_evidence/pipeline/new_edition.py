@@ -1,6 +1,12 @@
-"""`skills-evidence new-edition YEAR`: add next year's edition to data/editions.yaml and list the
-inputs it still needs. The new entry copies the latest edition with every data year moved on and pins
-the newest version held of every dataset; older editions keep the versions they were published from."""
+"""`skills-evidence new-edition YEAR`: add next year's edition to data/editions.yaml, built from the data
+held, and list what it still lacks.
+
+The new entry pins the newest version held of every dataset and sets every chapter's periods from those
+versions: the newest period each holds for the area (so a table is never about a year the inputs lack,
+and every chapter quoting a measure quotes the same period), the survey's waves only from the export,
+and the vintages text from the datasets' own sidecars. What the year would ideally report but the data
+does not yet hold is listed per chapter. Building the result needs no edit to any YAML file; older
+editions keep the versions they were published from."""
 
 from __future__ import annotations
 
@@ -11,40 +17,96 @@ from pathlib import Path
 import yaml
 
 from skills_evidence import editions, periods
-from skills_evidence.chapters import attainment, graduate_retention, skills_levels
+from skills_evidence.chapters import attainment, graduate_retention, progress, skills_levels, skills_survey
 from skills_evidence.inputs import snapshots
 from skills_evidence.paths import resolve
+from skills_evidence.statistics import indicators
 
-#: Chapter id → function listing what its parameters still need in data/.
-CHECKS: dict[str, Callable[[dict, dict[str, str]], list[str]]] = {
+Params = dict
+#: Chapter id → function listing what its ideal parameters (last year's moved on) still need in data/.
+CHECKS: dict[str, Callable[[Params, dict[str, str]], list[str]]] = {
     "skills_levels": skills_levels.missing_inputs,
     "attainment": attainment.missing_inputs,
     "graduate_retention": graduate_retention.missing_inputs,
 }
+#: Chapter id → function setting its parameters from the data pinned (newest period held for the area).
+FROM_DATA: dict[str, Callable[[Params, dict[str, str], str], Params]] = {
+    "progress": progress.parameters_from_data,
+    "skills_levels": skills_levels.parameters_from_data,
+    "attainment": attainment.parameters_from_data,
+    "graduate_retention": graduate_retention.parameters_from_data,
+    "skills_survey": skills_survey.parameters_from_data,
+}
+
+
+def vintages_text(data: dict[str, str], entries: dict[str, dict]) -> dict[str, str]:
+    """The landing page's "data used" lines for the pinned datasets (reference lookups left out), from
+    each snapshot's own sidecar: what it is, and the periods it covers."""
+    lines = {}
+    for name, version in sorted(data.items()):
+        entry = entries[snapshots.ref(name, version)]
+        if entry["path"].startswith("data/reference/"):
+            continue
+        title = (entry.get("source") or {}).get("title")
+        described = re.split(r";| \(", str(entry.get("description") or name), maxsplit=1)[0].strip()
+        label = str(title) if title and not entry.get("synthetic") else described
+        vintage = str(entry.get("vintage") or version)
+        lines[label] = vintage + (" (synthetic)" if entry.get("synthetic") and "synthetic" not in vintage else "")
+    return lines
+
+
+def _progress_needs(ideal: Params, actual: Params) -> list[str]:
+    """Monitoring measures whose newest figure held is older than the period the new year would report."""
+    labels = indicators.catalogue()
+    return [
+        f"{labels[i]['label']}: {wanted} (the data holds to {actual['latest'].get(i, 'none')})"
+        for i, wanted in sorted((ideal.get("latest") or {}).items())
+        if str(actual["latest"].get(i, "")) < str(wanted)
+    ]
+
+
+def _survey_needs(last: Params, actual: Params) -> list[str]:
+    if actual.get("wave") == last.get("wave"):
+        return [
+            f"a new wave of the survey export (none is newer than wave {actual.get('wave')}: this edition carries it)"
+        ]
+    return []
 
 
 def scaffold(year: int, path: str | Path = editions.EDITIONS) -> tuple[str, dict[str, list[str]]]:
     """Append the entry for `year` (and make it current); returns (the YAML added, needs by chapter)."""
-    _, defined, _ = editions.load(path)
+    chapters_spec, defined, _ = editions.load(path)
     if year in defined:
         raise ValueError(f"edition {year} is already defined in {path}")
     last = defined[max(defined)]
-    if year <= last.year:
-        raise ValueError(f"edition {year} is not after the latest edition ({last.year})")
-    shift = year - last.year
+    if year != last.year + 1:
+        raise ValueError(
+            f"edition {year} is not the next one: the latest edition is {last.year}, so the next is {last.year + 1}"
+        )
     held = snapshots.load_sidecars()
-    chapters = {}
+    data = {name: snapshots.versions(name, held)[-1] for name in last.data}
+    paths = {name: str(resolve(held[snapshots.ref(name, version)]["path"])) for name, version in data.items()}
+    chapters: dict[str, Params] = {}
+    needs: dict[str, list[str]] = {}
     for chapter_id, params in last.chapter_parameters.items():
-        chapters[chapter_id] = {k: periods.move_on(v, shift) for k, v in params.items()}
+        ideal = {k: _moved_on(v) for k, v in params.items()}
+        datasets = {name: paths[name] for name in chapters_spec[chapter_id].datasets}
+        actual = FROM_DATA[chapter_id](dict(params), datasets, last.area_code) if chapter_id in FROM_DATA else ideal
+        chapters[chapter_id] = actual
+        listed = CHECKS[chapter_id](ideal, datasets) if chapter_id in CHECKS else []
+        if chapter_id == "progress":
+            listed = _progress_needs(ideal, actual)
+        if chapter_id == "skills_survey":
+            listed = _survey_needs(params, actual)
+        needs[chapter_id] = listed
     entry = {
         "year": year,
         "title": last.title,
         "subtitle": f"{year} edition",
-        "published": None,  # set to the date it is issued; until then the landing page calls it a draft
         "area_code": last.area_code,
         "comparators": last.comparators,
-        "vintages": dict.fromkeys(last.vintages, "to be set when the new data is in"),
-        "data": {name: snapshots.versions(name, held)[-1] for name in last.data},
+        "vintages": vintages_text(data, held),
+        "data": data,
         "chapters": chapters,
     }
     block = yaml.safe_dump([entry], sort_keys=False, allow_unicode=True, default_flow_style=False, width=110)
@@ -54,9 +116,17 @@ def scaffold(year: int, path: str | Path = editions.EDITIONS) -> tuple[str, dict
     text = re.sub(r"^current: \d{4}$", f"current: {year}", text, count=1, flags=re.M)
     tmp = target.with_suffix(".yaml.tmp")
     tmp.write_text(text.rstrip("\n") + "\n" + block, encoding="utf-8")
-    editions.load(tmp)  # refuse to write an entry that does not read back
+    try:
+        editions.load(tmp)  # refuse to write an entry that does not read back
+    except ValueError:
+        tmp.unlink()
+        raise
     tmp.replace(target)
-    needs = {
-        cid: CHECKS[cid](params, editions.inputs(cid, year)[0]) for cid, params in chapters.items() if cid in CHECKS
-    }
     return block, needs
+
+
+def _moved_on(value: object) -> object:
+    """One parameter as last year's moved on a year (a period), or as it was; nested mappings too."""
+    if isinstance(value, dict):
+        return {k: _moved_on(v) for k, v in value.items()}
+    return periods.move_on(value, 1)
