@@ -227,6 +227,26 @@ def new_edition(year: int = typer.Argument(..., help="The next edition's year (t
     console.print(f"Next: skills-evidence build --edition {year}, then read its 'What changed' chapter.")
 
 
+@app.command()
+def publish(
+    edition: int = typer.Option(..., "--edition", "-e", help="The draft edition to publish."),
+    renderer: Renderer = typer.Option(Renderer.auto, help="auto (Quarto if installed), quarto, or fallback."),
+) -> None:
+    """Publish a draft edition: set its publication date (today) once, build it, and list it on the landing page."""
+    from skills_evidence.pipeline.publish import publish as run_publish
+
+    _load_editions()
+    try:
+        report = run_publish(
+            edition, renderer=renderer.value, progress=lambda m: console.print(m, highlight=False, markup=False)
+        )
+    except Exception as exc:  # noqa: BLE001 - reported plainly; data/editions.yaml is left as it was
+        raise _fail(f"The {edition} edition was not published: {type(exc).__name__}: {exc}") from None
+    console.print(
+        f"Published the {edition} edition: {os.path.relpath(report.book)} (SHA256SUMS written, landing page updated)"
+    )
+
+
 @app.command("editions")
 def list_editions() -> None:
     """List the editions defined in data/editions.yaml."""

@@ -252,14 +252,14 @@ def build_edition(
         report = run_notebooks(year, accept_changed_inputs, workers, progress, use_cache, warm, code)
         edition = editions[year]
         build = builds / str(year)
-        banner = website.banner_html(edition, latest=max(editions))
+        banner = website.banner_html(edition)
         book = staging.stage(
             root, build, edition, [chapters[c] for c in edition.chapter_parameters], sorted(editions), banner
         )
         progress(f"{year}: staged the book in {book.relative_to(root)}")
         report.renderer = choose_renderer(renderer, progress)
         render_book(root, edition, book, report, progress, books)
-        website.write_landing(books)
+        website.write_landing(books, editions)
     report.seconds = time.perf_counter() - start
     return report
 

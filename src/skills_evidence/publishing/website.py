@@ -17,14 +17,19 @@ RECORD = "edition.json"
 LANDING_PLACEHOLDER = "EDITION-LANDING-PAGE"
 
 
-def banner_html(edition: Edition, latest: int) -> str:
-    """The banner shown at the top of every page of an edition (HTML, for include-before-body)."""
-    status = "This is the latest edition." if edition.year == latest else f"A newer edition ({latest}) exists."
+def banner_html(edition: Edition) -> str:
+    """The banner shown at the top of every page of an edition (HTML, for include-before-body). A published
+    edition's bytes never change, so its pages never say whether it is the latest: the landing page does."""
+    state = (
+        "Published editions are never changed."
+        if edition.published
+        else "This is a draft, not yet published: its figures may still change."
+    )
     return (
         '<div class="edition-banner" role="note" aria-label="Edition">'
         f"<p><strong>{html.escape(str(edition.year))} edition</strong> of the {html.escape(edition.title)}. "
-        f"Published editions are never changed. {html.escape(status)} "
-        f'<a href="{LANDING_PLACEHOLDER}">All editions, with their data and downloads</a>.</p></div>\n'
+        f"{html.escape(state)} "
+        f'<a href="{LANDING_PLACEHOLDER}">All editions, which is current, and their data and downloads</a>.</p></div>\n'
     )
 
 
@@ -112,24 +117,33 @@ def trusted_record(folder: Path) -> dict:
     return record
 
 
-def write_landing(book_root: Path) -> Path:
-    """Write `_book/index.html` listing every built edition, newest first, and return its path."""
+def write_landing(book_root: Path, defined: dict[int, Edition] | None = None) -> Path:
+    """Write `_book/index.html` listing the built editions that data/editions.yaml defines (`defined`; a
+    folder left by an edition since removed is not listed), newest first: published ones with their date,
+    the newest published one marked current, drafts labelled as previews. Returns its path."""
     records = []
     for path in sorted(book_root.glob(f"*/{RECORD}")):
-        if path.parent.name.isdigit():
+        if path.parent.name.isdigit() and (defined is None or int(path.parent.name) in defined):
             records.append(trusted_record(path.parent))
     records.sort(key=lambda r: r["year"], reverse=True)
-    title = records[0]["title"] if records else "Evidence book"  # the newest edition names the book
+    issued = [r for r in records if r.get("published")]
+    current = issued[0]["year"] if issued else None
+    named = issued or records
+    title = named[0]["title"] if named else "Evidence book"  # the newest published edition names the book
     rows = []
-    for i, r in enumerate(records):
+    for r in records:
         links = " · ".join(
             f'<a href="{r["year"]}/{html.escape(f)}">{LABELS.get(k, k)}<span class="visually-hidden"> of the {r["year"]} edition</span></a>'
             for k, f in sorted(r["files"].items(), key=lambda kv: list(LABELS).index(kv[0]) if kv[0] in LABELS else 9)
         )
         vintages = "".join(f"<li>{html.escape(k)}: {html.escape(v)}</li>" for k, v in r["vintages"].items())
-        latest = " <strong>(latest)</strong>" if i == 0 else ""
+        mark = (
+            " <strong>(current)</strong>"
+            if r["year"] == current
+            else ("" if r.get("published") else " (draft preview)")
+        )
         rows.append(
-            f'<tr><th scope="row">{r["year"]}{latest}</th><td>{html.escape(published(r))}</td>'
+            f'<tr><th scope="row">{r["year"]}{mark}</th><td>{html.escape(published(r))}</td>'
             f"<td><ul>{vintages}</ul></td><td>{links}</td></tr>"
         )
     page = f"""<!DOCTYPE html>
