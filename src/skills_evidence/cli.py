@@ -6,6 +6,7 @@ import enum
 import os
 import sys
 import time
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -179,14 +180,39 @@ def indicators(
 
 
 @app.command()
-def snapshot(dataset: list[str] = typer.Argument(None, help="Dataset ids (default: all).")) -> None:
-    """Re-derive data/ snapshot files from the official files in ../shared/real-data and update checksums."""
+def snapshot(
+    dataset: list[str] = typer.Argument(None, help="Dataset ids (default: all)."),
+    from_file: Path = typer.Option(
+        None, "--from", help="A new release of DATASET as downloaded: becomes its next version, with a release review."
+    ),
+    version: str = typer.Option(None, "--version", help="With --from: the new version's name (default: today's date)."),
+) -> None:
+    """Add a new release of a dataset (--from FILE), or re-derive data/ snapshots from ../shared/real-data."""
     from skills_evidence.inputs.derive import snapshot as run_snapshot
     from skills_evidence.inputs.loaders import InputFileError
+    from skills_evidence.inputs.release import ReleaseError, add
+    from skills_evidence.inputs.snapshots import SidecarError
 
+    if from_file is not None:
+        if not dataset or len(dataset) != 1:
+            raise _fail(
+                "--from adds a release of one dataset: name exactly one (skills-evidence snapshot DATASET --from FILE)"
+            )
+        try:
+            review, sidecar = add(dataset[0], from_file, version)
+        except (ReleaseError, InputFileError, SidecarError, KeyError) as exc:
+            raise _fail(f"Snapshot failed, nothing written: {exc}") from None
+        if review is None:
+            console.print(f"{from_file} is the file {os.path.relpath(sidecar)} was made from: nothing written.")
+            return
+        console.print("\n".join(review.lines()), markup=False, highlight=False)
+        console.print(f"Written: {os.path.relpath(sidecar)} (and the review beside it)")
+        return
+    if version is not None:
+        raise _fail("--version goes with --from FILE")
     try:
         frames = run_snapshot(dataset or None)
-    except (InputFileError, FileNotFoundError, KeyError) as exc:
+    except (InputFileError, FileNotFoundError, KeyError, SidecarError) as exc:
         raise _fail(f"Snapshot failed, nothing written: {exc}") from None
     for dataset_id, frame in frames.items():
         console.print(f"{dataset_id}: {len(frame)} rows")

@@ -8,6 +8,7 @@ import nbformat
 import pytest
 import yaml
 
+from skills_evidence import records
 from skills_evidence.inputs import snapshots
 from skills_evidence.pipeline import execute
 
@@ -47,10 +48,9 @@ def jobs(tmp_path: Path) -> list[execute.Job]:
 
 
 def record_all(js: list[execute.Job]) -> None:
-    from skills_evidence.pipeline import cache
 
     for j in js:
-        cache.write_record(j.record, {"key": j.key})
+        records.write_record(j.record, {"key": j.key})
 
 
 def replan(tmp_path: Path, change=lambda jobs: None) -> list[str]:

@@ -89,3 +89,29 @@ def test_a_changed_template_or_catalogue_reruns_the_chapter_notebook():
         if j.chapter_id == "skills_levels"
     ]
     assert root / "chapters/skills-levels.sentences.yaml" in job.inputs and root / "data/indicators.yaml" in job.inputs
+
+
+def test_a_year_the_publisher_has_not_released_shows_the_latest_held_with_its_reason():
+    # The 2025 edition asks for APS 2024; ONS suspended level 3+ updates until the APS reweighting (its
+    # qualifications-level-3-or-above.json caveats), so the table shows 2023: ONS published 68.2 (64.0 to 72.4).
+    result = skills_levels.compute(
+        skills_levels.read_inputs(*pinned("skills_levels", 2025)), "E08000026", "2024", "2024"
+    )
+    sentences = result.key_figures["skills"]["sentences"]
+    assert (result.period, result.asked_period) == ("2023", "2024")
+    assert sentences["period_note"] == (
+        "The Office for National Statistics has not published figures for 2024 in the data this edition reads; "
+        'it says: "Updates to this indicator have been temporarily suspended until the APS reweighting is '
+        'implemented in 2026." The tables and sentences on this page therefore give 2023, the latest year published.'
+    )
+    assert sentences["headline"].startswith("In 2023, 68.2% of Coventry's residents aged 16 to 64")
+    shown = skills_levels.comparison_table(result)
+    assert "68.2 (64.0 to 72.4)" in shown.to_string()
+
+
+def test_a_year_that_is_held_says_nothing_about_missing_figures():
+    assert coventry_2021_headline()  # 2021 is held: no note
+    result = skills_levels.compute(
+        skills_levels.read_inputs(*pinned("skills_levels", 2022)), "E08000026", "2021", "2021"
+    )
+    assert result.key_figures["skills"]["sentences"]["period_note"] == ""

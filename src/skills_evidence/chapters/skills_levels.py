@@ -21,6 +21,7 @@ import pandas as pd
 from skills_evidence.chapters import charts, prose
 from skills_evidence.chapters import outputs as chapter_outputs
 from skills_evidence.chapters.formatting import number, signed
+from skills_evidence.inputs import snapshots
 from skills_evidence.inputs.loaders.files import read_table
 from skills_evidence.statistics import indicators
 from skills_evidence.statistics.comparison import compare
@@ -62,6 +63,8 @@ class Inputs:
     l3plus_rqf: pd.DataFrame
     none_rqf: pd.DataFrame
     vintages: dict[str, str] = field(default_factory=dict)
+    #: What the publisher says about a series (sidecar `publisher_note`, in its own words), by dataset name.
+    notes: dict[str, str] = field(default_factory=dict)
 
 
 def read_inputs(paths: dict[str, str | Path], vintages: dict[str, str] | None = None) -> Inputs:
@@ -74,7 +77,23 @@ def read_inputs(paths: dict[str, str | Path], vintages: dict[str, str] | None = 
         l3plus_rqf=read_table(paths["ons_l3plus_rqf"]),
         none_rqf=read_table(paths["ons_none_rqf"]),
         vintages=vintages or {},
+        notes={
+            name: str(note)
+            for name in ("ons_l3plus_rqf", "ons_none_rqf", "ons_l3plus_nvq", "aps_t19_qualifications")
+            if (note := snapshots.read_sidecar(paths[name]).get("publisher_note"))
+        },
     )
+
+
+def held_period(inputs: Inputs, area_code: str, period: str) -> str:
+    """The year the chapter can report: `period` when the inputs hold the area's level 3+ figure for it,
+    else the newest earlier year they hold on the same basis (an edition never shows an empty table
+    because a release it asked for is not out); `period` itself when they hold none."""
+    data = inputs.t19 if framework(period) == "NVQ" else inputs.l3plus_rqf
+    column = "count" if framework(period) == "NVQ" else "value"
+    rows = data[(data["geography_code"] == area_code) & data[column].notna()]
+    held = sorted({str(p) for p in rows["period"] if str(p) <= str(period) and framework(str(p)) == framework(period)})
+    return held[-1] if held else period
 
 
 def framework(period: str) -> str:
@@ -179,6 +198,14 @@ class Result:
     trend: pd.DataFrame
     indicators: pd.DataFrame
     key_figures: dict
+    asked_period: str = ""  # the year the edition asked for, when the inputs do not hold it yet
+    publisher_note: str = ""  # why, in the publisher's words
+
+
+def _note(inputs: Inputs, period: str) -> str:
+    """The publisher's note on the series of `period`'s basis, if its sidecar carries one."""
+    names = ("ons_l3plus_rqf", "ons_none_rqf") if framework(period) == "RQF" else ("ons_l3plus_nvq",)
+    return next((inputs.notes[n] for n in names if n in inputs.notes), "")
 
 
 def compute(
@@ -191,6 +218,7 @@ def compute(
     if lad.empty:
         raise KeyError(f"{area_code} is not a local authority district in data/reference/lad21.csv")
     area_name = lad.iloc[0]["lad_name"]
+    asked, period = period, held_period(inputs, area_code, period)
     comparators = [tuple(c) for c in comparators] if comparators else default_comparators(area_code, inputs.lad21)
     places = [("area", area_code, area_name), *comparators]
     last = max(int(period), int(trend_end))
@@ -212,6 +240,7 @@ def compute(
     )
     trend = level3_trend(inputs, places, trend_end)
     result = Result(area_code, area_name, period, comparators, shares, comparison, trend, pd.DataFrame(), {})
+    result.asked_period, result.publisher_note = asked, _note(inputs, period)
     result.indicators = build_indicators(inputs, result)
     result.key_figures = key_figures(result)
     return result
@@ -388,6 +417,7 @@ def sentences(result: Result, kf: dict) -> dict[str, str]:
         "ca": say("ca"),
         "aggregates": say("aggregates"),
         "trend": say("trend"),
+        "period_note": say("period_note", asked=result.asked_period or result.period, note=result.publisher_note),
     }
 
 
@@ -477,8 +507,8 @@ def missing_inputs(params: dict, datasets: dict[str, str]) -> list[str]:
         latest = max(frame["period"].astype(int))
         if int(period) > latest:
             needs.append(
-                f"ONS RQF figures for Jan-Dec {period} (dataset {dataset_id} has data to {latest}): "
-                "add the newer ONS file as a new version with its sidecar (CONTRIBUTING.md) and run `skills-evidence snapshot`"
+                f"ONS RQF figures for Jan-Dec {period} (dataset {dataset_id} has data to {latest}): when ONS "
+                f"publishes them, `skills-evidence snapshot {dataset_id} --from FILE`"
             )
     return needs
 

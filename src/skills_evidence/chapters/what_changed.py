@@ -10,14 +10,17 @@ estimates treated as independent). Without intervals no significance is claimed.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import yaml
+from IPython.display import Markdown
 
 from skills_evidence import csvfiles
-from skills_evidence.chapters import keyfigures, prose
+from skills_evidence.chapters import escape, keyfigures, prose, tables
 from skills_evidence.chapters.formatting import number, signed
 from skills_evidence.inputs.loaders.files import read_table
 from skills_evidence.statistics import indicators, progress
@@ -118,6 +121,29 @@ class Result:
     area_code: str
     changes: pd.DataFrame
     key_figures: dict
+    revisions: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    releases: list[dict] = dataclasses.field(default_factory=list)
+
+
+def revisions(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
+    """Figures of one same period that both editions publish and that differ: a publisher's revision of
+    an earlier figure, reported apart from change over time (never counted as a change)."""
+    keys = ["indicator_id", "breakdown", "geography_code", "period"]
+    both = current.merge(previous, on=keys, suffixes=("_c", "_p"))
+    both = both[both["value_c"].notna() & both["value_p"].notna() & ((both["value_c"] - both["value_p"]).abs() > 1e-9)]
+    out = pd.DataFrame(
+        {
+            "indicator_id": both["indicator_id"],
+            "series": both["breakdown"].fillna("").map(split_breakdown).str[0],
+            "geography_code": both["geography_code"],
+            "geography_name": both["geography_name_c"],
+            "period": both["period"].astype(str),
+            "previous_value": both["value_p"],
+            "current_value": both["value_c"],
+            "revision": both["value_c"] - both["value_p"],
+        }
+    )
+    return out.sort_values(["geography_code", "indicator_id", "series", "period"]).reset_index(drop=True)
 
 
 def run(
@@ -127,22 +153,86 @@ def run(
     previous_indicators: str | Path | None,
     area_code: str,
     output_dir: str | Path,
+    releases: list[str] | None = None,
 ) -> Result:
-    """What the notebook does: compare with the previous edition (if any) and write the outputs."""
+    """What the notebook does: compare with the previous edition (if any), list the revisions of earlier
+    figures and the releases new to this edition (their reviews), and write the outputs."""
     from skills_evidence.paths import resolve
 
     current = _read(resolve(current_indicators))
     if previous is None or not previous_indicators:
-        changes = pd.DataFrame(columns=COLUMNS)
+        changes, revised = pd.DataFrame(columns=COLUMNS), pd.DataFrame(columns=["indicator_id"])
     else:
-        changes = compare_editions(current, _read(resolve(previous_indicators)))
-    result = Result(edition, previous, area_code, changes, {})
+        before = _read(resolve(previous_indicators))
+        changes, revised = compare_editions(current, before), revisions(current, before)
+    result = Result(edition, previous, area_code, changes, {}, revised, [_review(path) for path in releases or []])
     result.key_figures = {"whatchanged": figures(result, current)}
     out = resolve(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     csvfiles.write(changes, out / "what_changed.csv")
+    csvfiles.write(revised, out / "revisions.csv")
     keyfigures.write(result.key_figures, out / "key_figures.yml")
     return result
+
+
+def _review(path: str) -> dict:
+    return (yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}).get("review", {})
+
+
+def revisions_text(result: Result) -> str:
+    """The revisions the edition's area has, as a sentence (the full list is in revisions.csv)."""
+    area = (
+        result.revisions[result.revisions["geography_code"] == result.area_code]
+        if len(result.revisions)
+        else result.revisions
+    )
+    if result.previous is None:
+        return prose.render(CHAPTER, "revisions", previous=None, n=0)
+    if not len(area):
+        return prose.render(CHAPTER, "revisions", previous=result.previous, n=0, area=_area_name(result))
+    top = area.loc[area["revision"].abs().idxmax()]
+    labels = indicators.catalogue()
+    return prose.render(
+        CHAPTER,
+        "revisions",
+        previous=result.previous,
+        n=len(area),
+        area=_area_name(result),
+        label=labels.get(top["indicator_id"], {}).get("label", top["indicator_id"]),
+        period=top["period"],
+        old=number(top["previous_value"]),
+        new=number(top["current_value"]),
+    )
+
+
+def releases_table(result: Result) -> pd.DataFrame | str:
+    """One row per dataset whose release is new to this edition, from its release review; a sentence
+    instead of an empty table when there is none."""
+    if not result.releases:
+        return prose.render(CHAPTER, "no_releases", previous=result.previous)
+    rows = []
+    for r in result.releases:
+        big = r.get("largest_revision") or {}
+        rows.append(
+            {
+                "Dataset": r["dataset"],
+                "Release": f"{r['previous'].split('@')[1]} → {r['version'].split('@')[1]}",
+                "New periods": ", ".join(r.get("new_periods") or []) or "none",
+                "Earlier figures revised": str(r.get("revised", 0)),
+                "Largest revision": (
+                    f"{big['geography_name']} {big['period']}: {number(big['old'])} → {number(big['new'])}"
+                    if big
+                    else "[z]"
+                ),
+                "Layout": "changed" if r.get("layout_before") != r.get("layout_now") else "unchanged",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _area_name(result: Result) -> str:
+    area = result.changes[result.changes["geography_code"] == result.area_code]
+    return area["geography_name"].dropna().iloc[0] if len(area) else result.area_code
 
 
 def _read(path: Path) -> pd.DataFrame:
@@ -156,6 +246,7 @@ def figures(result: Result, current: pd.DataFrame) -> dict[str, str]:
         return {
             "previous": "none",
             "sentence": prose.render(CHAPTER, "opening", edition=result.edition, previous=None, synthetic=0),
+            "revisions": revisions_text(result),
         }
     area = result.changes[result.changes["geography_code"] == result.area_code]
     name = area["geography_name"].dropna().iloc[0] if len(area) else result.area_code
@@ -172,7 +263,7 @@ def figures(result: Result, current: pd.DataFrame) -> dict[str, str]:
         counts=ordered,
         synthetic=len(synthetic),
     )
-    return {"previous": str(result.previous), "sentence": sentence}
+    return {"previous": str(result.previous), "sentence": sentence, "revisions": revisions_text(result)}
 
 
 def table(result: Result) -> pd.DataFrame:
@@ -205,3 +296,13 @@ def _cell(value: float, period: object, basis: object) -> str:
     if pd.isna(value):
         return number(value)
     return f"{number(value)} ({period}{', ' + basis if isinstance(basis, str) and basis else ''})"
+
+
+def releases_output(result: Result) -> Markdown:
+    """The releases table as the notebook cell shows it, or the sentence saying there is none."""
+    shown = releases_table(result)
+    return (
+        tables.markdown(shown, words=tuple(shown.columns))
+        if isinstance(shown, pd.DataFrame)
+        else Markdown(escape.markdown_text(shown))
+    )

@@ -24,7 +24,7 @@ from skills_evidence.inputs.loaders.geography import (
 )
 from skills_evidence.inputs.loaders.nomis_query import load_nomis_query
 from skills_evidence.inputs.loaders.ons_indicators import load_ons_indicator
-from skills_evidence.inputs.snapshots import newest, save_sidecars, sha256_file
+from skills_evidence.inputs.snapshots import newest, sha256_file, update_fields
 from skills_evidence.paths import resolve, shared_dir
 
 #: T19 "Total - All people aged 16-64" categories, by the label Nomis prints after the colon.
@@ -106,19 +106,32 @@ def derive_aps_t19(entries: dict[str, dict]) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _ons_subset(entries: dict[str, dict], dataset_id: str) -> pd.DataFrame:
-    """An ONS indicator file cut to the geographies the book can compare (LADs, regions, CAs, nations)."""
-    frame = load_ons_indicator(_source(entries[dataset_id]))
+def ons_els(path: Path, spec: dict) -> pd.DataFrame:
+    """An ONS indicator file (any layout declared in data/layouts.yaml) cut to the geographies the book can
+    compare (LADs, counties, regions, CAs, nations), as a sidecar's `derive: {from: ons_els}` declares it;
+    `period: year` keeps a period's year alone (ASHE dates each figure by its survey day)."""
+    frame = load_ons_indicator(path)
     frame = frame[frame["geography_code"].str.startswith(ONS_KEEP_PREFIXES)]
     cols = ["geography_code", "geography_name", "period", "value", "ci_lower", "ci_upper", "status", "source_row"]
-    return frame[cols].sort_values(["geography_code", "period"]).reset_index(drop=True)
+    out = frame[cols].copy()
+    if spec.get("period") == "year":
+        out["period"] = out["period"].str[:4]
+    out = out.sort_values(["geography_code", "period"]).reset_index(drop=True)
+    out.attrs["layout"] = frame.attrs.get("layout", "")
+    return out
 
 
-def derive_median_pay(entries: dict[str, dict]) -> pd.DataFrame:
-    """ASHE median weekly pay: ONS dates each figure by its survey day (e.g. 2025-04-30); the book uses the year."""
-    frame = _ons_subset(entries, "ons_median_pay")
-    frame["period"] = frame["period"].str[:4]
-    return frame.sort_values(["geography_code", "period"]).reset_index(drop=True)
+#: Derivations a sidecar can declare (`derive: {from: NAME, …}`): a measure from a tidy official file is
+#: added by writing its sidecar and catalogue entry, not a function.
+DECLARED: dict[str, Callable[[Path, dict], pd.DataFrame]] = {"ons_els": ons_els}
+
+
+def derive_declared(entry: dict, source: Path | None = None) -> pd.DataFrame:
+    """A dataset derived as its sidecar declares, from `source` (default: the file its sidecar names)."""
+    spec = entry["derive"]
+    if spec.get("from") not in DECLARED:
+        raise KeyError(f"{entry['dataset']}: derive from {spec.get('from')!r} is not one of {', '.join(DECLARED)}")
+    return DECLARED[spec["from"]](source or _source(entry), spec)
 
 
 def derive_dfe_la_codes(entries: dict[str, dict]) -> pd.DataFrame:
@@ -337,16 +350,8 @@ def derive_survey_margins(entries: dict[str, dict]) -> pd.DataFrame:
 DERIVATIONS: dict[str, Callable[[dict[str, dict]], pd.DataFrame]] = {
     "lad21_reference": derive_lad21,
     "aps_t19_qualifications": derive_aps_t19,
-    "ons_l3plus_nvq": lambda e: _ons_subset(e, "ons_l3plus_nvq"),
-    "ons_l3plus_rqf": lambda e: _ons_subset(e, "ons_l3plus_rqf"),
-    "ons_none_rqf": lambda e: _ons_subset(e, "ons_none_rqf"),
     "dfe_la_codes": derive_dfe_la_codes,
     "dfe_ks4_groups": derive_ks4_groups,
-    "ons_ks2_rwm": lambda e: _ons_subset(e, "ons_ks2_rwm"),
-    "ons_gcse_em_19": lambda e: _ons_subset(e, "ons_gcse_em_19"),
-    "ons_claimant_rate": lambda e: _ons_subset(e, "ons_claimant_rate"),
-    "ons_modelled_unemployment": lambda e: _ons_subset(e, "ons_modelled_unemployment"),
-    "ons_median_pay": derive_median_pay,
     "ocp_ks2_published": derive_published_ks2,
     "printed_appendix_b": derive_printed_appendix_b,
     "cfc_graduate_retention": derive_retention_baseline,
@@ -356,25 +361,37 @@ DERIVATIONS: dict[str, Callable[[dict[str, dict]], pd.DataFrame]] = {
 }
 
 
+def derivable(entries: dict[str, dict]) -> list[str]:
+    """Every dataset `snapshot` can re-derive: by a declaration in its sidecar, or a derivation above."""
+    return sorted({name for name, entry in entries.items() if "derive" in entry} | set(DERIVATIONS))
+
+
 def snapshot(dataset_ids: list[str] | None = None, write: bool = True) -> dict[str, pd.DataFrame]:
-    """Re-derive datasets (all by default) from the official files; with `write`, save them and their checksums."""
+    """Re-derive datasets (all by default) from the official files; with `write`, save those whose bytes
+    changed and their checksums. A dataset whose bytes are unchanged, and every other sidecar, is left
+    exactly as it is (comments included), so re-running on the same sources changes no file."""
     entries = newest()
-    ids = dataset_ids or list(DERIVATIONS)
-    unknown = sorted(set(ids) - set(DERIVATIONS))
+    known = derivable(entries)
+    ids = dataset_ids or known
+    unknown = sorted(set(ids) - set(known))
     if unknown:
-        raise KeyError(f"no derivation for {', '.join(unknown)}; known: {', '.join(DERIVATIONS)}")
+        raise KeyError(
+            f"no derivation for {', '.join(unknown)}: declare one in its sidecar (derive: from: ons_els) or, "
+            f"for a new release of a dataset held, use --from FILE; known: {', '.join(known)}"
+        )
     frames: dict[str, pd.DataFrame] = {}
     for dataset_id in ids:  # derive everything first, so a failure writes nothing
-        frames[dataset_id] = DERIVATIONS[dataset_id](entries)
-    for dataset_id, frame in frames.items():
-        if write:
+        entry = entries[dataset_id]
+        frames[dataset_id] = derive_declared(entry) if "derive" in entry else DERIVATIONS[dataset_id](entries)
+    if write:
+        for dataset_id, frame in frames.items():
+            text = frame.to_csv(index=False, lineterminator="\n")
             target = resolve(entries[dataset_id]["path"])
+            if target.exists() and target.read_text(encoding="utf-8") == text:
+                continue
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_suffix(".tmp")
-            frame.to_csv(tmp, index=False, lineterminator="\n")
+            tmp.write_text(text, encoding="utf-8")
             tmp.replace(target)
-            entries[dataset_id]["sha256"] = sha256_file(target)
-            entries[dataset_id]["rows"] = len(frame)
-    if write:
-        save_sidecars(entries)
+            update_fields(entries[dataset_id], sha256=sha256_file(target), rows=len(frame))
     return frames

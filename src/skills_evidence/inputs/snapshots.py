@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,10 +147,22 @@ def save_entry(entry: dict) -> Path:
     return sidecar
 
 
-def save_sidecars(entries: dict[str, dict]) -> None:
-    """Write every entry back to its sidecar."""
-    for entry in entries.values():
-        save_entry(entry)
+def update_fields(entry: dict, **fields: object) -> Path:
+    """Change top-level scalar fields of an entry's sidecar in place, keeping every other line (and its
+    comments) as it is; a field not yet there is added at the end."""
+    data_file = resolve(entry["path"])
+    sidecar = data_file.with_name(data_file.name + SIDECAR)
+    text = sidecar.read_text(encoding="utf-8")
+    for key, value in fields.items():
+        line = f"{key}: {yaml.safe_dump(value, default_flow_style=True).strip().removesuffix('...').strip()}"
+        text, count = re.subn(rf"^{re.escape(key)}:[^\n]*$", line, text, count=1, flags=re.M)
+        if not count:
+            text = text.rstrip("\n") + "\n" + line + "\n"
+        entry[key] = value
+    tmp = sidecar.with_name(sidecar.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(sidecar)
+    return sidecar
 
 
 def versions(name: str, entries: dict[str, dict] | None = None) -> list[str]:

@@ -146,25 +146,27 @@ def validate(dataset_id: str, entries: dict[str, dict] | None = None) -> pd.Data
     """Read one dataset as text and check it against its declared schema; returns the frame."""
     entries = entries if entries is not None else snapshots.load_sidecars()
     ds = snapshots.dataset(dataset_id, entries)
-    spec = ds.entry.get("schema")
-    frame = read_csv_text(ds.path)
-    if not spec:
-        return frame
+    return validate_file(ds.path, ds.entry["schema"], entries, ds.ref)
+
+
+def validate_file(path: Path, spec: dict, entries: dict[str, dict], name: str = "") -> pd.DataFrame:
+    """Check one CSV against a schema (as a sidecar declares it), e.g. a new release before it is written."""
+    frame = read_csv_text(path)
     missing = [c for c in spec.get("columns", {}) if c not in frame.columns]
     if missing:
         raise InputFileError(
-            ds.path, f"missing column {missing[0]!r} (the header has {list(frame.columns)})", 1, missing[0]
+            path, f"missing column {missing[0]!r} (the header has {list(frame.columns)})", 1, missing[0]
         )
     try:
-        _schema(dataset_id, spec).validate(frame, lazy=True)
+        _schema(name or path.name, spec).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        raise _failure(ds.path, exc.failure_cases) from None
+        raise _failure(path, exc.failure_cases) from None
     if spec.get("complete"):
         gaps = _missing_combinations(frame, spec["complete"])
         if len(gaps):
             first = ", ".join(f"{k}={v}" for k, v in gaps.iloc[0].items())
             raise InputFileError(
-                ds.path,
+                path,
                 f"is incomplete: {len(gaps)} combination(s) of {spec['complete']} have no row, "
                 f"first {first} (was the file cut off?)",
             )
@@ -173,7 +175,7 @@ def validate(dataset_id: str, entries: dict[str, dict] | None = None) -> pd.Data
         absent = sorted(_covered(cover, entries) - set(frame[cover["column"]]))
         if absent:
             raise InputFileError(
-                ds.path,
+                path,
                 f"lacks {len(absent)} area(s) it should cover, first {absent[0]} "
                 f"(every {cover['key']} of {cover['dataset']} is expected; was the file cut off?)",
                 column=cover["column"],

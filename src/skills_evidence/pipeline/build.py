@@ -21,7 +21,7 @@ import papermill
 
 from skills_evidence import editions as editions_mod
 from skills_evidence.chapters import prose
-from skills_evidence.inputs import snapshots, validation
+from skills_evidence.inputs import release, snapshots, validation
 from skills_evidence.paths import project_root
 from skills_evidence.pipeline import areas, cache, execute, locks, warmkernel
 from skills_evidence.publishing import dataset, reproducible, scrutiny, staging, website
@@ -104,11 +104,22 @@ def comparison_jobs(
     root: Path,
     build: Path,
     previous: int | None,
+    previous_data: dict[str, str] | None = None,
 ) -> list[execute.Job]:
-    """Comparison jobs: chapters that read this edition's indicators (and the previous edition's)."""
+    """Comparison jobs: chapters that read this edition's indicators (and the previous edition's), and the
+    release reviews of the datasets whose pinned version moved on since the previous edition."""
     jobs = []
     current = build / "outputs" / "indicators.csv"
     before = build.parent / str(previous) / "outputs" / "indicators.csv" if previous else None
+    entries = snapshots.load_sidecars()
+    reviews = [
+        snapshots.dataset(snapshots.ref(name, version), entries).path.with_name(
+            Path(entries[snapshots.ref(name, version)]["path"]).name + release.REVIEW
+        )
+        for name, version in sorted(edition.data.items())
+        if previous_data is not None and previous_data.get(name) not in (None, version)
+    ]
+    reviews = [path for path in reviews if path.exists()]
     for chapter_id, params in edition.chapter_parameters.items():
         chapter = chapters[chapter_id]
         if chapter.step != "comparison":
@@ -119,9 +130,10 @@ def comparison_jobs(
             "area_code": edition.area_code,
             "current_indicators": str(current),
             "previous_indicators": str(before) if before else None,
+            "releases": [str(path) for path in reviews],
         }
         parameters = declared(root / chapter.notebook, offered, params)
-        jobs.append(_job(chapter, parameters, [current] + ([before] if before else []), root, build))
+        jobs.append(_job(chapter, parameters, [current] + ([before] if before else []) + reviews, root, build))
     return jobs
 
 
@@ -187,7 +199,19 @@ def run_notebooks(
             )
             run_batch(analysis)
             publish_indicators(years, editions, chapters, builds, progress)
-            run_batch([(year, job) for job in comparison_jobs(editions[year], chapters, root, builds[year], previous)])
+            run_batch(
+                [
+                    (year, job)
+                    for job in comparison_jobs(
+                        editions[year],
+                        chapters,
+                        root,
+                        builds[year],
+                        previous,
+                        editions[previous].data if previous else None,
+                    )
+                ]
+            )
     except BaseException:
         # Stopped or failed: the server has stopped its kernels (leaving the session), so nothing still
         # writes into the unfinished notebooks' scratch folders; remove them.

@@ -10,6 +10,7 @@ class InputFileError(ValueError):
 
     def __init__(self, path: str | Path, message: str, row: int | None = None, column: str | None = None):
         self.path = Path(path)
+        self.message = message
         self.row = row
         self.column = column
         where = [str(self.path)]

@@ -1,6 +1,7 @@
 """ONS indicator CSVs: Explore Local Statistics tidy files and the older IDS (subnational) layout.
 
-Both arrive as UTF-8 with a byte-order mark, with CRLF or LF line ends; ELS periods are ISO-8601
+Which columns hold what is declared per layout in data/layouts.yaml (inputs.layouts), so a renamed column
+in a new release is a line of YAML. Both arrive as UTF-8 with a byte-order mark, with CRLF or LF line ends; ELS periods are ISO-8601
 intervals (`2023-01-01/P1Y`) or exact dates, IDS periods are years; interval columns carry binary
 float noise (`43.400000000000006`), which is rounded away here because ONS publishes to 1 dp.
 """
@@ -15,40 +16,15 @@ import pandas as pd
 import pandera.pandas as pa
 
 from skills_evidence import periods
+from skills_evidence.inputs import layouts
 from skills_evidence.inputs.loaders.errors import InputFileError
 from skills_evidence.inputs.loaders.files import numbers_or_marks, read_csv_text
 
 #: Marks ONS puts in a value column instead of a number (AF shorthand; IDS files use `na`, the explorer `NA`).
 STATUS_MARKS = {"", "na", "NA", "x", "c", "z", "u", "low", "[x]", "[c]", "[z]", "[u]"}
 
-_ELS_COLUMNS = {
-    "areacd": "geography_code",
-    "areanm": "geography_name",
-    "geography": "geography_type",
-    "indicator": "indicator",
-    "period": "period_raw",
-    "observation": "value",
-    "lci_95": "ci_lower",
-    "uci_95": "ci_upper",
-    "status": "status",
-    "unit": "unit",
-}
-_IDS_COLUMNS = {
-    "AREACD": "geography_code",
-    "AREANM": "geography_name",
-    "Geography": "geography_type",
-    "Indicator": "indicator",
-    "Period": "period_raw",
-    "Value": "value",
-    "Observation": "value",
-    "Lower Confidence Interval (95%)": "ci_lower",
-    "Upper Confidence Interval (95%)": "ci_upper",
-    "Observation Status": "status",
-    "Unit": "unit",
-    "Polarity": "polarity",
-}
 _THOUSANDS = r"-?\d{1,3}(,\d{3})+(\.\d+)?"  # "1,447" as the explorer file prints it
-_YEAR_INTERVAL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})/P1Y$")
+_YEAR_INTERVAL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(T00:00:00)?/P1Y$")  # some releases add a midnight time
 
 SCHEMA = pa.DataFrameSchema(
     {
@@ -108,13 +84,9 @@ def load_ons_subnational_explorer(path: str | Path) -> pd.DataFrame:
 
 def _tidy(path: Path, raw: pd.DataFrame, header_line: int) -> pd.DataFrame:
     """Shared by both layouts: rename, parse periods and numbers, validate; rows numbered as in the file."""
-    layout = _ELS_COLUMNS if "areacd" in raw.columns else _IDS_COLUMNS
-    required = ["geography_code", "geography_name", "period_raw", "value"]
-    present = {v for k, v in layout.items() if k in raw.columns}
-    for name in required:
-        if name not in present:
-            wanted = [k for k, v in layout.items() if v == name]
-            raise InputFileError(path, f"missing column {' or '.join(wanted)!r}", header_line, wanted[0])
+    # Which of ONS's layouts this is (declared in data/layouts.yaml, not here).
+    recognised = layouts.recognise(path, list(raw.columns), "ons_els", header_line)
+    layout = recognised.columns
     frame = raw[[c for c in raw.columns if c in layout]].rename(columns=layout)
     for name in ("ci_lower", "ci_upper", "status", "unit", "indicator", "geography_type", "polarity"):
         if name not in frame:
@@ -128,7 +100,9 @@ def _tidy(path: Path, raw: pd.DataFrame, header_line: int) -> pd.DataFrame:
         frame[name] = _numeric(path, raw, frame, name, layout)
     frame = frame.drop(columns=["period_raw"])
     try:
-        return SCHEMA.validate(frame)
+        frame = SCHEMA.validate(frame)
+        frame.attrs["layout"] = recognised.name
+        return frame
     except pa.errors.SchemaError as exc:
         column = getattr(exc.schema, "name", None) or "AREACD/areacd"
         dup = frame[frame.duplicated(["geography_code", "indicator", "period"])]

@@ -180,6 +180,8 @@ def _shortcode(
             cap = f"{numbers[label]}: {options.get('fig-cap', '')}"
             source = os.path.relpath(target, book / here)
             return f'![{cap}]({Path(source).as_posix()}){{#{label} alt="{alt}"}}'
+        if "text/markdown" in data and label not in numbers:  # not a numbered table: the output as it is
+            return data["text/markdown"].strip()
         if "text/markdown" in data:
             cap = f"{numbers[label]}: {options.get('tbl-cap', '')}"
             return f"::: {{#{label}}}\n\n{data['text/markdown'].strip()}\n\n: {cap}\n\n:::"

@@ -1,0 +1,233 @@
+"""A new release of a dataset, in one command: `skills-evidence snapshot DATASET --from FILE`.
+
+The file as downloaded is read in whichever of the publisher's declared layouts it has (inputs.layouts),
+derived as the dataset's sidecar declares (`derive:`), checked against the dataset's schema, and only then
+written as the next version with its sidecar (version, origin, retrieved, checksums, rows, vintage text
+from the data's own periods, schema carried over). A release review says what the publisher changed
+against the version before: periods added, figures of earlier periods revised (how many, and the
+largest), areas added or dropped, and a change of layout. It is printed, and kept beside the snapshot
+(`<file>.review.yaml`) for the "What changed" chapter.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import re
+import shutil
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from skills_evidence.inputs import snapshots, validation
+from skills_evidence.inputs.derive import derive_declared
+from skills_evidence.inputs.loaders.errors import InputFileError
+from skills_evidence.inputs.loaders.files import read_table
+from skills_evidence.paths import project_root, shared_dir
+
+REVIEW = ".review.yaml"
+#: Two figures closer than this are the same figure (files carry binary float noise in the last places).
+SAME = 1e-9
+
+
+@dataclass
+class Review:
+    """What a release changed against the version before it."""
+
+    dataset: str
+    previous: str
+    version: str
+    layout_before: str
+    layout_now: str
+    rows: int
+    new_periods: list[str] = field(default_factory=list)
+    revised: int = 0
+    largest_revision: dict = field(default_factory=dict)
+    areas_added: list[str] = field(default_factory=list)
+    areas_dropped: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """The review as a person reads it."""
+        out = [f"Release review of {self.dataset}: {self.previous} → {self.version} ({self.rows} rows)"]
+        out.append(f"  new periods: {', '.join(self.new_periods) or 'none'}")
+        if self.revised:
+            r = self.largest_revision
+            out.append(
+                f"  revised figures of earlier periods: {self.revised}; largest {r['geography_name']} "
+                f"({r['geography_code']}) {r['period']}: {r['old']:g} → {r['new']:g}"
+            )
+        else:
+            out.append("  revised figures of earlier periods: none")
+        out.append(
+            f"  areas added: {', '.join(self.areas_added) or 'none'}; dropped: {', '.join(self.areas_dropped) or 'none'}"
+        )
+        if self.layout_before != self.layout_now:
+            out.append(f"  layout changed: {self.layout_before or 'not recorded'} → {self.layout_now}")
+        else:
+            out.append(f"  layout unchanged: {self.layout_now}")
+        return out
+
+
+def review(before: pd.DataFrame, after: pd.DataFrame, **names: str) -> Review:
+    """Compare two versions of a geography × period dataset (value columns as numbers)."""
+    keys = ["geography_code", "period"]
+    both = before.merge(after, on=keys, suffixes=("_old", "_new"))
+    changed = both[
+        both["value_old"].notna() & both["value_new"].notna() & ((both["value_new"] - both["value_old"]).abs() > SAME)
+    ]
+    largest = {}
+    if len(changed):
+        top = changed.loc[(changed["value_new"] - changed["value_old"]).abs().idxmax()]
+        largest = {
+            "geography_code": str(top["geography_code"]),
+            "geography_name": str(top["geography_name_new"]),
+            "period": str(top["period"]),
+            "old": float(top["value_old"]),
+            "new": float(top["value_new"]),
+        }
+    periods_before, areas_before, areas_after = (
+        set(before["period"]),
+        set(before["geography_code"]),
+        set(after["geography_code"]),
+    )
+    return Review(
+        **names,
+        rows=len(after),
+        new_periods=sorted(set(after["period"]) - periods_before),
+        revised=len(changed),
+        largest_revision=largest,
+        areas_added=sorted(areas_after - areas_before),
+        areas_dropped=sorted(areas_before - areas_after),
+    )
+
+
+class ReleaseError(ValueError):
+    """A release cannot be added as asked (unknown dataset, no declared derivation, version out of order)."""
+
+
+def _origin(source: Path) -> str:
+    """The source file as the sidecar records it: relative to ../shared when it lies there."""
+    try:
+        return source.resolve().relative_to(shared_dir().resolve() / "real-data").as_posix()
+    except ValueError:
+        return str(source)
+
+
+def add(
+    dataset: str, source: Path, version: str | None = None, today: dt.date | None = None
+) -> tuple[Review | None, Path]:
+    """Add `source` as the next version of `dataset`; returns (its review, or None when the file is the one
+    the newest version was made from and nothing was written; the sidecar of the version in force)."""
+    today = today or dt.date.today()
+    entries = snapshots.load_sidecars()
+    held = snapshots.versions(dataset, entries)
+    if not held:
+        raise ReleaseError(
+            f"no dataset {dataset!r} is held (snapshots under data/ with a sidecar); add its first version by hand"
+        )
+    previous = entries[snapshots.ref(dataset, held[-1])]
+    if "derive" not in previous:
+        raise ReleaseError(
+            f"{dataset}: its sidecar declares no derivation (derive: from: …), so a new file cannot be read for it"
+        )
+    if not source.is_file():
+        raise ReleaseError(f"{source}: no such file")
+    digest = snapshots.sha256_file(source)
+    old_file = project_root() / previous["path"]
+    if digest == (previous.get("source") or {}).get("file_sha256"):
+        return None, snapshots.sidecar_of(old_file)
+    version = version or today.isoformat()
+    if version in held or version < held[-1]:
+        raise ReleaseError(
+            f"{dataset}: version {version!r} must sort after the newest held ({held[-1]}); give --version"
+        )
+    frame = derive_declared(previous, source)
+    target = old_file.parent.parent / version / old_file.name
+    # The publisher's note belongs to a release: it is taken from the new file's own metadata, never carried over.
+    entry = copy.deepcopy({k: v for k, v in previous.items() if k not in ("accepted", "path", "publisher_note")})
+    note = publisher_note(source)
+    if note:
+        entry["publisher_note"] = note
+    periods = sorted(frame["period"].astype(str))
+    entry.update(
+        version=version,
+        retrieved=today.isoformat(),
+        vintage=f"{periods[0]} to {periods[-1]}" if periods else "no periods",
+        layout=frame.attrs.get("layout", ""),
+    )
+    entry["source"] = {
+        **{k: v for k, v in (previous.get("source") or {}).items() if k in ("publisher", "title", "folder")},
+        "file": _origin(source),
+        "file_sha256": digest,
+    }
+    created = not target.parent.exists()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        frame.to_csv(partial, index=False, lineterminator="\n")
+        try:
+            validation.validate_file(partial, entry["schema"], entries, snapshots.ref(dataset, version))
+        except InputFileError as exc:
+            raise ReleaseError(
+                f"{source}, derived as {dataset} declares, does not match the schema in its sidecar: {exc.message}"
+            ) from None
+        entry.update(
+            sha256=snapshots.sha256_file(partial), rows=len(frame), path=target.relative_to(project_root()).as_posix()
+        )
+        result = review(
+            read_table(old_file),
+            read_table(partial),
+            dataset=dataset,
+            previous=snapshots.ref(dataset, held[-1]),
+            version=snapshots.ref(dataset, version),
+            layout_before=str(previous.get("layout", "")),
+            layout_now=entry["layout"],
+        )
+        partial.replace(target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        if created:
+            shutil.rmtree(target.parent, ignore_errors=True)
+        raise
+    sidecar = snapshots.save_entry(entry)
+    body = {"review": asdict(result), "summary": result.lines()}
+    target.with_name(target.name + REVIEW).write_text(
+        f"# What the release {snapshots.ref(dataset, version)} changed against {result.previous}.\n"
+        + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=110),
+        encoding="utf-8",
+    )
+    return result, sidecar
+
+
+def publisher_note(source: Path) -> str:
+    """What the publisher says about the state of the series, in its own words: the sentences of the
+    caveats in ONS's metadata file beside the download (`name.json`) that say updates are suspended."""
+    metadata = source.with_suffix(".json")
+    try:
+        spec = json.loads(metadata.read_text(encoding="utf-8")) if metadata.is_file() else {}
+    except ValueError:
+        return ""
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "caveats" and isinstance(value, str):
+                    found.extend(re.split(r"(?<=\.)\s+", value))
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(spec)
+    return " ".join(dict.fromkeys(s.strip() for s in found if "suspended" in s))
+
+
+def read_review(data_file: Path) -> dict:
+    """The recorded review beside a snapshot, or {} when it has none (a first version, or added by hand)."""
+    path = Path(data_file).with_name(Path(data_file).name + REVIEW)
+    return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("review", {}) if path.exists() else {}
