@@ -75,10 +75,12 @@ def ons_release(path: Path, year_only: bool) -> pd.DataFrame:
     return pd.DataFrame(out, columns=["code", "period", "value"])
 
 
-def revisions(before: pd.DataFrame, after: pd.DataFrame) -> tuple[int, tuple[str, str, float, float]]:
+def revisions(before: pd.DataFrame, after: pd.DataFrame) -> tuple[int, tuple[str, str, float, float] | None]:
     both = before.merge(after, on=["code", "period"], suffixes=("_old", "_new")).dropna()
     both = both.sort_values(["code", "period"], ignore_index=True)  # ties broken in the same order as the review
     changed = both[(both.value_new - both.value_old).abs() > 1e-9]
+    if changed.empty:
+        return 0, None
     top = changed.loc[(changed.value_new - changed.value_old).abs().idxmax()]
     return len(changed), (top.code, top.period, top.value_old, top.value_new)
 
@@ -132,13 +134,14 @@ def test_a_researcher_runs_two_yearly_cycles_on_real_releases_with_the_commands_
         ]
         assert quoted.value.round(3).tolist() == [round(newest.value, 3)], dataset
         # The release review counts the revisions between the two files, and names the largest.
-        count, (code, period, before, after) = revisions(old, new)
+        count, largest = revisions(old, new)
         said = reviews[dataset]
         recorded = yaml.safe_load(
             (project_copy / f"data/snapshots/ons-els/2026-12-02/{FILE[dataset]}.review.yaml").read_text()
         )
         assert recorded["review"]["revised"] == count, dataset
         if count:
+            code, period, before, after = largest
             assert f"revised figures of earlier periods: {count}; largest" in said, dataset
             assert f"({code}) {period}: {before:g} → {after:g}" in said, dataset
             assert recorded["review"]["largest_revision"]["geography_code"] == code, dataset

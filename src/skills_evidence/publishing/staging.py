@@ -113,7 +113,8 @@ def stage(
         "year": str(edition.year),
         "title": edition.title,
         "vintages": "; ".join(f"{k}: {v}" for k, v in edition.vintages.items()),
-        "all": ", ".join(str(y) for y in sorted(all_editions)),
+        # Only this edition and those before it: a published edition's pages never change when a later one is added.
+        "all": ", ".join(str(y) for y in sorted(all_editions) if y <= edition.year),
         "rounding_note": formatting.ROUNDING_NOTE,
         "strategy": edition.strategy,
         "monitoring": edition.monitoring,
