@@ -8,6 +8,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from skills_evidence import editions
@@ -28,6 +29,18 @@ def test_a_new_edition_is_a_draft_until_published_once(project_copy: Path):
     build_edition(2025, renderer="fallback")
     scaffold(2026)
     build_edition(2026, renderer="fallback")
+    # new-edition on today's data builds with no file edited, and its monitoring page quotes the newest
+    # figures held (ONS: Claimant Count 5.5% in 2025; median weekly pay £648.4 in April 2025; GCSE English
+    # and maths by 19 69.6% in 2024/25), for the same period as the attainment chapter.
+    quoted = pd.read_csv(project_copy / "_book/2026/outputs/progress/indicators.csv", dtype={"period": str})
+    coventry = quoted[quoted.geography_code == "E08000026"].set_index(["indicator_id", "period"])["value"]
+    assert round(coventry[("claimant_rate_16_64", "2025")], 1) == 5.5
+    assert round(coventry[("median_weekly_pay", "2025")], 1) == 648.4
+    attainment = pd.read_csv(project_copy / "_book/2026/outputs/attainment/indicators.csv", dtype={"period": str})
+    gcse = attainment[(attainment.indicator_id == "gcse_em_by19") & (attainment.geography_code == "E08000026")]
+    assert gcse.period.max() == "2024/25" and round(gcse.set_index("period").value["2024/25"], 1) == 69.6
+    page = (project_copy / "_book/2026/chapters/progress.html").read_text(encoding="utf-8")
+    assert "5.5% (2025)" in page and "69.6% (2024/25)" in page
     rows = landing_rows(project_copy)
     assert rows["2026"].startswith("(draft preview) | not yet published") and rows["2025"] == "(current) | 2026-11-22"
     banner = (project_copy / "_book/2026/index.html").read_text(encoding="utf-8")
