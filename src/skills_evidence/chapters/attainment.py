@@ -324,6 +324,7 @@ class Result:
     indicators: pd.DataFrame
     key_figures: dict
     neighbour_sets: list[dict] = field(default_factory=list)
+    ks4_asked: str = ""  # the KS4 year the edition asked for, when the inputs do not hold it yet
 
 
 def compute(
@@ -341,6 +342,9 @@ def compute(
     area_name = lad.iloc[0]["lad_name"]
     ks2 = ks2_series(inputs, area_code, area_name, ks2_first, ks2_last)
     used = sets_used(ks2)
+    asked = ks4_year
+    held = sorted(p for p in set(inputs.ks4.loc[inputs.ks4["geography_code"] == area_code, "period"]) if p <= asked)
+    ks4_year = held[-1] if held else asked  # the latest year held: never a table about a year the inputs lack
     ks4 = ks4_table(inputs, area_code, ks4_year)
     baseline = str(indicators.entry("ks4_att8_disadvantage_gap")["monitoring"]["baseline"])
     tracker = gap_tracker({baseline: ks4_table(inputs, area_code, baseline), ks4_year: ks4}, area_code)
@@ -361,6 +365,7 @@ def compute(
         {},
         used,
     )
+    result.ks4_asked = asked
     result.indicators = build_indicators(result, inputs.vintages)
     result.key_figures = key_figures(result)
     return result
@@ -511,7 +516,9 @@ def key_figures(result: Result) -> dict:
     say = functools.partial(prose.render, CHAPTER, **facts)
     kf.update(
         ks2_sentence=say("ks2"),
-        ks4_sentence=say("ks4"),
+        ks4_sentence=" ".join(
+            part for part in (say("ks4_missing", asked=result.ks4_asked or result.ks4_year), say("ks4")) if part
+        ),
         gap_sentence=say("gap") if facts["ks4"] else "",
         disadvantage_sentence=say("disadvantage"),
         tracker_sentence=say("tracker"),
