@@ -186,6 +186,12 @@ def snapshot(
         None, "--from", help="A new release of DATASET as downloaded: becomes its next version, with a release review."
     ),
     version: str = typer.Option(None, "--version", help="With --from: the new version's name (default: today's date)."),
+    like: str = typer.Option(
+        None, "--like", help="With --from, for a new measure: a dataset whose derivation and schema it shares."
+    ),
+    indicator: str = typer.Option(
+        None, "--indicator", help="With --like: the indicator to keep, if the file has several."
+    ),
 ) -> None:
     """Add a new release of a dataset (--from FILE), or re-derive data/ snapshots from ../shared/real-data."""
     from skills_evidence.inputs.derive import snapshot as run_snapshot
@@ -199,17 +205,22 @@ def snapshot(
                 "--from adds a release of one dataset: name exactly one (skills-evidence snapshot DATASET --from FILE)"
             )
         try:
-            review, sidecar = add(dataset[0], from_file, version)
+            review, sidecar = add(dataset[0], from_file, version, like=like, indicator=indicator)
         except (ReleaseError, InputFileError, SidecarError, KeyError) as exc:
             raise _fail(f"Snapshot failed, nothing written: {exc}") from None
+        if review is None and like is not None:
+            console.print(
+                f"New dataset {dataset[0]}: {os.path.relpath(sidecar)} written; declare its measure in data/indicators.yaml"
+            )
+            return
         if review is None:
             console.print(f"{from_file} is the file {os.path.relpath(sidecar)} was made from: nothing written.")
             return
         console.print("\n".join(review.lines()), markup=False, highlight=False)
         console.print(f"Written: {os.path.relpath(sidecar)} (and the review beside it)")
         return
-    if version is not None:
-        raise _fail("--version goes with --from FILE")
+    if version is not None or like is not None or indicator is not None:
+        raise _fail("--version, --like and --indicator go with --from FILE")
     try:
         frames = run_snapshot(dataset or None)
     except (InputFileError, FileNotFoundError, KeyError, SidecarError) as exc:

@@ -43,12 +43,19 @@ ONS_KEEP_PREFIXES = ("E06", "E07", "E08", "E09", "W06", "S12", "E12", "E47", "E9
 
 def _source(entry: dict) -> Path:
     """The official file a snapshot was derived from, checked against its recorded sha256."""
-    path = shared_dir() / entry["source"].get("folder", "real-data") / entry["source"]["file"]
+    path = Path(entry["source"]["file"])
+    if not path.is_absolute():
+        path = shared_dir() / entry["source"].get("folder", "real-data") / path
     if not path.exists():
         raise FileNotFoundError(f"{path}: source file for this dataset is not present (is ../shared there?)")
     expected = entry["source"].get("file_sha256")
     if expected and sha256_file(path) != expected:
-        raise InputFileError(path, f"sha256 differs from the sidecar's {expected[:12]}…: a different download")
+        name = entry.get("dataset", "DATASET")
+        raise InputFileError(
+            path,
+            f"sha256 differs from the sidecar's {expected[:12]}…: this is not the file the snapshot was made from. "
+            f"If it is a new release, add it as the next version: skills-evidence snapshot {name} --from {path}",
+        )
     return path
 
 
@@ -109,8 +116,13 @@ def derive_aps_t19(entries: dict[str, dict]) -> pd.DataFrame:
 def ons_els(path: Path, spec: dict) -> pd.DataFrame:
     """An ONS indicator file (any layout declared in data/layouts.yaml) cut to the geographies the book can
     compare (LADs, counties, regions, CAs, nations), as a sidecar's `derive: {from: ons_els}` declares it;
-    `period: year` keeps a period's year alone (ASHE dates each figure by its survey day)."""
+    `period: year` keeps a period's year alone (ASHE dates each figure by its survey day); `indicator:`
+    keeps one indicator of a file that holds several."""
     frame = load_ons_indicator(path)
+    if spec.get("indicator"):  # a file holding several indicators (employment and inactivity): keep the one named
+        frame = frame[frame["indicator"] == spec["indicator"]]
+        if frame.empty:
+            raise InputFileError(path, f"has no rows for indicator {spec['indicator']!r}", column="indicator")
     frame = frame[frame["geography_code"].str.startswith(ONS_KEEP_PREFIXES)]
     cols = ["geography_code", "geography_name", "period", "value", "ci_lower", "ci_upper", "status", "source_row"]
     out = frame[cols].copy()

@@ -116,25 +116,71 @@ def _origin(source: Path) -> str:
         return str(source)
 
 
+def first_version(dataset: str, like: str, indicator: str | None, source: Path, entries: dict[str, dict]) -> dict:
+    """The sidecar a new dataset starts from: the derivation, schema and licence of a dataset `like` it
+    (the same publisher's tidy layout), its own name and file, what it measures from the publisher's
+    metadata beside the download, and one indicator of the file when it holds several."""
+    if not snapshots.versions(like, entries):
+        raise ReleaseError(f"--like {like!r}: no such dataset is held to take the derivation and schema from")
+    model = entries[snapshots.latest(like, entries)]
+    if "derive" not in model:
+        raise ReleaseError(f"--like {like!r}: its sidecar declares no derivation to follow")
+    entry = {k: copy.deepcopy(model[k]) for k in ("licence", "schema", "derive") if k in model}
+    entry["derive"].pop("indicator", None)
+    if indicator:
+        entry["derive"]["indicator"] = indicator
+    entry.update(
+        dataset=dataset,
+        description=_described(source, indicator) or dataset,
+        source={k: v for k, v in (model.get("source") or {}).items() if k == "publisher"},
+        path=(Path(model["path"]).parent / f"{dataset.removeprefix('ons_')}.csv").as_posix(),
+    )
+    return entry
+
+
+def _described(source: Path, indicator: str | None) -> str:
+    """What the publisher's metadata (`name.json` beside the download) says the indicator is."""
+    metadata = source.with_suffix(".json")
+    try:
+        spec = json.loads(metadata.read_text(encoding="utf-8")) if metadata.is_file() else {}
+    except ValueError:
+        return ""
+    described = {k: v for k, v in (spec.get("ess-beta-metadata") or {}).items() if isinstance(v, dict) and "label" in v}
+    chosen = described.get(indicator) if indicator else next(iter(described.values()), None)
+    return f"{chosen['label']}: {chosen.get('subtitle', '')}".rstrip(": ") if chosen else ""
+
+
 def add(
-    dataset: str, source: Path, version: str | None = None, today: dt.date | None = None
+    dataset: str,
+    source: Path,
+    version: str | None = None,
+    today: dt.date | None = None,
+    like: str | None = None,
+    indicator: str | None = None,
 ) -> tuple[Review | None, Path]:
-    """Add `source` as the next version of `dataset`; returns (its review, or None when the file is the one
-    the newest version was made from and nothing was written; the sidecar of the version in force)."""
+    """Add `source` as the next version of `dataset` (or, with `like`, as the first version of a new dataset
+    derived as that one is); returns (its review, or None when nothing was reviewed: the file is the one the
+    newest version was made from, or the dataset is new; the sidecar of the version in force)."""
     today = today or dt.date.today()
     entries = snapshots.load_sidecars()
     held = snapshots.versions(dataset, entries)
-    if not held:
+    if not held and like is None:
         raise ReleaseError(
-            f"no dataset {dataset!r} is held (snapshots under data/ with a sidecar); add its first version by hand"
+            f"no dataset {dataset!r} is held; for a new measure, name a dataset whose derivation and schema it "
+            "shares: skills-evidence snapshot NEW --from FILE --like ons_claimant_rate"
         )
+    if held and like is not None:
+        raise ReleaseError(f"{dataset} is already held: drop --like to add its next release")
+    if not source.is_file():
+        raise ReleaseError(f"{source}: no such file")
+    if not held:
+        entry = first_version(dataset, like, indicator, source, entries)
+        return _first(dataset, source, version or today.isoformat(), today, entry, entries)
     previous = entries[snapshots.ref(dataset, held[-1])]
     if "derive" not in previous:
         raise ReleaseError(
             f"{dataset}: its sidecar declares no derivation (derive: from: …), so a new file cannot be read for it"
         )
-    if not source.is_file():
-        raise ReleaseError(f"{source}: no such file")
     digest = snapshots.sha256_file(source)
     old_file = project_root() / previous["path"]
     if digest == (previous.get("source") or {}).get("file_sha256"):
@@ -200,6 +246,42 @@ def add(
         encoding="utf-8",
     )
     return result, sidecar
+
+
+def _first(dataset: str, source: Path, version: str, today: dt.date, entry: dict, entries: dict) -> tuple[None, Path]:
+    """Write the first version of a new dataset, validated before anything is written."""
+    frame = derive_declared(entry, source)
+    periods = sorted(frame["period"].astype(str))
+    target = project_root() / Path(entry["path"]).parent.parent / version / Path(entry["path"]).name
+    entry.update(
+        version=version,
+        retrieved=today.isoformat(),
+        vintage=f"{periods[0]} to {periods[-1]}" if periods else "no periods",
+        layout=frame.attrs.get("layout", ""),
+        path=target.relative_to(project_root()).as_posix(),
+    )
+    entry["source"].update(file=_origin(source), file_sha256=snapshots.sha256_file(source))
+    if note := publisher_note(source):
+        entry["publisher_note"] = note
+    created = not target.parent.exists()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        frame.to_csv(partial, index=False, lineterminator="\n")
+        try:
+            validation.validate_file(partial, entry["schema"], entries, snapshots.ref(dataset, version))
+        except InputFileError as exc:
+            raise ReleaseError(
+                f"{source}, derived as {dataset} declares, does not match its schema: {exc.message}"
+            ) from None
+        entry.update(sha256=snapshots.sha256_file(partial), rows=len(frame))
+        partial.replace(target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        if created:
+            shutil.rmtree(target.parent, ignore_errors=True)
+        raise
+    return None, snapshots.save_entry(entry)
 
 
 def publisher_note(source: Path) -> str:
