@@ -190,69 +190,45 @@ def add(
         raise ReleaseError(
             f"{dataset}: version {version!r} must sort after the newest held ({held[-1]}); give --version"
         )
-    frame = derive_declared(previous, source)
-    target = old_file.parent.parent / version / old_file.name
     # The publisher's note belongs to a release: it is taken from the new file's own metadata, never carried over.
     entry = copy.deepcopy({k: v for k, v in previous.items() if k not in ("accepted", "path", "publisher_note")})
-    note = publisher_note(source)
-    if note:
-        entry["publisher_note"] = note
-    periods = sorted(frame["period"].astype(str))
-    entry.update(
-        version=version,
-        retrieved=today.isoformat(),
-        vintage=f"{periods[0]} to {periods[-1]}" if periods else "no periods",
-        layout=frame.attrs.get("layout", ""),
+    entry["source"] = {k: v for k, v in (previous.get("source") or {}).items() if k in ("publisher", "title", "folder")}
+    entry["path"] = previous["path"]
+    target, frame = _write(dataset, source, version, today, entry, entries)
+    result = review(
+        read_table(old_file),
+        frame,
+        dataset=dataset,
+        previous=snapshots.ref(dataset, held[-1]),
+        version=snapshots.ref(dataset, version),
+        layout_before=str(previous.get("layout", "")),
+        layout_now=entry["layout"],
     )
-    entry["source"] = {
-        **{k: v for k, v in (previous.get("source") or {}).items() if k in ("publisher", "title", "folder")},
-        "file": _origin(source),
-        "file_sha256": digest,
-    }
-    created = not target.parent.exists()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.partial")
-    try:
-        frame.to_csv(partial, index=False, lineterminator="\n")
-        try:
-            validation.validate_file(partial, entry["schema"], entries, snapshots.ref(dataset, version))
-        except InputFileError as exc:
-            raise ReleaseError(
-                f"{source}, derived as {dataset} declares, does not match the schema in its sidecar: {exc.message}"
-            ) from None
-        entry.update(
-            sha256=snapshots.sha256_file(partial), rows=len(frame), path=target.relative_to(project_root()).as_posix()
-        )
-        result = review(
-            read_table(old_file),
-            read_table(partial),
-            dataset=dataset,
-            previous=snapshots.ref(dataset, held[-1]),
-            version=snapshots.ref(dataset, version),
-            layout_before=str(previous.get("layout", "")),
-            layout_now=entry["layout"],
-        )
-        partial.replace(target)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        if created:
-            shutil.rmtree(target.parent, ignore_errors=True)
-        raise
-    sidecar = snapshots.save_entry(entry)
     body = {"review": asdict(result), "summary": result.lines()}
     target.with_name(target.name + REVIEW).write_text(
         f"# What the release {snapshots.ref(dataset, version)} changed against {result.previous}.\n"
         + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=110),
         encoding="utf-8",
     )
-    return result, sidecar
+    return result, snapshots.sidecar_of(target)
 
 
 def _first(dataset: str, source: Path, version: str, today: dt.date, entry: dict, entries: dict) -> tuple[None, Path]:
-    """Write the first version of a new dataset, validated before anything is written."""
+    """Write the first version of a new dataset."""
+    target, _ = _write(dataset, source, version, today, entry, entries)
+    return None, snapshots.sidecar_of(target)
+
+
+def _write(
+    dataset: str, source: Path, version: str, today: dt.date, entry: dict, entries: dict
+) -> tuple[Path, pd.DataFrame]:
+    """Derive `source` as `entry` declares into the version folder beside the dataset's others, check it
+    against the schema before anything is kept, then write it and its sidecar; returns (the file, its rows
+    as the project reads them). On any failure nothing is left behind."""
     frame = derive_declared(entry, source)
     periods = sorted(frame["period"].astype(str))
-    target = project_root() / Path(entry["path"]).parent.parent / version / Path(entry["path"]).name
+    here = Path(entry["path"])
+    target = project_root() / here.parent.parent / version / here.name
     entry.update(
         version=version,
         retrieved=today.isoformat(),
@@ -272,16 +248,18 @@ def _first(dataset: str, source: Path, version: str, today: dt.date, entry: dict
             validation.validate_file(partial, entry["schema"], entries, snapshots.ref(dataset, version))
         except InputFileError as exc:
             raise ReleaseError(
-                f"{source}, derived as {dataset} declares, does not match its schema: {exc.message}"
+                f"{source}, derived as {dataset} declares, does not match the schema in its sidecar: {exc.message}"
             ) from None
         entry.update(sha256=snapshots.sha256_file(partial), rows=len(frame))
+        written = read_table(partial)
         partial.replace(target)
+        snapshots.save_entry(entry)
     except BaseException:
         partial.unlink(missing_ok=True)
         if created:
             shutil.rmtree(target.parent, ignore_errors=True)
         raise
-    return None, snapshots.save_entry(entry)
+    return target, written
 
 
 def publisher_note(source: Path) -> str:
