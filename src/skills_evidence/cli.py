@@ -49,14 +49,6 @@ def _load_editions() -> tuple[dict, dict, int]:
         raise _fail(str(exc)) from None
 
 
-@app.callback()
-def _start() -> None:
-    """Stopped by a signal, a command still cleans up after itself (lifetime.terminate_cleanly)."""
-    from skills_evidence.pipeline import lifetime
-
-    lifetime.terminate_cleanly()
-
-
 @app.command()
 def build(
     edition: int = typer.Option(None, "--edition", "-e", help="Edition year (default: the current edition)."),
@@ -302,5 +294,10 @@ def list_editions() -> None:
 
 
 def main() -> None:
-    """Entry point for `python -m skills_evidence`."""
+    """Entry point for `skills-evidence` and `python -m skills_evidence`. Stopped by a signal, a command
+    still cleans up after itself (lifetime.terminate_cleanly); set here, in the program's own process only,
+    never when the commands are called from other code (a test runner keeps its own signal handling)."""
+    from skills_evidence.pipeline import lifetime
+
+    lifetime.terminate_cleanly()
     app(sys.argv[1:])
