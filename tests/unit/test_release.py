@@ -64,3 +64,19 @@ def test_the_same_file_again_writes_nothing(project_copy: Path, real_data: Path)
     review, sidecar = release.add("ons_claimant_rate", real_data / "ons_explore_local_statistics/claimant-count.csv")
     assert review is None and sidecar.name == "claimant_count.csv.meta.yaml"
     assert snapshots.versions("ons_claimant_rate") == ["2026"]
+
+
+def test_re_deriving_a_changed_file_updates_its_checksum_and_keeps_the_sidecars_comments(project_copy: Path):
+    # A snapshot file edited by hand is re-derived from ONS's claimant-count.csv: the file returns to what
+    # ONS published, and its sidecar's sha256 and rows are updated in place, comments and all.
+    entry = snapshots.dataset("ons_claimant_rate").entry
+    data = project_copy / entry["path"]
+    sidecar = snapshots.sidecar_of(data)
+    published = data.read_bytes()
+    data.write_bytes(published.replace(b"E08000026,Coventry,2025,5.5", b"E08000026,Coventry,2025,9.9"))
+    sidecar.write_text(sidecar.read_text().replace(f"sha256: {entry['sha256']}", "sha256: deadbeef"), encoding="utf-8")
+    derive.snapshot(["ons_claimant_rate"])
+    assert data.read_bytes() == published
+    text = sidecar.read_text()
+    assert f"\nsha256: {entry['sha256']}\n" in text and f"\nrows: {entry['rows']}\n" in text
+    assert "# how `skills-evidence snapshot` makes this file" in text  # the comment beside derive: is kept

@@ -62,3 +62,41 @@ def test_no_new_figure_and_a_missing_figure_show_not_applicable_not_zero():
     assert table.loc["Qualified to level 3 or above, aged 16-64", "Change"] == "[z]"
     assert table.loc["Qualified to level 1 or above, aged 16-64", "Change"] == "[z]"
     assert table.loc["KS2 reading, writing and maths at the expected standard", "Change"] == "+3.0"
+
+
+def indicator_rows(pay_2024: float, retention: float) -> pd.DataFrame:
+    rows = [
+        ("median_weekly_pay", "", "2024", pay_2024, "False"),
+        ("median_weekly_pay", "", "2025", 648.4, "False"),
+        ("graduate_retention_rate", "", "2021/22", retention, "True"),
+    ]
+    return pd.DataFrame(
+        [
+            {
+                "indicator_id": i,
+                "breakdown": b,
+                "geography_code": "E08000026",
+                "geography_name": "Coventry",
+                "period": p,
+                "value": v,
+                "synthetic": s,
+            }
+            for i, b, p, v, s in rows
+        ]
+    )
+
+
+def test_a_revision_of_an_earlier_figure_is_reported_apart_and_synthetic_series_never_are():
+    # ONS revised Coventry's April 2024 median weekly pay from 568.2 (gross-median-weekly-pay, December 2024
+    # release) to 568.6 (November 2025 release); the synthetic retention rate moving is no publisher's revision.
+    before, after = indicator_rows(568.2, 17.0), indicator_rows(568.6, 18.0)
+    revised = what_changed.revisions(after, before)
+    assert revised[["indicator_id", "period", "previous_value", "current_value", "synthetic"]].values.tolist() == [
+        ["graduate_retention_rate", "2021/22", 17.0, 18.0, True],
+        ["median_weekly_pay", "2024", 568.2, 568.6, False],
+    ]
+    r = what_changed.Result(2027, 2026, "E08000026", pd.DataFrame(columns=what_changed.COLUMNS), {}, revised)
+    assert what_changed.revisions_text(r).startswith(
+        "Publishers revised 1 figure of earlier periods for E08000026 that the 2026 edition printed; the largest, "
+        "Gross median weekly pay of residents (full-time and part-time) for 2024, went from 568.2 to 568.6."
+    )

@@ -141,6 +141,8 @@ def revisions(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
             "previous_value": both["value_p"],
             "current_value": both["value_c"],
             "revision": both["value_c"] - both["value_p"],
+            # Synthetic stand-ins are flagged (from indicators.csv) and never reported as a publisher's revision.
+            "synthetic": both["synthetic_c"].astype(str).str.lower().eq("true"),
         }
     )
     return out.sort_values(["geography_code", "indicator_id", "series", "period"]).reset_index(drop=True)
@@ -180,12 +182,10 @@ def _review(path: str) -> dict:
 
 
 def revisions_text(result: Result) -> str:
-    """The revisions the edition's area has, as a sentence (the full list is in revisions.csv)."""
-    area = (
-        result.revisions[result.revisions["geography_code"] == result.area_code]
-        if len(result.revisions)
-        else result.revisions
-    )
+    """The revisions of official figures the edition's area has, as a sentence (the full list, synthetic
+    stand-ins flagged, is in revisions.csv)."""
+    revised = result.revisions
+    area = revised[(revised["geography_code"] == result.area_code) & ~revised["synthetic"]] if len(revised) else revised
     if result.previous is None:
         return prose.render(CHAPTER, "revisions", previous=None, n=0)
     if not len(area):

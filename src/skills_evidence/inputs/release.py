@@ -138,13 +138,20 @@ def first_version(dataset: str, like: str, indicator: str | None, source: Path, 
     return entry
 
 
-def _described(source: Path, indicator: str | None) -> str:
-    """What the publisher's metadata (`name.json` beside the download) says the indicator is."""
+def _metadata(source: Path) -> dict:
+    """ONS's metadata file beside a download (`name.json`, as Explore Local Statistics ships it), or {}
+    when there is none or it is not JSON (the metadata informs the sidecar; it is never required)."""
     metadata = source.with_suffix(".json")
     try:
         spec = json.loads(metadata.read_text(encoding="utf-8")) if metadata.is_file() else {}
     except ValueError:
-        return ""
+        return {}
+    return spec if isinstance(spec, dict) else {}
+
+
+def _described(source: Path, indicator: str | None) -> str:
+    """What the publisher's metadata (`name.json` beside the download) says the indicator is."""
+    spec = _metadata(source)
     described = {k: v for k, v in (spec.get("ess-beta-metadata") or {}).items() if isinstance(v, dict) and "label" in v}
     chosen = described.get(indicator) if indicator else next(iter(described.values()), None)
     return f"{chosen['label']}: {chosen.get('subtitle', '')}".rstrip(": ") if chosen else ""
@@ -265,11 +272,7 @@ def _write(
 def publisher_note(source: Path) -> str:
     """What the publisher says about the state of the series, in its own words: the sentences of the
     caveats in ONS's metadata file beside the download (`name.json`) that say updates are suspended."""
-    metadata = source.with_suffix(".json")
-    try:
-        spec = json.loads(metadata.read_text(encoding="utf-8")) if metadata.is_file() else {}
-    except ValueError:
-        return ""
+    spec = _metadata(source)
     found: list[str] = []
 
     def walk(node: object) -> None:

@@ -4,12 +4,13 @@ edition, and the landing page `_book/index.html` that lists every edition with i
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import html
 import json
 from pathlib import Path, PurePosixPath
 
 from skills_evidence.editions import Edition
+from skills_evidence.inputs.snapshots import sha256_file
+from skills_evidence.publishing import reproducible
 
 RECORD = "edition.json"
 # The banner is the same file on every page, but pages sit at different depths of an edition's folder:
@@ -100,11 +101,9 @@ def trusted_record(folder: Path) -> dict:
     """An edition's record for the landing page, only if SHA256SUMS vouches for its bytes and every file it
     links is inside the edition's own folder; otherwise AlteredEdition naming the file."""
     path = folder / RECORD
-    sums = folder / "SHA256SUMS"
-    recorded = {}
-    if sums.exists():
-        recorded = dict(reversed(line.split("  ", 1)) for line in sums.read_text(encoding="utf-8").splitlines() if line)
-    if recorded.get(RECORD) != hashlib.sha256(path.read_bytes()).hexdigest():
+    sums = folder / reproducible.CHECKSUMS
+    recorded = reproducible.read_checksums(folder) if sums.exists() else {}
+    if recorded.get(RECORD) != sha256_file(path):
         raise AlteredEdition(
             f"{path} does not match {sums}: the landing page is not built from an altered record. "
             f"Rebuild that edition (skills-evidence build --edition {folder.name}) to restore it."
