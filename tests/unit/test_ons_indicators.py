@@ -41,6 +41,34 @@ def test_els_interval_periods_become_years(real_data: Path):
     assert "2018/19" in set(ks2.period)
 
 
+def test_whole_numbers_itl_regions_and_pooled_years(tmp_path: Path):
+    # ELS files of rates per 100,000 print whole numbers; GVA and household income add ITL regions (TLG,
+    # TLG3…), which are set aside; healthy life expectancy pools three years (2022-01-01/P3Y is 2022 to 2024).
+    path = tmp_path / "els.csv"
+    path.write_text(
+        ELS_HEAD
+        + "E08000026,Coventry,Local Authority District,FE,2024-08-01/P1Y,5609,Rate,Rate,,,,\n"
+        + "TLG,West Midlands,ITL1,FE,2024-08-01/P1Y,5000,Rate,Rate,,,,\n"
+        + "TLG3,West Midlands (county),ITL2,FE,2024-08-01/P1Y,5100,Rate,Rate,,,,\n"
+        + "E08000026,Coventry,Local Authority District,HLE,2022-01-01/P3Y,60.1,Years,yrs,58.0,62.2,,\n",
+        encoding="utf-8",
+    )
+    frame = load_ons_indicator(path)
+    assert frame["geography_code"].tolist() == ["E08000026", "E08000026"]
+    assert frame["period"].tolist() == ["2024/25", "2022-2024"]
+    assert frame["value"].dtype == float and frame["value"].tolist() == [5609.0, 60.1]
+    assert frame["source_row"].tolist() == [2, 5]  # rows numbered as in the file, ITL rows skipped
+
+
+@pytest.mark.bad_input
+def test_a_code_that_is_neither_gss_nor_itl_is_refused_with_its_row(tmp_path: Path):
+    path = tmp_path / "els.csv"
+    path.write_text(ELS_HEAD + "X123,Nowhere,LAD,FE,2024-08-01/P1Y,1,Rate,Rate,,,,\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="row 2") as caught:
+        load_ons_indicator(path)
+    assert "geography_code" in str(caught.value)
+
+
 def test_text_in_value_column_names_row_and_column(tmp_path: Path):
     path = tmp_path / "bad.csv"
     path.write_text(ELS_HEAD + "E08000026,Coventry,LAD,X,2022-01-01/P1Y,sixty,Percentage,%,,,,\n", encoding="utf-8")

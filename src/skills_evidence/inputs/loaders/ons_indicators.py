@@ -24,6 +24,9 @@ from skills_evidence.inputs.loaders.files import numbers_or_marks, read_csv_text
 STATUS_MARKS = {"", "na", "NA", "x", "c", "z", "u", "low", "[x]", "[c]", "[z]", "[u]"}
 
 _THOUSANDS = r"-?\d{1,3}(,\d{3})+(\.\d+)?"  # "1,447" as the explorer file prints it
+#: ONS's International Territorial Level codes (TLC, TLC3, TLC31…): regions of the ITL hierarchy, not GSS areas.
+_ITL = re.compile(r"^TL[A-N](\d{1,2}[A-Z0-9]?)?$")
+_POOLED_YEARS = re.compile(r"^(\d{4})-01-01(?:T00:00:00)?/P([2-9])Y$")
 _YEAR_INTERVAL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(T00:00:00)?/P1Y$")  # some releases add a midnight time
 
 SCHEMA = pa.DataFrameSchema(
@@ -41,19 +44,31 @@ SCHEMA = pa.DataFrameSchema(
 
 
 def _period(raw: str) -> str:
-    """`2021-01-01/P1Y` → `2021`; `2016-09-01/P1Y` (academic) → `2016/17`; a date or year stays as given."""
+    """`2021-01-01/P1Y` → `2021`; `2016-09-01/P1Y` (academic) → `2016/17`; `2022-01-01/P3Y` (three calendar
+    years pooled, as healthy life expectancy is) → `2022-2024`; a date or year stays as given."""
     raw = raw.strip()
     m = _YEAR_INTERVAL.match(raw)
     if m:
         year, month = int(m[1]), int(m[2])
         return str(year) if month == 1 else periods.academic_year(year)
+    pooled = _POOLED_YEARS.match(raw)
+    if pooled:
+        return f"{pooled[1]}-{int(pooled[1]) + int(pooled[2]) - 1}"
     return raw
 
 
 def load_ons_indicator(path: str | Path) -> pd.DataFrame:
-    """Read an ONS ELS or IDS indicator CSV into geography × period rows with value, CI and status."""
+    """Read an ONS ELS or IDS indicator CSV into geography × period rows with value, CI and status.
+
+    Rows for ITL regions (GVA and household income are published for those too) are set aside: the book
+    compares GSS areas. Any other code that is not a GSS code is refused with its row."""
     path = Path(path)
-    return _tidy(path, read_csv_text(path), header_line=1)
+    raw = read_csv_text(path)
+    raw.index = range(2, len(raw) + 2)
+    code = next((c for c in raw.columns if c.lower() == "areacd"), None)
+    if code is not None:
+        raw = raw[~raw[code].str.strip().str.fullmatch(_ITL)]
+    return _tidy(path, raw, header_line=1)
 
 
 def load_ons_subnational_explorer(path: str | Path) -> pd.DataFrame:
@@ -91,7 +106,9 @@ def _tidy(path: Path, raw: pd.DataFrame, header_line: int) -> pd.DataFrame:
     for name in ("ci_lower", "ci_upper", "status", "unit", "indicator", "geography_type", "polarity"):
         if name not in frame:
             frame[name] = ""
-    frame["source_row"] = list(raw.index) if raw.index[0] != 0 else range(header_line + 1, len(frame) + header_line + 1)
+    frame["source_row"] = (
+        list(raw.index) if len(raw) and raw.index[0] != 0 else range(header_line + 1, len(frame) + header_line + 1)
+    )
     frame["geography_name"] = frame["geography_name"].str.strip()
     frame["geography_type"] = frame["geography_type"].str.strip()
     frame["status"] = frame["status"].str.strip()
@@ -110,7 +127,8 @@ def _tidy(path: Path, raw: pd.DataFrame, header_line: int) -> pd.DataFrame:
             raise InputFileError(
                 path, "duplicate geography and period", int(dup["source_row"].iloc[0]), "period"
             ) from exc
-        bad = exc.failure_cases["index"].iloc[0] if exc.failure_cases is not None and len(exc.failure_cases) else None
+        cases = exc.failure_cases if isinstance(exc.failure_cases, pd.DataFrame) else None
+        bad = cases["index"].iloc[0] if cases is not None and len(cases) else None
         row = int(frame.loc[bad, "source_row"]) if bad in frame.index else None
         raise InputFileError(path, f"fails validation: {exc.args[0]}", row, column) from exc
 
@@ -127,4 +145,4 @@ def _numeric(path: Path, raw: pd.DataFrame, frame: pd.DataFrame, name: str, layo
         frame["status"] = frame["status"].where(
             frame["status"] != "", marks.str.strip("[]").replace({"na": "x", "NA": "x"})
         )
-    return numbers.round(6)
+    return numbers.astype(float).round(6)  # a column of whole numbers (rates per 100,000) is still a float
