@@ -184,8 +184,13 @@ def snapshot(
     indicator: str = typer.Option(
         None, "--indicator", help="With --like: the indicator to keep, if the file has several."
     ),
+    maximum: float = typer.Option(
+        None, "--max", help="With --like: the largest figure the measure can take, if not the model's (e.g. 100000)."
+    ),
 ) -> None:
     """Add a new release of a dataset (--from FILE), or re-derive data/ snapshots from ../shared/real-data."""
+    from skills_evidence.editions import published_pins
+    from skills_evidence.inputs.derive import FrozenVersionError
     from skills_evidence.inputs.derive import snapshot as run_snapshot
     from skills_evidence.inputs.loaders import InputFileError
     from skills_evidence.inputs.release import ReleaseError, add
@@ -197,7 +202,7 @@ def snapshot(
                 "--from adds a release of one dataset: name exactly one (skills-evidence snapshot DATASET --from FILE)"
             )
         try:
-            review, sidecar = add(dataset[0], from_file, version, like=like, indicator=indicator)
+            review, sidecar = add(dataset[0], from_file, version, like=like, indicator=indicator, maximum=maximum)
         except (ReleaseError, InputFileError, SidecarError, KeyError) as exc:
             raise _fail(f"Snapshot failed, nothing written: {exc}") from None
         if review is None and like is not None:
@@ -211,11 +216,11 @@ def snapshot(
         console.print("\n".join(review.lines()), markup=False, highlight=False)
         console.print(f"Written: {os.path.relpath(sidecar)} (and the review beside it)")
         return
-    if version is not None or like is not None or indicator is not None:
-        raise _fail("--version, --like and --indicator go with --from FILE")
+    if version is not None or like is not None or indicator is not None or maximum is not None:
+        raise _fail("--version, --like, --indicator and --max go with --from FILE")
     try:
-        frames = run_snapshot(dataset or None)
-    except (InputFileError, FileNotFoundError, KeyError, SidecarError) as exc:
+        frames = run_snapshot(dataset or None, frozen=published_pins())
+    except (InputFileError, FileNotFoundError, KeyError, SidecarError, FrozenVersionError) as exc:
         raise _fail(f"Snapshot failed, nothing written: {exc}") from None
     for dataset_id, frame in frames.items():
         console.print(f"{dataset_id}: {len(frame)} rows")

@@ -37,8 +37,11 @@ T19_CATEGORIES = {
     "NVQ4+": "nvq4plus",
     "Other Qualifications": "other",
 }
-#: Geography types the ONS indicator snapshots keep (LADs and everything a comparator can be).
+#: Geography types the ONS indicator snapshots keep (LADs and everything a comparator can be); a sidecar that
+#: declares `counties: true` keeps counties (E10) too, as every version from November 2026 does. Versions made
+#: before then do not declare it, so they re-derive to the bytes published editions read.
 ONS_KEEP_PREFIXES = ("E06", "E07", "E08", "E09", "W06", "S12", "E12", "E47", "E92", "K02", "K03", "W92", "S92")
+COUNTIES = "E10"
 
 
 def _source(entry: dict) -> Path:
@@ -115,7 +118,7 @@ def derive_aps_t19(entries: dict[str, dict]) -> pd.DataFrame:
 
 def ons_els(path: Path, spec: dict) -> pd.DataFrame:
     """An ONS indicator file (any layout declared in data/layouts.yaml) cut to the geographies the book can
-    compare (LADs, counties, regions, CAs, nations), as a sidecar's `derive: {from: ons_els}` declares it;
+    compare (LADs, regions, CAs, nations; counties with `counties: true`), as a sidecar's `derive:` declares it;
     `period: year` keeps a period's year alone (ASHE dates each figure by its survey day); `indicator:`
     keeps one indicator of a file that holds several."""
     frame = load_ons_indicator(path)
@@ -123,7 +126,8 @@ def ons_els(path: Path, spec: dict) -> pd.DataFrame:
         frame = frame[frame["indicator"] == spec["indicator"]]
         if frame.empty:
             raise InputFileError(path, f"has no rows for indicator {spec['indicator']!r}", column="indicator")
-    frame = frame[frame["geography_code"].str.startswith(ONS_KEEP_PREFIXES)]
+    keep = ONS_KEEP_PREFIXES + ((COUNTIES,) if spec.get("counties") else ())
+    frame = frame[frame["geography_code"].str.startswith(keep)]
     cols = ["geography_code", "geography_name", "period", "value", "ci_lower", "ci_upper", "status", "source_row"]
     out = frame[cols].copy()
     if spec.get("period") == "year":
@@ -378,10 +382,18 @@ def derivable(entries: dict[str, dict]) -> list[str]:
     return sorted({name for name, entry in entries.items() if "derive" in entry} | set(DERIVATIONS))
 
 
-def snapshot(dataset_ids: list[str] | None = None, write: bool = True) -> dict[str, pd.DataFrame]:
+class FrozenVersionError(ValueError):
+    """Re-deriving would change the bytes of a version a published edition reads."""
+
+
+def snapshot(
+    dataset_ids: list[str] | None = None, write: bool = True, frozen: dict[str, int] | None = None
+) -> dict[str, pd.DataFrame]:
     """Re-derive datasets (all by default) from the official files; with `write`, save those whose bytes
     changed and their checksums. A dataset whose bytes are unchanged, and every other sidecar, is left
-    exactly as it is (comments included), so re-running on the same sources changes no file."""
+    exactly as it is (comments included), so re-running on the same sources changes no file. A version
+    in `frozen` (name@version → the published edition that reads it) is never rewritten: a change of
+    derivation becomes the dataset's next version instead (`snapshot DATASET --from FILE`)."""
     entries = newest()
     known = derivable(entries)
     ids = dataset_ids or known
@@ -396,11 +408,21 @@ def snapshot(dataset_ids: list[str] | None = None, write: bool = True) -> dict[s
         entry = entries[dataset_id]
         frames[dataset_id] = derive_declared(entry) if "derive" in entry else DERIVATIONS[dataset_id](entries)
     if write:
+        changed = {}
         for dataset_id, frame in frames.items():
             text = frame.to_csv(index=False, lineterminator="\n")
             target = resolve(entries[dataset_id]["path"])
-            if target.exists() and target.read_text(encoding="utf-8") == text:
-                continue
+            if not (target.exists() and target.read_text(encoding="utf-8") == text):
+                changed[dataset_id] = (text, target)
+        pinned = {d: (frozen or {}).get(f"{d}@{entries[d]['version']}") for d in changed}
+        refused = [f"{d}@{entries[d]['version']} (published in the {y} edition)" for d, y in pinned.items() if y]
+        if refused:
+            raise FrozenVersionError(
+                f"re-deriving would change {', '.join(refused)}, which a published edition reads and must never "
+                f"change; add the new derivation as the next version: skills-evidence snapshot DATASET --from FILE"
+            )
+        for dataset_id, (text, target) in changed.items():
+            frame = frames[dataset_id]
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_suffix(".tmp")
             tmp.write_text(text, encoding="utf-8")

@@ -116,10 +116,18 @@ def _origin(source: Path) -> str:
         return str(source)
 
 
-def first_version(dataset: str, like: str, indicator: str | None, source: Path, entries: dict[str, dict]) -> dict:
+def first_version(
+    dataset: str,
+    like: str,
+    indicator: str | None,
+    source: Path,
+    entries: dict[str, dict],
+    maximum: float | None = None,
+) -> dict:
     """The sidecar a new dataset starts from: the derivation, schema and licence of a dataset `like` it
     (the same publisher's tidy layout), its own name and file, what it measures from the publisher's
-    metadata beside the download, and one indicator of the file when it holds several."""
+    metadata beside the download, one indicator of the file when it holds several, and `maximum` as the
+    largest figure its schema allows when that differs from the model's (a rate per 100,000, not a %)."""
     if not snapshots.versions(like, entries):
         raise ReleaseError(f"--like {like!r}: no such dataset is held to take the derivation and schema from")
     model = entries[snapshots.latest(like, entries)]
@@ -129,6 +137,14 @@ def first_version(dataset: str, like: str, indicator: str | None, source: Path, 
     entry["derive"].pop("indicator", None)
     if indicator:
         entry["derive"]["indicator"] = indicator
+    if not _covers_like(model, entry, source, entries):
+        # The model's coverage is of its own geography (districts); a file published for other areas
+        # (upper-tier authorities, the 2023 districts) is checked on everything else.
+        entry["schema"].pop("covers", None)
+    if maximum is not None:
+        for column in ("value", "ci_lower", "ci_upper"):
+            if column in entry["schema"]["columns"]:
+                entry["schema"]["columns"][column]["max"] = maximum
     entry.update(
         dataset=dataset,
         description=_described(source, indicator) or dataset,
@@ -136,6 +152,16 @@ def first_version(dataset: str, like: str, indicator: str | None, source: Path, 
         path=(Path(model["path"]).parent / f"{dataset.removeprefix('ons_')}.csv").as_posix(),
     )
     return entry
+
+
+def _covers_like(model: dict, entry: dict, source: Path, entries: dict[str, dict]) -> bool:
+    """Whether a new file covers every area the model's schema expects (its `covers:` check), so the new
+    dataset can keep that check."""
+    cover = (model.get("schema") or {}).get("covers")
+    if not cover:
+        return False
+    frame = derive_declared({"dataset": entry.get("dataset", ""), "derive": entry["derive"]}, source)
+    return validation.covered(cover, entries) <= set(frame[cover["column"]])
 
 
 def _metadata(source: Path) -> dict:
@@ -164,6 +190,7 @@ def add(
     today: dt.date | None = None,
     like: str | None = None,
     indicator: str | None = None,
+    maximum: float | None = None,
 ) -> tuple[Review | None, Path]:
     """Add `source` as the next version of `dataset` (or, with `like`, as the first version of a new dataset
     derived as that one is); returns (its review, or None when nothing was reviewed: the file is the one the
@@ -181,7 +208,7 @@ def add(
     if not source.is_file():
         raise ReleaseError(f"{source}: no such file")
     if not held:
-        entry = first_version(dataset, like, indicator, source, entries)
+        entry = first_version(dataset, like, indicator, source, entries, maximum)
         return _first(dataset, source, version or today.isoformat(), today, entry, entries)
     previous = entries[snapshots.ref(dataset, held[-1])]
     if "derive" not in previous:
@@ -190,7 +217,7 @@ def add(
         )
     digest = snapshots.sha256_file(source)
     old_file = project_root() / previous["path"]
-    if digest == (previous.get("source") or {}).get("file_sha256"):
+    if digest == (previous.get("source") or {}).get("file_sha256") and _same_derivation(previous, source, old_file):
         return None, snapshots.sidecar_of(old_file)
     version = version or today.isoformat()
     if version in held or version < held[-1]:
@@ -218,6 +245,13 @@ def add(
         encoding="utf-8",
     )
     return result, snapshots.sidecar_of(target)
+
+
+def _same_derivation(previous: dict, source: Path, old_file: Path) -> bool:
+    """Whether the file the newest version was made from still derives to its bytes; when the derivation has
+    changed since (counties kept from November 2026), the same release becomes the next version, reviewed."""
+    text = derive_declared(previous, source).to_csv(index=False, lineterminator="\n")
+    return old_file.is_file() and old_file.read_text(encoding="utf-8") == text
 
 
 def _first(dataset: str, source: Path, version: str, today: dt.date, entry: dict, entries: dict) -> tuple[None, Path]:

@@ -133,7 +133,7 @@ def _missing_combinations(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return merged[merged["_merge"] == "left_only"].drop(columns="_merge")
 
 
-def _covered(spec: dict, entries: dict[str, dict]) -> set[str]:
+def covered(spec: dict, entries: dict[str, dict]) -> set[str]:
     """The reference codes a dataset promises to cover (e.g. every GB local authority)."""
     reference = read_csv_text(snapshots.dataset(spec["dataset"], entries).path)
     if "where" in spec:
@@ -172,7 +172,7 @@ def validate_file(path: Path, spec: dict, entries: dict[str, dict], name: str = 
             )
     if spec.get("covers"):
         cover = spec["covers"]
-        absent = sorted(_covered(cover, entries) - set(frame[cover["column"]]))
+        absent = sorted(covered(cover, entries) - set(frame[cover["column"]]))
         if absent:
             raise InputFileError(
                 path,
