@@ -31,6 +31,18 @@ def project_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
+@pytest.fixture()
+def project_as_of_2025(project_copy: Path) -> Path:
+    """The scratch project as it stood before `new-edition 2026` (the 2025 edition current): for the tests
+    that rehearse making the next edition. The 2026 entry the repository holds is kept in `.draft_2026`."""
+    path = project_copy / "data/editions.yaml"
+    text = path.read_text(encoding="utf-8")
+    cut = text.index("  - year: 2026")
+    path.write_text(text[:cut].replace("current: 2026", "current: 2025"), encoding="utf-8")
+    (project_copy / ".draft_2026").write_text(text[cut:], encoding="utf-8")
+    return project_copy
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     """Lines counting the damaged inputs tried and how many were refused clearly (issue 15), and the
     hostile inputs tried and how many were refused or neutralised (issue 24)."""

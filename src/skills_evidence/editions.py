@@ -10,6 +10,7 @@ import yaml
 
 from skills_evidence.inputs import snapshots
 from skills_evidence.paths import resolve
+from skills_evidence.statistics import indicators
 
 EDITIONS = Path("data/editions.yaml")
 
@@ -46,9 +47,20 @@ class Edition:
     monitoring: str = ""  # what the preface says the monitoring chapter is
     omitted: dict[str, str] = dataclasses.field(default_factory=dict)  # chapter title → why it is left out
 
+    def datasets(self, chapter: Chapter) -> tuple[str, ...]:
+        """Every dataset a chapter reads in this edition: its own, and the sources of the monitoring
+        measures its parameters list under `latest` (so a measure joins an edition as data, not code)."""
+        return read_datasets(chapter, self.chapter_parameters.get(chapter.id) or {})
+
     def references(self, chapter: Chapter) -> list[str]:
         """The pinned `name@version` of every dataset a chapter reads in this edition."""
-        return [snapshots.ref(name, self.data[name]) for name in chapter.datasets]
+        return [snapshots.ref(name, self.data[name]) for name in self.datasets(chapter)]
+
+
+def read_datasets(chapter: Chapter, parameters: dict) -> tuple[str, ...]:
+    """A chapter's datasets with its parameters: its own, then the sources of the measures under `latest`."""
+    measures = list((parameters.get("latest") or {}) if isinstance(parameters.get("latest"), dict) else [])
+    return tuple(dict.fromkeys([*chapter.datasets, *indicators.source_datasets(measures)]))
 
 
 #: The keys data/editions.yaml knows, at each level: (required, optional). A misspelt key is refused by
@@ -147,7 +159,8 @@ def load(path: str | Path = EDITIONS) -> tuple[dict[str, Chapter], dict[int, Edi
         if unknown:
             raise ConfigError(f"{path}: edition {e['year']} names unknown chapters {sorted(unknown)}")
         data = {name: str(version) for name, version in (e.get("data") or {}).items()}
-        unpinned = sorted({d for c in e["chapters"] for d in chapters[c].datasets} - set(data))
+        needed = {d for c, params in e["chapters"].items() for d in read_datasets(chapters[c], params or {})}
+        unpinned = sorted(needed - set(data))
         if unpinned:
             raise ConfigError(
                 f"{path}: edition {e['year']} does not pin a version of {', '.join(unpinned)} (add it under data:)"
@@ -179,6 +192,16 @@ def words_for(spec: dict, code: str) -> dict[str, str]:
 def area_words(path: str | Path = EDITIONS) -> dict[str, dict]:
     """The `areas:` block of data/editions.yaml: the words each area's book uses, and the defaults."""
     return yaml.safe_load(resolve(path).read_text(encoding="utf-8")).get("areas") or {}
+
+
+def published_pins(path: str | Path = EDITIONS) -> dict[str, int]:
+    """Every `name@version` a published edition reads, with the first such edition: bytes never to change."""
+    pins: dict[str, int] = {}
+    for year, edition in sorted(load(path)[1].items()):
+        if edition.published:
+            for name, version in edition.data.items():
+                pins.setdefault(snapshots.ref(name, version), year)
+    return pins
 
 
 def previous(year: int, editions: dict[int, Edition]) -> int | None:

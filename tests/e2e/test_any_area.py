@@ -23,7 +23,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SKILLS_EVIDENCE_ROOT", str(root))
         for area in ("Leicester", "E08000025"):
-            result = CliRunner().invoke(app, ["build", "--area", area, "--renderer", "fallback"])
+            result = CliRunner().invoke(app, ["build", "--area", area, "--edition", "2025", "--renderer", "fallback"])
             assert result.exit_code == 0, result.output
         yield root
 
@@ -73,6 +73,6 @@ def test_birmingham_metropolitan_district_in_the_west_midlands_combined_authorit
     ],
 )
 def test_an_area_without_a_book_is_refused_by_name(project_copy: Path, area: str, message: str):
-    result = CliRunner().invoke(app, ["build", "--area", area, "--renderer", "fallback"])
+    result = CliRunner().invoke(app, ["build", "--area", area, "--edition", "2025", "--renderer", "fallback"])
     assert result.exit_code == 1 and message in re.sub(r"\s+", " ", result.output)
     assert not (project_copy / "build").exists()

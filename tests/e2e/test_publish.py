@@ -25,7 +25,8 @@ def landing_rows(root: Path) -> dict[str, str]:
     return {year: (re.sub(r"<[^>]+>", "", mark).strip() + " | " + date) for year, mark, date in rows}
 
 
-def test_a_new_edition_is_a_draft_until_published_once(project_copy: Path):
+def test_a_new_edition_is_a_draft_until_published_once(project_as_of_2025: Path):
+    project_copy = project_as_of_2025
     build_edition(2025, renderer="fallback")
     scaffold(2026)
     build_edition(2026, renderer="fallback")

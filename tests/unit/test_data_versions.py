@@ -49,19 +49,21 @@ def test_every_edition_names_a_version_of_every_dataset_it_reads():
 
 
 def test_a_new_vintage_leaves_published_editions_reading_their_own_bytes(project_copy: Path):
-    newer = add_vintage(project_copy, "2026-01")
+    newer = add_vintage(project_copy, "2026-12")
     chapters, defined, _ = editions.load()
     pinned = snapshots.paths_for(defined[2025].references(chapters["skills_levels"]))
     assert pinned["ons_none_rqf"] == str(project_copy / OLD)
-    assert snapshots.latest("ons_none_rqf") == "ons_none_rqf@2026-01" and snapshots.versions("ons_none_rqf") == [
+    assert snapshots.latest("ons_none_rqf") == "ons_none_rqf@2026-12" and snapshots.versions("ons_none_rqf") == [
         "2025",
-        "2026-01",
+        "2026-11",
+        "2026-12",
     ]
 
-    scaffold(2026)
+    scaffold(2027)
     chapters, defined, _ = editions.load()
-    assert defined[2026].data["ons_none_rqf"] == "2026-01" and defined[2025].data["ons_none_rqf"] == "2025"
-    assert snapshots.paths_for(defined[2026].references(chapters["skills_levels"]))["ons_none_rqf"] == str(newer)
+    assert defined[2027].data["ons_none_rqf"] == "2026-12" and defined[2025].data["ons_none_rqf"] == "2025"
+    assert defined[2026].data["ons_none_rqf"] == "2026-11"
+    assert snapshots.paths_for(defined[2027].references(chapters["skills_levels"]))["ons_none_rqf"] == str(newer)
 
 
 def test_an_edition_without_a_pin_is_refused_by_name(project_copy: Path):

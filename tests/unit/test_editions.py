@@ -12,16 +12,21 @@ from skills_evidence.pipeline.new_edition import scaffold
 from skills_evidence.publishing import reproducible, website
 
 
-def test_editions_2022_to_2025_with_their_aps_years():
+def test_editions_2022_to_2026_with_their_aps_years():
     _, defined, current = editions.load()
-    assert sorted(defined) == [2022, 2023, 2024, 2025] and current == 2025
+    assert sorted(defined) == [2022, 2023, 2024, 2025, 2026] and current == 2026
     periods = {y: e.chapter_parameters["skills_levels"]["period"] for y, e in defined.items()}
-    assert periods == {2022: "2021", 2023: "2022", 2024: "2023", 2025: "2024"}
+    # 2026 (a draft): ONS's RQF files end in 2023, so the edition's period is the newest held.
+    assert periods == {2022: "2021", 2023: "2022", 2024: "2023", 2025: "2024", 2026: "2023"}
+    assert [y for y, e in defined.items() if e.published is None] == [2026]
     assert editions.previous(2023, defined) == 2022 and editions.previous(2022, defined) is None
 
 
-def test_new_edition_takes_every_period_from_the_data_it_pins_and_lists_what_is_missing(project_copy: Path):
+def test_new_edition_takes_every_period_from_the_data_it_pins_and_lists_what_is_missing(project_as_of_2025: Path):
+    committed = (project_as_of_2025 / ".draft_2026").read_text(encoding="utf-8")
     block, needs = scaffold(2026)
+    # The repository's 2026 draft is exactly what the command writes: no line of it was edited by hand.
+    assert block == committed
     _, defined, current = editions.load()
     new = defined[2026].chapter_parameters
     assert current == 2026 and "year: 2026" in block
@@ -51,7 +56,7 @@ def test_new_edition_takes_every_period_from_the_data_it_pins_and_lists_what_is_
 
 
 @pytest.mark.parametrize(
-    ("year", "said"), [(2024, "already defined"), (2027, "not the next one"), (99999, "not the next one")]
+    ("year", "said"), [(2024, "already defined"), (2028, "not the next one"), (99999, "not the next one")]
 )
 def test_new_edition_refuses_anything_but_the_next_year(project_copy: Path, year: int, said: str):
     before = (project_copy / "data/editions.yaml").read_bytes()
@@ -82,5 +87,5 @@ def test_the_landing_page_dates_an_edition_by_first_publication_not_by_its_lates
 
 
 def test_a_new_edition_starts_as_a_draft(project_copy: Path):
-    scaffold(2026)
-    assert editions.load()[1][2026].published is None
+    scaffold(2027)
+    assert editions.load()[1][2027].published is None

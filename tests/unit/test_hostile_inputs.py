@@ -184,6 +184,6 @@ def test_a_misspelt_key_is_refused_naming_file_and_line(project_copy: Path):
 
 
 def test_malformed_yaml_names_the_file(project_copy: Path):
-    edit_editions(project_copy, lambda t: t.replace("current: 2025", "current: [2025"))
+    edit_editions(project_copy, lambda t: t.replace("current: 2026", "current: [2026"))
     with pytest.raises(editions.ConfigError, match=r"data/editions\.yaml is not valid YAML"):
         editions.load()

@@ -22,10 +22,10 @@ def test_changed_input_is_refused_then_accepted_and_recorded(project_copy: Path)
     path = project_copy / "data/snapshots/ons-els/2025/none_16_64_rqf.csv"
     path.write_text(path.read_text().replace("11.5", "11.6", 1))
     with pytest.raises(snapshots.ChecksumMismatch, match="none_16_64_rqf.csv"):
-        snapshots.verify(["ons_none_rqf"])
-    accepted = snapshots.verify(["ons_none_rqf"], accept_changed=True)
+        snapshots.verify(["ons_none_rqf@2025"])
+    accepted = snapshots.verify(["ons_none_rqf@2025"], accept_changed=True)
     with pytest.raises(snapshots.ChecksumMismatch):  # not recorded until the caller has validated the new bytes
-        snapshots.verify(["ons_none_rqf"])
+        snapshots.verify(["ons_none_rqf@2025"])
     assert snapshots.record_accepted(accepted) == ["ons_none_rqf@2025"]
     assert snapshots.verify(["ons_none_rqf@2025"]) == []  # the acceptance is recorded in the sidecar
     entry = yaml.safe_load(path.with_name(path.name + ".meta.yaml").read_text())

@@ -14,6 +14,7 @@ from skills_evidence import editions
 from skills_evidence.chapters import progress as chapter
 from skills_evidence.inputs import snapshots
 from skills_evidence.inputs.loaders.files import read_table
+from skills_evidence.paths import shared_dir
 from skills_evidence.statistics import indicators
 
 COVENTRY = "E08000026"
@@ -135,7 +136,8 @@ def test_the_neighbour_averages_the_page_quotes_are_in_indicators_csv_on_the_set
     # the Claimant Count for 2024 ended in December 2024, before that set: the April 2021 set.
     rows = chapter.indicator_rows(result(2025), vintages={})
     averages = rows[rows["geography_code"].str.startswith("dfe_sn_")].set_index("indicator_id")
-    assert set(averages.index) == set(indicators.monitored())
+    latest = editions.load()[1][2025].chapter_parameters["progress"]["latest"]
+    assert set(averages.index) == set(chapter.measures_in(latest)) == set(latest)
     assert averages.loc["ks2_rwm_expected", "geography_code"] == "dfe_sn_2025"
     assert round(averages.loc["ks2_rwm_expected", "value"], 1) == 61.2
     assert averages.loc["claimant_rate_16_64", "geography_code"] == "dfe_sn_2021"
@@ -177,7 +179,8 @@ def test_rank_among_english_local_authorities():
 def test_the_2022_edition_is_the_baseline_version():
     # Every measure's latest period in the 2022 edition is its catalogue baseline: nothing to compare yet.
     first = editions.load()[1][indicators.baseline_edition()].chapter_parameters["progress"]["latest"]
-    for indicator_id, item in indicators.monitored().items():
+    for indicator_id in chapter.measures_in(first):
+        item = indicators.entry(indicator_id)
         assert str(item["monitoring"]["baseline"]) == first[indicator_id], indicator_id
         m = measure(2022, indicator_id)
         assert m["latest_period"] == m["baseline_period"] and m["change_assessment"] == "no new data", indicator_id
@@ -186,16 +189,130 @@ def test_the_2022_edition_is_the_baseline_version():
 
 
 def test_every_priority_has_a_measure_or_says_what_data_is_missing():
+    # The 2025 edition, published before the measures of November 2026, keeps its eight measures: priorities 4
+    # and 8 still point to the data to be supplied.
     glance = chapter.at_a_glance(result(2025))
-    assert glance["Priority"].str.split(".").str[0].astype(int).drop_duplicates().tolist() == list(range(1, 9))
     empty = glance[glance["Measure"].str.startswith("None from official data yet")]
-    assert empty["Priority"].str.split(".").str[0].tolist() == ["4", "8"]
+    assert empty["Priorities"].tolist() == ["4", "8"]
+    assert len(result(2025).measures) == 8
     awaiting = chapter.awaiting_table(result(2025)).set_index("Measure")
     assert "8" in awaiting.loc["Jobs paid at least the Real Living Wage", "Priorities"]
     assert "4" in awaiting.loc["Adult Education Budget enrolments by ethnic group", "Priorities"]
     assert (
         "Priorities 4 and 8 have no measure from official data yet" in result(2025).key_figures["progress"]["opening"]
     )
+
+
+def test_from_the_2026_edition_every_priority_has_an_official_measure():
+    measures = result(2026).measures
+    served = {int(p) for ps in measures["priorities"] for p in ps.split(";")}
+    assert served == set(range(1, 9))
+    glance = chapter.at_a_glance(result(2026))
+    assert not glance["Measure"].str.startswith("None from official data yet").any()
+    # One row per measure, with every priority it serves (unemployment serves 6 and 7, once).
+    assert glance["Measure"].is_unique and len(glance) == len(measures) == 21
+    assert glance.set_index("Measure").loc["Unemployment rate", "Priorities"] == "6, 7"
+    # A measure now reported leaves "Data to be supplied"; one only approximated stays (workless households,
+    # for which children in relative poverty is the nearest official measure).
+    awaiting = set(chapter.awaiting_table(result(2026))["Measure"])
+    assert "Employment rate, aged 16-64" not in awaiting and "Workless households" in awaiting
+    assert "Employment rate, aged 16-64" in set(chapter.awaiting_table(result(2025))["Measure"])
+
+
+SHARED = shared_dir() / "real-data" / "ons_explore_local_statistics_more"
+
+
+def _published(file: str, indicator: str, period: str) -> float:
+    """Coventry's figure as the ONS file prints it, read with the csv module (not the project's loader)."""
+    import csv
+
+    with (SHARED / file).open(encoding="utf-8-sig", newline="") as handle:
+        for row in csv.reader(handle):
+            if row[0] == COVENTRY and row[3] == indicator and row[4] == period:
+                return float(row[5])
+    raise AssertionError(f"{file}: no Coventry row for {indicator} {period}")
+
+
+# (measure, ONS file in ../shared/real-data/ons_explore_local_statistics_more, its indicator and period as ONS
+# writes them, the period as the book shows it) for the 2026 edition's new measures.
+NEW_2026 = [
+    ("employment_rate_16_64", "employment-rate.csv", "Employment rate", "2023-01-01/P1Y", "2023"),
+    ("economic_inactivity_16_64", "employment-rate.csv", "Economically inactive", "2023-01-01/P1Y", "2023"),
+    ("apprenticeship_starts", "apprenticeships.csv", "Apprenticeship starts (England)", "2024-08-01/P1Y", "2024/25"),
+    (
+        "fe_participation_19plus",
+        "further-education-and-skills-participation.csv",
+        "Further education and skills participation",
+        "2024-08-01/P1Y",
+        "2024/25",
+    ),
+    (
+        "persistent_absence_fsm",
+        "persistent-absences-for-pupils-eligible-for-free-school-meals.csv",
+        "Persistent absences for pupils eligible for free school meals",
+        "2024-08-01/P1Y",
+        "2024/25",
+    ),
+    (
+        "children_relative_poverty",
+        "children-in-relative-poverty.csv",
+        "Children in relative poverty before housing costs",
+        "2024-04-01/P1Y",
+        "2024/25",
+    ),
+    ("ghg_emissions_per_head", "greenhouse-gas-emissions.csv", "Greenhouse gas emissions", "2023-01-01/P1Y", "2023"),
+    ("gva_per_hour", "gross-value-added.csv", "Gross value added per hour worked", "2023-01-01/P1Y", "2023"),
+    (
+        "gdhi_per_head",
+        "gross-disposable-household-income-per-head.csv",
+        "Gross disposable household income",
+        "2023-01-01/P1Y",
+        "2023",
+    ),
+    (
+        "early_years_communication",
+        "early-years.csv",
+        "Communication and language",
+        "2024-09-01/P1Y",
+        "2024/25",
+    ),
+]
+
+
+@pytest.mark.parametrize(("indicator_id", "file", "indicator", "period", "shown"), NEW_2026)
+def test_each_new_measure_is_the_ons_files_figure(indicator_id, file, indicator, period, shown):
+    m = measure(2026, indicator_id)
+    assert m["latest_period"] == shown
+    assert m["latest_value"] == pytest.approx(_published(file, indicator, period), abs=1e-6)
+
+
+def test_the_key_messages_say_what_the_verdict_table_says():
+    m = result(2026).measures.set_index("label")
+    lines = result(2026).key_figures["progress"]["key_messages"].splitlines()
+    assert 3 <= len(lines) <= 5
+    messages = {line[2:].split(":")[0].split(",")[0]: line.rsplit(": ", 1)[1] for line in lines}
+    # ONS's ASHE: Coventry's median weekly pay £501.30 (2021) to £648.40 (2025), intervals apart: the only tested
+    # improvement.
+    improved = messages["Improved since the baseline"]
+    assert (
+        set(m.index[m["change_judgement"] == "improved"]) == {"Median weekly pay"} and "Median weekly pay" in improved
+    )
+    worse = messages["Worse than England"]
+    for label in m.index[m["vs_england"] == "worse"]:
+        assert label in worse
+    for label in m.index[m["vs_england"] != "worse"]:
+        assert f" {label};" not in worse and not worse.endswith(f" {label}.")
+    # KS2 fell from 62.2% to 60.0% with no interval: the worse way, untested; a higher value is better.
+    assert "KS2 expected standard" in messages["Moved the worse way since the baseline"]
+    # DWP's 25.5037% to 25.5035%: no change at the precision published, so not a direction.
+    assert "Children in relative poverty" in messages["Not assessed"]
+
+
+def test_untested_sides_say_better_or_worse_by_polarity():
+    assert chapter.brief("higher (no interval, not tested)", -1) == "higher (worse, not tested)"
+    assert chapter.brief("decrease (no interval, not tested)", -1) == "decrease (better, not tested)"
+    assert chapter.brief("higher (no interval, not tested)", 0) == "higher (not tested)"
+    assert chapter.brief("worse", 1) == "worse"
 
 
 def test_no_measure_is_scored_against_a_target():
@@ -221,14 +338,15 @@ def test_indicators_csv_gets_only_the_measures_no_other_chapter_publishes():
     )
 
 
-def test_an_edition_that_omits_a_measures_period_is_refused_by_name():
+def test_an_edition_reports_the_measures_its_latest_lists_and_refuses_an_unknown_one():
     paths, vintages = editions.inputs("progress", 2025)
-    with pytest.raises(ValueError, match="median_weekly_pay"):
+    one = chapter.compute(
+        chapter.read_inputs(paths, vintages), edition=2025, area_code=COVENTRY, latest={"qual_l3plus_16_64": "2023"}
+    )
+    assert one.measures["indicator_id"].tolist() == ["qual_l3plus_16_64"]
+    with pytest.raises(indicators.CatalogueError, match="median_weekly_pai"):
         chapter.compute(
-            chapter.read_inputs(paths, vintages),
-            edition=2025,
-            area_code=COVENTRY,
-            latest={"qual_l3plus_16_64": "2023"},
+            chapter.read_inputs(paths, vintages), edition=2025, area_code=COVENTRY, latest={"median_weekly_pai": "2024"}
         )
 
 
@@ -238,4 +356,4 @@ def test_the_spine_chart_has_a_text_equivalent_with_every_rank():
     detail = chapter.detail(result(2025))
     assert "257 of 296" in detail.set_index("Measure").loc["Claimant Count (2024)", "Rank (1 = best)"]
     # ONS Claimant Count 2024: England 4.0%; no interval, so the side is given, not judged.
-    assert detail.set_index("Measure").loc["Claimant Count (2024)", "England"] == "4.0%: higher (not tested)"
+    assert detail.set_index("Measure").loc["Claimant Count (2024)", "England"] == "4.0%: higher (worse, not tested)"

@@ -16,23 +16,60 @@ DAY = dt.date(2026, 12, 1)
 
 
 def test_a_new_measure_from_an_els_file_is_a_declaration_not_code(project_copy: Path, real_data: Path):
-    source = real_data / "ons_explore_local_statistics_more/employment-rate.csv"  # employment and inactivity
+    # GVA per filled job: pounds a job (tens of thousands), so the model's range is widened with `maximum`;
+    # the file also holds ITL regions (TLG…), which are set aside, and GVA per hour, which is not kept.
+    source = real_data / "ons_explore_local_statistics_more/gross-value-added.csv"
     review, sidecar = release.add(
-        "ons_employment_rate", source, today=DAY, like="ons_claimant_rate", indicator="Employment rate"
+        "ons_gva_per_job",
+        source,
+        today=DAY,
+        like="ons_claimant_rate",
+        indicator="Gross value added per filled job",
+        maximum=1_000_000,
     )
     assert review is None and sidecar.exists()
-    entry = snapshots.dataset("ons_employment_rate").entry
-    assert entry["derive"] == {"from": "ons_els", "indicator": "Employment rate"}
-    assert entry["description"] == "Employment rate (Great Britain): Percentage of people aged 16 to 64 in employment"
-    assert entry["publisher_note"].startswith("Updates to this indicator have been temporarily suspended")
-    frame = validation.validate("ons_employment_rate")
+    entry = snapshots.dataset("ons_gva_per_job").entry
+    assert entry["derive"] == {"from": "ons_els", "indicator": "Gross value added per filled job", "counties": True}
+    assert entry["schema"]["columns"]["value"]["max"] == 1_000_000
+    assert entry["description"].startswith("Gross value added per job filled")
+    frame = validation.validate("ons_gva_per_job")
+    assert not frame["geography_code"].str.startswith("TL").any()
     coventry = frame[(frame.geography_code == "E08000026") & (frame.period == "2023")]
-    # ONS employment-rate.csv: Coventry 2023, 71.9% (67.9 to 75.9).
-    assert coventry[["value", "ci_lower", "ci_upper"]].values.tolist() == [["71.9", "67.9", "75.9"]]
+    assert len(coventry) == 1 and float(coventry["value"].iloc[0]) > 1000  # a job's GVA, not an hour's
     # From now on `snapshot` re-derives it by its declaration, and changes nothing when nothing changed.
     before = sidecar.read_bytes()
-    assert len(derive.snapshot(["ons_employment_rate"])["ons_employment_rate"]) == entry["rows"]
+    assert len(derive.snapshot(["ons_gva_per_job"])["ons_gva_per_job"]) == entry["rows"]
     assert sidecar.read_bytes() == before
+
+
+def test_the_employment_rate_carries_onss_suspension_note():
+    # ONS's employment-rate.json caveats: APS-based updates are suspended; the sidecar keeps ONS's words.
+    entry = snapshots.dataset("ons_employment_rate").entry
+    assert entry["derive"] == {"from": "ons_els", "indicator": "Employment rate", "counties": True}
+    assert entry["publisher_note"].startswith("Updates to this indicator have been temporarily suspended")
+
+
+def test_counties_are_kept_from_the_2026_11_versions_and_published_versions_keep_their_bytes():
+    # claimant-count.csv: Kent (E10000016) has a Claimant Count; the 2026 version, read by published editions,
+    # was derived before counties were kept and is not re-derived; the 2026-11 version, from the same file, has them.
+    old = validation.validate("ons_claimant_rate@2026")
+    new = validation.validate("ons_claimant_rate@2026-11")
+    assert "E10000016" not in set(old["geography_code"]) and "E10000016" in set(new["geography_code"])
+    assert snapshots.dataset("ons_claimant_rate@2026").entry["derive"].get("counties") is None
+    assert snapshots.dataset("ons_claimant_rate@2026-11").entry["derive"]["counties"] is True
+
+
+@pytest.mark.bad_input
+def test_re_deriving_a_version_a_published_edition_reads_is_refused(project_copy: Path):
+    from skills_evidence import editions
+
+    entry = snapshots.dataset("ons_modelled_unemployment").entry  # @2026, read by the 2022-2025 editions
+    data = project_copy / entry["path"]
+    tampered = data.read_bytes().replace(b"E08000026,Coventry,2023,5.8", b"E08000026,Coventry,2023,9.9")
+    data.write_bytes(tampered)
+    with pytest.raises(derive.FrozenVersionError, match=r"ons_modelled_unemployment@2026 \(published in the 2022"):
+        derive.snapshot(["ons_modelled_unemployment"], frozen=editions.published_pins())
+    assert data.read_bytes() == tampered  # nothing written
 
 
 def test_a_dataset_not_held_needs_a_model_to_follow(project_copy: Path, real_data: Path):
@@ -60,10 +97,10 @@ def test_a_release_that_breaks_the_schema_writes_nothing(project_copy: Path, rea
 
 
 def test_the_same_file_again_writes_nothing(project_copy: Path, real_data: Path):
-    # ons_claimant_rate@2026 was made from ONS's claimant-count.csv (the sha256 in its sidecar).
+    # ons_claimant_rate@2026-11 was made from ONS's claimant-count.csv (the sha256 in its sidecar).
     review, sidecar = release.add("ons_claimant_rate", real_data / "ons_explore_local_statistics/claimant-count.csv")
     assert review is None and sidecar.name == "claimant_count.csv.meta.yaml"
-    assert snapshots.versions("ons_claimant_rate") == ["2026"]
+    assert snapshots.versions("ons_claimant_rate") == ["2026", "2026-11"]
 
 
 def test_re_deriving_a_changed_file_updates_its_checksum_and_keeps_the_sidecars_comments(project_copy: Path):
@@ -79,4 +116,4 @@ def test_re_deriving_a_changed_file_updates_its_checksum_and_keeps_the_sidecars_
     assert data.read_bytes() == published
     text = sidecar.read_text()
     assert f"\nsha256: {entry['sha256']}\n" in text and f"\nrows: {entry['rows']}\n" in text
-    assert "# how `skills-evidence snapshot` makes this file" in text  # the comment beside derive: is kept
+    assert text.startswith("# Snapshot ons_claimant_rate@2026-11: provenance")  # the sidecar's comment is kept

@@ -18,9 +18,10 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 from afcharts.af_colours import get_af_colours
+from IPython.display import Markdown
 
 from skills_evidence import periods
-from skills_evidence.chapters import attainment, charts, prose
+from skills_evidence.chapters import attainment, charts, escape, prose
 from skills_evidence.chapters import outputs as chapter_outputs
 from skills_evidence.chapters.formatting import number, signed
 from skills_evidence.inputs.loaders.files import read_table
@@ -261,10 +262,13 @@ def assess(data: pd.DataFrame, indicator_id: str, places: dict, latest: str) -> 
 
 
 def local_authorities(data: pd.DataFrame, period: str) -> pd.DataFrame:
-    """English local authorities with a figure in `period` (the tier the file publishes: districts and
-    unitaries for survey and benefit measures, upper-tier authorities for DfE's school measures)."""
+    """English local authorities with a figure in `period`, of one tier so none is counted twice: districts
+    and unitaries where the file publishes districts (survey and benefit measures), else upper-tier
+    authorities, counties with unitaries (DfE's school measures)."""
     rows = data[(data["period"] == period) & data["value"].notna()]
-    return rows[rows["geography_code"].str.match(LOCAL_AUTHORITY)]
+    rows = rows[rows["geography_code"].str.match(LOCAL_AUTHORITY)]
+    lower = rows["geography_code"].str.startswith("E07").any()
+    return rows[~rows["geography_code"].str.startswith("E10" if lower else "E07")]
 
 
 def spine(data: pd.DataFrame, indicator_id: str, area_code: str, period: str) -> dict:
@@ -300,15 +304,19 @@ class Result:
     key_figures: dict = field(default_factory=dict)
 
 
+def measures_in(latest: dict[str, str]) -> list[str]:
+    """The monitoring measures an edition reports (those its `latest` lists), in the catalogue's order;
+    a measure added to the catalogue joins the next edition and never changes a published one."""
+    indicators.source_datasets(list(latest))  # refuses an id that is not a monitoring measure
+    return [i for i in indicators.monitored() if i in latest]
+
+
 def compute(inputs: Inputs, edition: int, area_code: str, latest: dict[str, str]) -> Result:
     """Every monitoring measure for the area, cut at the periods this edition uses (`latest`, by measure)."""
     places = comparators(area_code, inputs.lad21, inputs.groups)
-    missing = sorted(set(indicators.monitored()) - set(latest))
-    if missing:
-        raise ValueError(f"data/editions.yaml: the progress chapter's latest periods lack {', '.join(missing)}")
     rows, spines, shown = [], [], []
     codes = [area_code, ENGLAND[0], places["region"][0]]
-    for indicator_id in indicators.monitored():
+    for indicator_id in measures_in(latest):
         data = series(inputs, indicator_id)
         data = data[data["period"] <= str(latest[indicator_id])]
         row = assess(data, indicator_id, places, str(latest[indicator_id]))
@@ -326,6 +334,7 @@ def compute(inputs: Inputs, edition: int, area_code: str, latest: dict[str, str]
                 "source": a["source"],
             }
             for key, a in indicators.awaiting_data().items()
+            if a.get("measured_by") not in latest
         ]
     )
     result = Result(
@@ -346,9 +355,15 @@ def _value(row: pd.Series | dict, column: str) -> str:
     value = row.get(column, float("nan"))
     if pd.isna(value):
         return "[x]"
-    if unit == "£":
-        return f"£{value:,.0f}"
-    return f"{number(value)}{'%' if unit == '%' else ''}"
+    if unit == "£":  # pounds a week or a year to the pound; pounds an hour (GVA) to the penny
+        return f"£{value:,.2f}" if abs(value) < 100 else f"£{value:,.0f}"
+    if unit == "per 100,000":
+        return f"{value:,.0f}"
+    return f"{number(value)}{UNIT_SUFFIX.get(unit, '')}"
+
+
+#: What follows a figure in the tables, by the catalogue's unit.
+UNIT_SUFFIX = {"%": "%", "tCO2e": " t"}
 
 
 def _with_period(row: pd.Series, prefix: str) -> str:
@@ -358,23 +373,38 @@ def _with_period(row: pd.Series, prefix: str) -> str:
     return f"{_value(row, f'{prefix}_value')} ({row[f'{prefix}_period']}{', ' + basis if basis else ''})"
 
 
-def brief(verdict: object) -> str:
-    """A verdict as the tables print it: "(not tested)" for "(no interval, not tested)" and a break in
-    series without its "not compared", which the page's notes explain; the CSVs keep the full words."""
+def brief(verdict: object, polarity: int = 0) -> str:
+    """A verdict as the tables print it: "(not tested)" for "(no interval, not tested)", with whether the
+    side is better or worse where the measure's polarity says ("higher (worse, not tested)"), and a break
+    in series without its "not compared", which the page's notes explain; the CSVs keep the full words."""
     if not isinstance(verdict, str):
         return ""
-    return verdict.replace(" (no interval, not tested)", " (not tested)").replace("): not compared", ")")
+    side = _side(verdict, polarity)
+    untested = f" ({side}, not tested)" if side else " (not tested)"
+    return verdict.replace(" (no interval, not tested)", untested).replace("): not compared", ")")
+
+
+def _side(verdict: str, polarity: int) -> str:
+    """ "better" or "worse" for an untested higher/lower or increase/decrease, by polarity; "" otherwise."""
+    first = verdict.split(" ")[0]
+    if polarity == 0 or "not tested" not in verdict or first not in ("higher", "lower", "increase", "decrease"):
+        return ""
+    return "better" if (first in ("higher", "increase")) == (polarity > 0) else "worse"
 
 
 def _change(row: pd.Series) -> str:
     if pd.isna(row.get("change", float("nan"))) or row["baseline_period"] == row["latest_period"]:
-        return f"[z] {brief(row.get('change_judgement'))}".strip()
-    digits = 0 if row["unit"] == "£" else 1
-    unit = " pp" if row["unit"] == "%" else (" points" if row["unit"] == "points" else "")
-    shown = signed(row["change"], digits).replace("+", "+£" if row["unit"] == "£" else "+")
+        return f"[z] {brief(row.get('change_judgement'), row['polarity'])}".strip()
+    whole = row["unit"] == "per 100,000" or (row["unit"] == "£" and abs(row["baseline_value"]) >= 100)
+    digits = 0 if whole else (2 if row["unit"] == "£" else 1)
+    unit = {"%": " pp", "points": " points", "tCO2e": " t"}.get(row["unit"], "")
+    shown = signed(row["change"], digits) if not whole else f"{row['change']:+,.0f}".replace("-", "\u2212")
+    shown = shown.replace("+", "+£" if row["unit"] == "£" else "+")
+    if "not tested" in str(row["change_judgement"]) and shown.strip("0.") == "":
+        return f"{shown}{unit}: no change at the precision published"
     if row["unit"] == "£":
         shown = shown.replace("\u2212", "\u2212£")
-    return f"{shown}{unit}: {brief(row['change_judgement'])}"
+    return f"{shown}{unit}: {brief(row['change_judgement'], row['polarity'])}"
 
 
 def serving(priorities: pd.Series, priority: int) -> pd.Series:
@@ -383,35 +413,39 @@ def serving(priorities: pd.Series, priority: int) -> pd.Series:
 
 
 #: The at-a-glance and detail tables' columns of words, left-aligned (figures align right).
-WORDS = ("Measure", "Change since baseline", "Recent trend", "Against England", "Region", "Statistical neighbours")
+WORDS = ("Measure", "Priorities", "Change since baseline", "Recent trend", "Against England", "Region",
+         "Statistical neighbours")  # fmt: skip
 
 
 def at_a_glance(result: Result) -> pd.DataFrame:
-    """One row per priority and measure (a measure serving two priorities is listed under both), and one
-    row for each priority with no measure from official data, pointing to the data to be supplied."""
+    """One row per measure, in the order of the first priority it serves, with every priority it serves;
+    and one row for each priority with no measure from official data, pointing to the data to be supplied."""
     rows = []
     awaiting = result.awaiting
-    for number_, title in indicators.priorities().items():
-        measures = result.measures[serving(result.measures["priorities"], number_)]
-        name = title.split(":")[0]
-        for r in measures.to_dict("records"):
+    measures = result.measures.to_dict("records")
+    for number_ in indicators.priorities():
+        for r in measures:
+            if int(r["priorities"].split(";")[0]) != number_:
+                continue
             rows.append(
                 {
-                    "Priority": f"{number_}. {name}",
                     "Measure": r["label"],
+                    "Priorities": r["priorities"].replace(";", ", "),
                     "Baseline": _with_period(r, "baseline"),
                     "Latest": _with_period(r, "latest"),
                     "Change since baseline": _change(pd.Series(r)) if r.get("latest_period") else "[x]",
                     "Recent trend": r.get("direction_of_travel", "[x]"),
-                    "Against England": brief(r.get("vs_england", "not compared")),
+                    "Against England": brief(r.get("vs_england", "not compared"), r["polarity"]),
                 }
             )
-        if measures.empty:
-            needed = awaiting[serving(awaiting["priorities"], number_)]
+        if not serving(result.measures["priorities"], number_).any():
+            needed = awaiting[serving(awaiting["priorities"], number_)] if len(awaiting) else awaiting
             rows.append(
                 {
-                    "Priority": f"{number_}. {name}",
-                    "Measure": prose.render(CHAPTER, "no_measure", needed=needed["label"].tolist()),
+                    "Measure": prose.render(
+                        CHAPTER, "no_measure", needed=needed["label"].tolist() if len(needed) else []
+                    ),
+                    "Priorities": str(number_),
                     "Baseline": "[x]",
                     "Latest": "[x]",
                     "Change since baseline": "[x]",
@@ -420,6 +454,60 @@ def at_a_glance(result: Result) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
+
+
+def key_messages(result: Result) -> list[dict[str, object]]:
+    """Up to five messages a councillor reads first, each a verdict and the measures it holds for, taken
+    from the measures table: tested changes, untested directions read through polarity, England, and
+    what could not be assessed. Each message names the rule behind it (the CSV has every verdict)."""
+    m = result.measures[result.measures["latest_period"] != ""]
+    judged = m["change_judgement"].fillna("")
+    # A change that rounds to nothing at the precision shown is not a direction (DWP's 25.5% to 25.5%).
+    unchanged = m["change"].abs().round(1).eq(0) if "change" in m else pd.Series(False, index=m.index)
+    judged = judged.where(~(unchanged & judged.str.contains("not tested")), "no change at the precision published")
+    untested_side = [_side(j, int(p)) for j, p in zip(judged, m["polarity"])]
+    versus = [_side(v, int(p)) or v.split(" ")[0] for v, p in zip(m["vs_england"].fillna(""), m["polarity"])]
+    tested_england = ~m["vs_england"].fillna("").str.contains("not tested")
+    groups = [
+        ("improved", judged == "improved"),
+        ("worsened", judged == "worsened"),
+        ("better_untested", pd.Series([s == "better" for s in untested_side], index=m.index)),
+        ("worse_untested", pd.Series([s == "worse" for s in untested_side], index=m.index)),
+        ("worse_than_england", pd.Series([v == "worse" for v in versus], index=m.index) & tested_england),
+        ("better_than_england", pd.Series([v == "better" for v in versus], index=m.index) & tested_england),
+        (
+            "not_assessed",
+            judged.str.startswith("break in series")
+            | judged.isin(["no new data", "no change at the precision published"])
+            | (m["polarity"] == 0),
+        ),
+    ]
+    messages = [{"kind": kind, "measures": m.loc[mask, "label"].tolist()} for kind, mask in groups if mask.any()]
+    order = ["improved", "worsened", "worse_than_england", "better_untested", "worse_untested",
+             "better_than_england", "not_assessed"]  # fmt: skip
+    messages.sort(key=lambda g: order.index(g["kind"]))
+    return messages[:5]
+
+
+def _key_message_lines(result: Result, escaped: bool) -> list[str]:
+    """Each key message as a list item; `escaped` for Markdown (names come from data files a user edits)."""
+    text = escape.markdown_text if escaped else str
+    return [
+        "- "
+        + prose.render(
+            CHAPTER,
+            "key_message",
+            area=text(result.area_name),
+            kind=message["kind"],
+            measures=[text(label) for label in message["measures"]],
+        )
+        for message in key_messages(result)
+    ]
+
+
+def key_messages_output(result: Result) -> Markdown:
+    """The key messages as the notebook cell shows them: a Markdown list, the page embeds it."""
+    return Markdown("\n".join(_key_message_lines(result, escaped=True)))
 
 
 def detail(result: Result) -> pd.DataFrame:
@@ -434,12 +522,12 @@ def detail(result: Result) -> pd.DataFrame:
             {
                 "Measure": f"{r['label']} ({r['latest_period']})",
                 result.area_name: _value(r, "latest_value"),
-                "England": f"{_value(r, 'england_value')}: {brief(r['vs_england'])}",
-                "Region": f"{_value(r, 'region_value')}: {brief(r['vs_region'])}",
+                "England": f"{_value(r, 'england_value')}: {brief(r['vs_england'], r['polarity'])}",
+                "Region": f"{_value(r, 'region_value')}: {brief(r['vs_region'], r['polarity'])}",
                 "Statistical neighbours": (
                     f"{_value(r, 'neighbours_value')} ({r['neighbours_with_figure']} of {r['neighbours_of']}"
                     f"{', ' + r['neighbours_id'][-4:] + ' set' if r.get('neighbours_id') else ''}): "
-                    f"{brief(r['vs_neighbours'])}"
+                    f"{brief(r['vs_neighbours'], r['polarity'])}"
                 ),
                 "Rank (1 = best)": rank,
             }
@@ -478,6 +566,8 @@ def key_figures(result: Result) -> dict[str, str]:
             counts=[{"verdict": k, "n": int(v)} for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))],
             without=without,
         ),
+        # Plain words (the scrutiny summary's); the page shows them as a list (key_messages_output).
+        "key_messages": "\n".join(line.replace("**", "") for line in _key_message_lines(result, escaped=False)),
         "spine_description": prose.render(
             CHAPTER, "spine_description", area=result.area_name, rows=_spine_facts(result)
         ),

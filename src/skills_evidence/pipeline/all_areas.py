@@ -82,7 +82,7 @@ def table(year: int | None = None) -> pd.DataFrame:
     paths, vintages = editions_mod.inputs("progress", year)
     inputs = progress.read_inputs(paths, vintages)
     frames = []
-    for indicator_id in indicators.monitored():
+    for indicator_id in progress.measures_in(latest):
         data = progress.series(inputs, indicator_id)
         data = data[data["period"] <= str(latest[indicator_id])]
         periods_held = data.loc[data["value"].notna() & data["geography_code"].str.match(progress.LOCAL_AUTHORITY)]

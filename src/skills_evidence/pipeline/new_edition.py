@@ -84,13 +84,23 @@ def scaffold(year: int, path: str | Path = editions.EDITIONS) -> tuple[str, dict
             f"edition {year} is not the next one: the latest edition is {last.year}, so the next is {last.year + 1}"
         )
     held = snapshots.load_sidecars()
-    data = {name: snapshots.versions(name, held)[-1] for name in last.data}
+    # Every measure the catalogue monitors is offered to the new edition (one added since joins it here);
+    # a measure with no figure for the area is left out by the chapter's parameters_from_data.
+    offered = {
+        cid: {**params, "latest": dict.fromkeys(indicators.monitored(), "")} if "latest" in params else params
+        for cid, params in last.chapter_parameters.items()
+    }
+    wanted = set(last.data) | {d for cid, p in offered.items() for d in editions.read_datasets(chapters_spec[cid], p)}
+    names = [*last.data, *sorted(wanted - set(last.data))]
+    data = {name: snapshots.versions(name, held)[-1] for name in names}
     paths = {name: str(resolve(held[snapshots.ref(name, version)]["path"])) for name, version in data.items()}
     chapters: dict[str, Params] = {}
     needs: dict[str, list[str]] = {}
     for chapter_id, params in last.chapter_parameters.items():
         ideal = {k: _moved_on(v) for k, v in params.items()}
-        datasets = {name: paths[name] for name in chapters_spec[chapter_id].datasets}
+        datasets = {
+            name: paths[name] for name in editions.read_datasets(chapters_spec[chapter_id], offered[chapter_id])
+        }
         actual = FROM_DATA[chapter_id](dict(params), datasets, last.area_code) if chapter_id in FROM_DATA else ideal
         chapters[chapter_id] = actual
         listed = CHECKS[chapter_id](ideal, datasets) if chapter_id in CHECKS else []

@@ -36,8 +36,10 @@ TEMPLATE = """DOCUMENT-DATE
 
 #d.opening
 
+#list(..d.messages)
+
 #table(
-  columns: (1.3fr, 1.6fr, 1fr, 1fr, 1.7fr, 1.3fr, 1.3fr),
+  columns: (1.6fr, 0.6fr, 1fr, 1fr, 1.7fr, 1.3fr, 1.3fr),
   stroke: (x, y) => (bottom: if y == 0 { 0.8pt } else { 0.3pt + gray }),
   inset: 3.5pt,
   table.header(..d.columns.map(c => text(weight: "bold")[#c])),
@@ -73,6 +75,10 @@ def write(book: Path, out: Path, edition: Edition) -> Path | None:
         "title": f"{edition.title}: progress on the eight priorities",
         "subtitle": f"Scrutiny summary of the {edition.year} edition",
         "opening": figures["opening"],
+        # The key messages as plain text (the page's bold lead-in words are Markdown, which Typst would print).
+        "messages": [
+            line.removeprefix("- ").replace("**", "") for line in figures.get("key_messages", "").splitlines()
+        ],
         "columns": list(glance.columns),
         "rows": glance.astype(str).to_numpy().tolist(),
         "notes": (

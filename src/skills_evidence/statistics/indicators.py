@@ -135,6 +135,15 @@ def monitored() -> dict[str, dict]:
     return dict(sorted(measures.items(), key=lambda kv: min(kv[1]["priorities"])))
 
 
+def source_datasets(indicator_ids: list[str]) -> list[str]:
+    """The datasets the monitoring measures `indicator_ids` are read from, in order, each once."""
+    measures = monitored()
+    unknown = [i for i in indicator_ids if i not in measures]
+    if unknown:
+        raise CatalogueError(f"{', '.join(unknown)}: not a monitoring measure of {CATALOGUE}")
+    return list(dict.fromkeys(s["dataset"] for i in indicator_ids for s in measures[i]["monitoring"]["sources"]))
+
+
 def entry(indicator_id: str) -> dict:
     """One indicator's catalogue entry; a clear error when the catalogue lacks it."""
     try:
