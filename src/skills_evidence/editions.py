@@ -25,7 +25,11 @@ class Chapter:
     chapter: Path
     datasets: tuple[str, ...]
     step: str = "analysis"  # "analysis" chapters read data; "comparison" chapters read their indicators after
-    home_only: str = ""  # why the chapter is the home council's alone (its data covers no other area); "" if not
+    #: Datasets the chapter reads where an edition pins them (references added after editions were published).
+    optional: tuple[str, ...] = ()
+    #: What the chapter is, when it is built from 2021 districts' data and so has no book for a county.
+    districts_only: str = ""
+    home_only: str = ""  # what the chapter is, in words naming no council, when it is the home council's alone
 
 
 @dataclass(frozen=True)
@@ -50,23 +54,28 @@ class Edition:
     def datasets(self, chapter: Chapter) -> tuple[str, ...]:
         """Every dataset a chapter reads in this edition: its own, and the sources of the monitoring
         measures its parameters list under `latest` (so a measure joins an edition as data, not code)."""
-        return read_datasets(chapter, self.chapter_parameters.get(chapter.id) or {})
+        return read_datasets(chapter, self.chapter_parameters.get(chapter.id) or {}, self.data)
 
     def references(self, chapter: Chapter) -> list[str]:
         """The pinned `name@version` of every dataset a chapter reads in this edition."""
         return [snapshots.ref(name, self.data[name]) for name in self.datasets(chapter)]
 
 
-def read_datasets(chapter: Chapter, parameters: dict) -> tuple[str, ...]:
-    """A chapter's datasets with its parameters: its own, then the sources of the measures under `latest`."""
+def read_datasets(chapter: Chapter, parameters: dict, pinned: dict | None = None) -> tuple[str, ...]:
+    """A chapter's datasets with its parameters: its own, its optional ones the edition pins (all of them
+    when `pinned` is None, as for a new edition), then the sources of the measures under `latest`."""
     measures = list((parameters.get("latest") or {}) if isinstance(parameters.get("latest"), dict) else [])
-    return tuple(dict.fromkeys([*chapter.datasets, *indicators.source_datasets(measures)]))
+    optional = [d for d in chapter.optional if pinned is None or d in pinned]
+    return tuple(dict.fromkeys([*chapter.datasets, *optional, *indicators.source_datasets(measures)]))
 
 
 #: The keys data/editions.yaml knows, at each level: (required, optional). A misspelt key is refused by
 #: name and line before any work, rather than failing later as a KeyError or being silently ignored.
 TOP_KEYS = ({"current", "chapters", "editions"}, {"areas"})
-CHAPTER_KEYS = ({"title", "notebook", "chapter", "datasets"}, {"step", "home_only"})
+CHAPTER_KEYS = (
+    {"title", "notebook", "chapter", "datasets"},
+    {"step", "home_only", "optional_datasets", "districts_only"},
+)
 EDITION_KEYS = (
     {"year", "title", "area_code", "chapters"},
     {"subtitle", "published", "comparators", "vintages", "data"},
@@ -148,8 +157,10 @@ def load(path: str | Path = EDITIONS) -> tuple[dict[str, Chapter], dict[int, Edi
             Path(c["notebook"]),
             Path(c["chapter"]),
             tuple(c["datasets"]),
-            c.get("step", "analysis"),
-            c.get("home_only", ""),
+            step=c.get("step", "analysis"),
+            home_only=c.get("home_only", ""),
+            optional=tuple(c.get("optional_datasets") or ()),
+            districts_only=c.get("districts_only", ""),
         )
         for cid, c in spec["chapters"].items()
     }
@@ -159,7 +170,7 @@ def load(path: str | Path = EDITIONS) -> tuple[dict[str, Chapter], dict[int, Edi
         if unknown:
             raise ConfigError(f"{path}: edition {e['year']} names unknown chapters {sorted(unknown)}")
         data = {name: str(version) for name, version in (e.get("data") or {}).items()}
-        needed = {d for c, params in e["chapters"].items() for d in read_datasets(chapters[c], params or {})}
+        needed = {d for c, params in e["chapters"].items() for d in read_datasets(chapters[c], params or {}, data)}
         unpinned = sorted(needed - set(data))
         if unpinned:
             raise ConfigError(

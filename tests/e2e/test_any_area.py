@@ -38,7 +38,7 @@ def test_leicester_unitary_outside_any_combined_authority(project: Path):
     assert pages == {"progress.html", "skills-levels.html", "attainment.html", "what-changed.html"}
     preface = text(book / "index.html")
     assert "the skills of Leicester’s residents and pupils" in preface
-    assert "leaves out the chapters built on one council’s own data: Graduate retention" in preface
+    assert "leaves out the chapters built on one council’s own data: graduate retention, from a Graduate" in preface
     # ONS Explore Local Statistics, level 3+ (RQF) 2023: Leicester 51.5% (46.7 to 56.3); East Midlands region;
     # no combined authority (ONS LAD to CA lookup, May 2024).
     progress = text(book / "chapters/progress.html")

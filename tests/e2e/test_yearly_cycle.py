@@ -39,7 +39,8 @@ FILE = {
     "ons_claimant_rate": "claimant_count.csv",
     "ons_ks2_rwm": "ks2_rwm_expected.csv",
 }
-KEPT = ("E06", "E07", "E08", "E09", "W06", "S12", "E12", "E47", "E92", "K02", "K03", "W92", "S92")
+# The geographies the book keeps; counties (E10) too, as every version from November 2026 declares.
+KEPT = ("E06", "E07", "E08", "E09", "E10", "W06", "S12", "E12", "E47", "E92", "K02", "K03", "W92", "S92")
 
 
 def run(root: Path, *args: str) -> str:

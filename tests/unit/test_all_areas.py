@@ -41,3 +41,41 @@ def test_the_cli_writes_the_file_and_asks_for_a_scope(project_copy):
     written = pd.read_csv(project_copy / "build/2025/all_areas/indicators.csv")
     assert set(written["indicator_id"]) == set(all_areas.table(2025)["indicator_id"])
     assert not list((project_copy / "build/2025/all_areas").glob(".*partial"))
+
+
+def _claimant_as_published(code: str, period: str = "2025-01-01/P1Y") -> float:
+    """The figure as ONS's claimant-count.csv prints it, read with the csv module (not the project's loader)."""
+    import csv
+
+    from skills_evidence.paths import shared_dir
+
+    path = shared_dir() / "real-data/ons_explore_local_statistics/claimant-count.csv"
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["areacd"] == code and row["period"] == period:
+                return float(row["observation"])
+    raise AssertionError(f"claimant-count.csv has no row for {code} {period}")
+
+
+@pytest.mark.shared
+def test_from_2026_every_current_english_authority_counties_included():
+    table = all_areas.table(2026)
+    claimant = table[table.indicator_id == "claimant_rate_16_64"].set_index("geography_code")
+    # A county, a London borough and a shire district: the figures ONS publishes, ranked within their tier.
+    for code, kind in (
+        ("E10000016", "county"),
+        ("E09000030", "London borough"),
+        ("E07000008", "non-metropolitan district"),
+    ):
+        assert claimant.loc[code, "value"] == _claimant_as_published(code) and claimant.loc[code, "kind"] == kind
+    # Kent (3.3% in 2025) among the 151 upper-tier authorities with a figure (counties with unitaries, metropolitan
+    # districts and London boroughs), never among the districts; Cambridge among the 294 districts and unitaries.
+    assert (claimant.loc["E10000016", "rank"], claimant.loc["E10000016", "rank_of"]) == (51, 151)
+    assert claimant.loc["E07000008", "rank_of"] == 294 and claimant.loc["E10000016", "region_code"] == "E12000008"
+    # Every authority of today has a row; none abolished before 2023 (ONS's Allerdale, E07000026) does.
+    from skills_evidence.editions import inputs
+    from skills_evidence.inputs.loaders.files import read_table
+
+    authorities = read_table(inputs("progress", 2026)[0]["english_authorities"])
+    assert set(authorities["area_code"]) <= set(table["geography_code"]) and len(authorities) == 317
+    assert "E07000026" not in set(table["geography_code"])

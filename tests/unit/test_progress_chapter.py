@@ -357,3 +357,67 @@ def test_the_spine_chart_has_a_text_equivalent_with_every_rank():
     assert "257 of 296" in detail.set_index("Measure").loc["Claimant Count (2024)", "Rank (1 = best)"]
     # ONS Claimant Count 2024: England 4.0%; no interval, so the side is given, not judged.
     assert detail.set_index("Measure").loc["Claimant Count (2024)", "England"] == "4.0%: higher (worse, not tested)"
+
+
+def area_result(year: int, area_code: str) -> chapter.Result:
+    paths, vintages = editions.inputs("progress", year)
+    latest = editions.load()[1][year].chapter_parameters["progress"]["latest"]
+    return chapter.compute(chapter.read_inputs(paths, vintages), edition=year, area_code=area_code, latest=latest)
+
+
+def test_a_neighbour_average_needs_two_thirds_of_the_set_with_a_figure():
+    # Cornwall's DfE neighbours (May 2025 set) are mostly counties, which the 2025 edition's KS2 file lacks:
+    # 2 of 10 have a figure, so no average is shown (the issue found one printed from those 2).
+    cornwall = area_result(2025, "E06000052").measures.set_index("indicator_id")
+    row = cornwall.loc["ks2_rwm_expected"]
+    assert row["vs_neighbours"] == "not compared (2 of 10 with a figure)" and math.isnan(row["neighbours_value"])
+    # From 2026 the files keep counties: all ten have a figure, and the average is DfE's simple mean.
+    later = area_result(2026, "E06000052").measures.set_index("indicator_id").loc["ks2_rwm_expected"]
+    assert (later["neighbours_set"], later["neighbours_with_figure"], later["neighbours_of"]) == ("2025 set", 10, 10)
+
+
+def test_adult_measures_are_set_against_onss_similar_areas_pupil_measures_against_dfes():
+    coventry = result(2026).measures.set_index("indicator_id")
+    assert coventry.loc["claimant_rate_16_64", "neighbours_set"] == "ONS similar areas"
+    assert coventry.loc["claimant_rate_16_64", "neighbours_of"] == 20
+    assert coventry.loc["ks2_rwm_expected", "neighbours_set"] == "2025 set"
+    # The 2025 edition, published before ONS's similar areas were in the data, keeps DfE's for every measure.
+    assert set(result(2025).measures["neighbours_set"]) == {"2021 set", "2025 set"}
+    # A district has no DfE neighbours: Cambridge's KS2 is set against ONS's similar areas.
+    cambridge = area_result(2026, "E07000008").measures.set_index("indicator_id")
+    assert cambridge.loc["ks2_rwm_expected", "neighbours_set"] == "ONS similar areas"
+
+
+def test_a_county_is_ranked_among_upper_tier_authorities():
+    # ONS claimant-count.csv 2025: Kent 3.3%, 51st lowest of the 151 upper-tier authorities with a figure.
+    kent = area_result(2026, "E10000016")
+    claimant = kent.measures.set_index("indicator_id").loc["claimant_rate_16_64"]
+    assert kent.area_name == "Kent" and claimant["latest_value"] == 3.3
+    assert (claimant["rank"], claimant["rank_of"]) == (51, 151)
+
+
+def test_an_area_can_declare_its_own_strategy_with_targets_in_data(project_copy):
+    # Leicester declares two priorities, the measures under each and one target; its page reports them, not
+    # Coventry's eight, and sets the latest figure against the target through polarity.
+    path = project_copy / "data/indicators.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        "strategies: {}",
+        "strategies:\n"
+        "  E06000016:\n"
+        "    name: Leicester's Skills Plan\n"
+        "    priorities:\n"
+        "      1: {title: 'Skills of adults', measures: [qual_l3plus_16_64, qual_none_16_64]}\n"
+        "      2: {title: 'Work', measures: [claimant_rate_16_64]}\n"
+        "    targets: {claimant_rate_16_64: 4.0}",
+    )
+    path.write_text(text, encoding="utf-8")
+    leicester = area_result(2026, "E06000016")
+    assert leicester.key_figures["progress"]["title"] == "Progress on the two priorities"
+    assert "Leicester's Skills Plan" in leicester.key_figures["progress"]["opening"]
+    glance = chapter.at_a_glance(leicester).set_index("Measure")
+    assert list(glance.columns[:1]) == ["Priorities"] and "Target" in glance.columns
+    assert glance.loc["Claimant Count", "Priorities"] == "2"
+    # ONS claimant-count.csv 2025: Leicester above 4.0%; lower is better, so the target is not yet met.
+    assert glance.loc["Claimant Count", "Target"] == "4.0: not yet met (not tested)"
+    assert glance.loc["Level 3 and above", "Target"] == "none set"
+    assert "Employment rate" not in glance.index  # measures the strategy does not name are not on its page

@@ -9,6 +9,7 @@ Groups of fewer than 10 pupils are not reported ([c]).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,10 +17,11 @@ from pathlib import Path
 import pandas as pd
 
 from skills_evidence import periods
-from skills_evidence.chapters import charts, prose
+from skills_evidence.chapters import charts, geography, prose
 from skills_evidence.chapters import outputs as chapter_outputs
 from skills_evidence.chapters.formatting import number, signed
 from skills_evidence.inputs.loaders.files import read_table
+from skills_evidence.places import possessive
 from skills_evidence.statistics import indicators, neighbours
 
 ENGLAND = ("E92000001", "England")
@@ -53,6 +55,7 @@ class Inputs:
     groups: pd.DataFrame
     lad21: pd.DataFrame
     vintages: dict
+    authorities: pd.DataFrame | None = None  # current English authorities (counties), where the edition pins them
 
 
 def read_inputs(paths: dict[str, str | Path], vintages: dict[str, str] | None = None) -> Inputs:
@@ -69,7 +72,7 @@ def read_inputs(paths: dict[str, str | Path], vintages: dict[str, str] | None = 
             "lad21_reference",
         )
     ]
-    return Inputs(*tables, vintages or {})
+    return Inputs(*tables, vintages or {}, authorities=geography.read_authorities(paths))
 
 
 KS2_COLUMNS = ["period", "year", "series", "value", "status", "source", "neighbour_set", "neighbours_used"]
@@ -93,7 +96,7 @@ def ks2_series(inputs: Inputs, area_code: str, area_name: str, first: str, last:
     council = {
         "area": area_name if own else None,
         "sn": "Statistical Neighbours" if own else None,
-        "england": "England",
+        "england": "England" if own else None,  # the council's one-decimal figures belong in its own book only
     }
     sets = indicators.neighbour_sets()
     rows, previous_set = [], None
@@ -336,6 +339,7 @@ def compute(
     ks2_first: str = "2015/16",
 ) -> Result:
     """All figures for the chapter for one area and the data years an edition may show."""
+    inputs = dataclasses.replace(inputs, lad21=geography.with_area(inputs.lad21, inputs.authorities, area_code))
     lad = inputs.lad21[inputs.lad21["lad_code"] == area_code]
     if lad.empty:
         raise KeyError(f"{area_code} is not a local authority district in data/reference/lad21.csv")
@@ -385,7 +389,7 @@ def build_indicators(result: Result, vintages: dict) -> pd.DataFrame:
                 "indicator_id": "ks2_rwm_expected",
                 "breakdown": "",
                 "geography_code": r.neighbour_set or codes[r.series],
-                "geography_name": f"{result.area_name}'s statistical neighbours (average)"
+                "geography_name": f"{possessive(result.area_name)} statistical neighbours (average)"
                 if r.neighbour_set
                 else r.series,
                 "period": r.period,
@@ -456,7 +460,7 @@ def key_figures(result: Result) -> dict:
         "disadvantage": {},
         "area": area,
         "ks4_year": result.ks4_year,
-        "ks2": {"covid_gap": ks2["status"].eq("z").any()},
+        "ks2": {"covid_gap": ks2["status"].eq("z").any(), "year": ""},
         "ks4": {},
         "gaps": [],
         "gcse19": {},
@@ -468,9 +472,12 @@ def key_figures(result: Result) -> dict:
         facts["ks2"].update(
             year=year, value=text[area], england=text.get(ENGLAND[1], "[x]"), neighbours=text.get(SN_SERIES, "")
         )
-    if not result.ks4.empty:
-        t = result.ks4
-        a_all = t[(t["geography_code"] == result.area_code) & (t["breakdown_id"] == "all")].iloc[0]
+    t = result.ks4
+    area_all = t[(t["geography_code"] == result.area_code) & (t["breakdown_id"] == "all")] if len(t) else t
+    # DfE publishes no figure for an authority with too few pupils (City of London, Isles of Scilly).
+    facts["ks4_area_absent"] = bool(len(t)) and (area_all.empty or area_all["att8"].isna().all())
+    if not t.empty and not facts["ks4_area_absent"]:
+        a_all = area_all.iloc[0]
         e_all = t[(t["geography_code"] == ENGLAND[0]) & (t["breakdown_id"] == "all")].iloc[0]
         facts["ks4"] = {
             "all": number(a_all.att8),
@@ -514,6 +521,7 @@ def key_figures(result: Result) -> dict:
             "england": number(ge.get(g["period"].iloc[-1])),
         }
     say = functools.partial(prose.render, CHAPTER, **facts)
+    kf.update(intro=say("intro", strategy=indicators.strategy_for(result.area_code)))
     kf.update(
         ks2_sentence=say("ks2"),
         ks4_sentence=" ".join(

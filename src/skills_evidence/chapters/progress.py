@@ -11,6 +11,7 @@ No measure has a target, so nothing is scored against one.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,10 +22,11 @@ from afcharts.af_colours import get_af_colours
 from IPython.display import Markdown
 
 from skills_evidence import periods
-from skills_evidence.chapters import attainment, charts, escape, prose
+from skills_evidence.chapters import attainment, charts, escape, geography, prose
 from skills_evidence.chapters import outputs as chapter_outputs
 from skills_evidence.chapters.formatting import number, signed
 from skills_evidence.inputs.loaders.files import read_table
+from skills_evidence.places import possessive
 from skills_evidence.statistics import indicators, neighbours, progress
 from skills_evidence.statistics.qualifications import aggregated_shares, level_shares
 
@@ -47,6 +49,12 @@ SERIES_COLUMNS = [
     "method",
 ]
 REFERENCE = ("lad21_reference", "dfe_statistical_neighbours")
+#: ONS's similar areas (the 20 nearest authorities on its global model): the comparators of adult and economic
+#: measures in editions that pin them; DfE's statistical neighbours stay the comparators of pupil measures.
+SIMILAR = "ons_similar_areas"
+SIMILAR_MODEL = "global"
+#: The share of a comparator set that must have a figure for its average to be shown (else "not compared").
+MIN_SHARE = 2 / 3  # "two thirds" in the page's note (comparators_note)
 
 
 @dataclass
@@ -57,12 +65,20 @@ class Inputs:
     lad21: pd.DataFrame
     groups: pd.DataFrame
     vintages: dict[str, str] = field(default_factory=dict)
+    #: The area whose book is being made ("" for every area at once): the council's own more precise
+    #: figures are used in its own book only.
+    area_code: str = ""
+    #: Current English authorities (counties included) and ONS's similar areas, where the edition pins them.
+    authorities: pd.DataFrame | None = None
+    similar: pd.DataFrame | None = None
 
 
 def read_inputs(paths: dict[str, str | Path], vintages: dict[str, str] | None = None) -> Inputs:
     """Read the pinned snapshot files named by dataset name (provenance in each file's .meta.yaml sidecar)."""
     tables = {name: read_table(path) for name, path in paths.items()}
-    return Inputs(tables, tables.pop(REFERENCE[0]), tables.pop(REFERENCE[1]), vintages or {})
+    lad21, groups = tables.pop(REFERENCE[0]), tables.pop(REFERENCE[1])
+    authorities, similar = tables.pop(geography.AUTHORITIES, None), tables.pop(SIMILAR, None)
+    return Inputs(tables, lad21, groups, vintages or {}, authorities=authorities, similar=similar)
 
 
 def _published(inputs: Inputs, indicator_id: str, dataset: str) -> pd.DataFrame:
@@ -106,6 +122,8 @@ def _more_precise(inputs: Inputs, indicator_id: str, dataset: str) -> pd.DataFra
     published = inputs.tables[dataset]
     council = attainment.publishing_council(published)
     codes = dict(zip(inputs.lad21["lad_name"], inputs.lad21["lad_code"])) | {ENGLAND[1]: ENGLAND[0]}
+    if inputs.area_code and codes.get(council) != inputs.area_code:
+        return pd.DataFrame(columns=["geography_code", "geography_name", "period", "value", "status"])
     rows = published[published["geography"].isin({council, ENGLAND[1]} - {None})]
     return pd.DataFrame(
         {
@@ -168,18 +186,41 @@ def series(inputs: Inputs, indicator_id: str) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def comparators(area_code: str, lad21: pd.DataFrame, groups: pd.DataFrame) -> dict:
-    """The area's benchmarks: England, its region, and its statistical neighbours (the comparator groups,
-    from which each figure takes the set in force for its period)."""
+def comparators(
+    area_code: str,
+    lad21: pd.DataFrame,
+    groups: pd.DataFrame,
+    similar: pd.DataFrame | None = None,
+    authorities: pd.DataFrame | None = None,
+) -> dict:
+    """The area's benchmarks: England, its region, its DfE statistical neighbours (the comparator groups,
+    from which each figure takes the set in force for its period) and, where pinned, ONS's similar areas."""
     row = lad21[lad21["lad_code"] == area_code]
     if row.empty:
         raise KeyError(f"{area_code} is not a local authority district in data/reference/lad21.csv")
     return {
+        "home": indicators.strategy_for(area_code) is not None,
         "area": (area_code, row["lad_name"].iloc[0]),
         "england": ENGLAND,
         "region": (row["region_code"].iloc[0], f"{row['region_name'].iloc[0]} region"),
         "groups": groups,
+        "current": None if authorities is None else set(authorities["area_code"]),
+        "similar": None
+        if similar is None
+        else similar.loc[
+            (similar["area_code"] == area_code) & (similar["model"] == SIMILAR_MODEL), "neighbour_code"
+        ].tolist(),
     }
+
+
+#: Why an area has no figure, in the Analysis Function's shorthand the publishers use (the latest mark shown).
+MISSING_WHY = {
+    "x": "[x] not available: the publisher prints no figure for it",
+    "c": "[c] suppressed by the publisher to protect confidentiality",
+    "u": "[u] the publisher judges the estimate unreliable and prints none",
+    "z": "[z] not applicable",
+    "": "the publisher's file has no row for this area",
+}
 
 
 def _at(frame: pd.DataFrame, code: str, period: str) -> pd.Series | None:
@@ -189,6 +230,13 @@ def _at(frame: pd.DataFrame, code: str, period: str) -> pd.Series | None:
 
 def _row(period: str, value: float) -> pd.Series:
     return pd.Series({"period": period, "value": value, "ci_lower": float("nan"), "ci_upper": float("nan")})
+
+
+def _label(item: dict) -> str:
+    """A measure's name in the tables; one that stands in for a measure no open source publishes says so."""
+    label = item.get("short_label", item["label"])
+    stands = indicators.awaiting_data().get(item.get("stands_in_for", ""))
+    return f"{label} (nearest official measure to: {stands['label'].lower()})" if stands else label
 
 
 def assess(data: pd.DataFrame, indicator_id: str, places: dict, latest: str) -> dict:
@@ -202,17 +250,24 @@ def assess(data: pd.DataFrame, indicator_id: str, places: dict, latest: str) -> 
     area = data[(data["geography_code"] == area_code) & data["value"].notna()].sort_values("period")
     out = {
         "indicator_id": indicator_id,
-        "label": item.get("short_label", item["label"]),
+        "label": _label(item),
         "priorities": ";".join(str(p) for p in item["priorities"]),
         "unit": item["unit"],
         "polarity": polarity,
         "target": "none set",
-        "source": item["source"],
+        "source": item.get("home_source", item["source"]) if places.get("home") else item["source"],
+        "caveat": item.get("caveat", ""),
         "baseline_period": baseline_period,
         "asked_for": latest,
     }
     if area.empty:
-        return {**out, "latest_period": "", "change_assessment": "no figure in this edition's inputs"}
+        marks = data.loc[data["geography_code"] == area_code, "status"].replace("", pd.NA).dropna()
+        return {
+            **out,
+            "latest_period": "",
+            "change_assessment": "no figure in this edition's inputs",
+            "missing_why": MISSING_WHY.get(marks.iloc[-1] if len(marks) else "", MISSING_WHY[""]),
+        }
     now = area.iloc[-1]
     base = _at(data, area_code, baseline_period)
     base = base if base is not None else _row(baseline_period, float("nan"))
@@ -237,37 +292,59 @@ def assess(data: pd.DataFrame, indicator_id: str, places: dict, latest: str) -> 
         out[f"{key}_name"] = name
         out[f"{key}_value"] = bench["value"] if bench is not None else float("nan")
         out[f"vs_{key}"] = progress.versus(now, bench, polarity) if bench is not None else "not compared"
-    group_id, _ = neighbours.set_for(now["period"], indicators.neighbour_sets())
-    codes = neighbours.members(places["groups"], group_id, area_code)
-    group = neighbours.group_name(area_name, group_id) if codes else ""
-    # The neighbours' figures at the one precision every authority has (DfE averages its published figures).
-    values = ranked_on[(ranked_on["period"] == now["period"]) & ranked_on["geography_code"].isin(codes)][
-        "value"
-    ].dropna()
-    out["neighbours_name"] = group
-    out["neighbours_id"] = group_id if codes else ""
-    out["neighbours_basis"] = now["basis"]
-    out["neighbours_dataset"] = now["dataset"]
-    out["neighbours_with_figure"] = len(values)
-    out["neighbours_of"] = len(codes)
-    # DfE's statistical-neighbour average: the simple mean of the neighbours' figures.
-    out["neighbours_value"] = values.mean() if len(values) else float("nan")
-    out["vs_neighbours"] = (
-        progress.versus(now, _row(now["period"], out["neighbours_value"]), polarity) if len(values) else "not compared"
-    )
-    authorities = local_authorities(ranked_on, now["period"])
+    out.update(_neighbours(item, places, ranked_on, now, polarity))
+    authorities = local_authorities(ranked_on, now["period"], "upper" if area_code.startswith("E10") else None)
+    if places.get("current") is not None:  # ranks over the authorities of today, not abolished ones
+        authorities = authorities[authorities["geography_code"].isin(places["current"])]
     ranked = progress.rank_among(authorities.set_index("geography_code")["value"], area_code, polarity)
     out["rank"], out["rank_of"] = ranked if ranked else (None, len(authorities))
     return out
 
 
-def local_authorities(data: pd.DataFrame, period: str) -> pd.DataFrame:
+def _neighbours(item: dict, places: dict, ranked_on: pd.DataFrame, now: pd.Series, polarity: int) -> dict:
+    """The area against the comparator set that fits the measure: ONS's similar areas for adult and economic
+    measures where the edition pins them, else DfE's statistical neighbours on the set in force for the
+    period. The set's average (a simple mean, DfE's method) is shown only when at least MIN_SHARE of the
+    set has a figure; otherwise the row says how many do."""
+    area_code, area_name = places["area"]
+    group_id, _ = neighbours.set_for(now["period"], indicators.neighbour_sets())
+    codes = neighbours.members(places["groups"], group_id, area_code)
+    label, name = f"{group_id[-4:]} set", neighbours.group_name(area_name, group_id) if codes else ""
+    wants_ons = item["monitoring"].get("comparators") == "ons_similar" or not codes
+    if wants_ons and places.get("similar"):
+        group_id, codes = f"ons_similar_{SIMILAR_MODEL}", places["similar"]
+        label, name = "ONS similar areas", f"{possessive(area_name)} ONS similar areas ({SIMILAR_MODEL} model)"
+    # The neighbours' figures at the one precision every authority has (DfE averages its published figures).
+    values = ranked_on[(ranked_on["period"] == now["period"]) & ranked_on["geography_code"].isin(codes)]["value"]
+    values = values.dropna()
+    enough = bool(codes) and len(values) >= MIN_SHARE * len(codes)
+    if not codes:
+        verdict = "not compared (no DfE statistical neighbours for a district)"
+    elif not enough:
+        verdict = f"not compared ({len(values)} of {len(codes)} with a figure)"
+    else:
+        verdict = progress.versus(now, _row(now["period"], values.mean()), polarity)
+    return {
+        "neighbours_name": name if codes else "",
+        "neighbours_id": group_id if codes else "",
+        "neighbours_set": label if codes else "",
+        "neighbours_basis": now["basis"],
+        "neighbours_dataset": now["dataset"],
+        "neighbours_with_figure": len(values),
+        "neighbours_of": len(codes),
+        "neighbours_value": values.mean() if enough else float("nan"),
+        "vs_neighbours": verdict,
+    }
+
+
+def local_authorities(data: pd.DataFrame, period: str, tier: str | None = None) -> pd.DataFrame:
     """English local authorities with a figure in `period`, of one tier so none is counted twice: districts
     and unitaries where the file publishes districts (survey and benefit measures), else upper-tier
-    authorities, counties with unitaries (DfE's school measures)."""
+    authorities, counties with unitaries (DfE's school measures); `tier="upper"` asks for the upper tier
+    whatever the file publishes (a county's rank)."""
     rows = data[(data["period"] == period) & data["value"].notna()]
     rows = rows[rows["geography_code"].str.match(LOCAL_AUTHORITY)]
-    lower = rows["geography_code"].str.startswith("E07").any()
+    lower = tier != "upper" and rows["geography_code"].str.startswith("E07").any()
     return rows[~rows["geography_code"].str.startswith("E10" if lower else "E07")]
 
 
@@ -302,6 +379,8 @@ class Result:
     series: pd.DataFrame
     awaiting: pd.DataFrame
     key_figures: dict = field(default_factory=dict)
+    #: The strategy the page reports (indicators.strategy_for), or None: the measures are grouped by theme.
+    strategy: dict | None = None
 
 
 def measures_in(latest: dict[str, str]) -> list[str]:
@@ -313,7 +392,9 @@ def measures_in(latest: dict[str, str]) -> list[str]:
 
 def compute(inputs: Inputs, edition: int, area_code: str, latest: dict[str, str]) -> Result:
     """Every monitoring measure for the area, cut at the periods this edition uses (`latest`, by measure)."""
-    places = comparators(area_code, inputs.lad21, inputs.groups)
+    lad21 = geography.with_area(inputs.lad21, inputs.authorities, area_code)
+    places = comparators(area_code, lad21, inputs.groups, inputs.similar, inputs.authorities)
+    inputs = dataclasses.replace(inputs, area_code=area_code)
     rows, spines, shown = [], [], []
     codes = [area_code, ENGLAND[0], places["region"][0]]
     for indicator_id in measures_in(latest):
@@ -334,17 +415,39 @@ def compute(inputs: Inputs, edition: int, area_code: str, latest: dict[str, str]
                 "source": a["source"],
             }
             for key, a in indicators.awaiting_data().items()
-            if a.get("measured_by") not in latest
-        ]
+            if a.get("measured_by") not in latest and a.get("area", area_code) == area_code
+        ],
+        columns=["measure_id", "label", "priorities", "owner", "source"],
     )
+    strategy = indicators.strategy_for(area_code)
+    measures = pd.DataFrame(rows)
+    # The priorities a measure serves are the area's strategy's; an area without one groups them by theme.
+    measures["priorities"] = [
+        ";".join(str(n) for n, ids in (strategy or {"serving": {}})["serving"].items() if i in ids)
+        for i in measures["indicator_id"]
+    ]
+    targets = (strategy or {}).get("targets") or {}
+    measures["target"] = [targets.get(i, "none set") for i in measures["indicator_id"]]
+    measures["against_target"] = [
+        _against_target(r["latest_value"], targets[r["indicator_id"]], r["polarity"])
+        if r["indicator_id"] in targets and r.get("latest_period")
+        else ""
+        for r in measures.to_dict("records")
+    ]
+    measures["theme"] = [
+        indicators.themes().get(indicators.entry(i).get("theme", ""), "") for i in measures["indicator_id"]
+    ]
+    if strategy is None and len(awaiting):
+        awaiting = awaiting.assign(priorities="")
     result = Result(
         edition,
         area_code,
         places["area"][1],
-        pd.DataFrame(rows),
+        measures,
         pd.DataFrame(spines),
         pd.concat(shown, ignore_index=True).sort_values(["indicator_id", "geography_code", "period"]),
         awaiting,
+        strategy=strategy,
     )
     result.key_figures = {"progress": key_figures(result)}
     return result
@@ -413,31 +516,33 @@ def serving(priorities: pd.Series, priority: int) -> pd.Series:
 
 
 #: The at-a-glance and detail tables' columns of words, left-aligned (figures align right).
-WORDS = ("Measure", "Priorities", "Change since baseline", "Recent trend", "Against England", "Region",
+WORDS = ("Measure", "Priorities", "Theme", "Change since baseline", "Recent trend", "Against England", "Region",
          "Statistical neighbours")  # fmt: skip
 
 
 def at_a_glance(result: Result) -> pd.DataFrame:
-    """One row per measure, in the order of the first priority it serves, with every priority it serves;
-    and one row for each priority with no measure from official data, pointing to the data to be supplied."""
+    """One row per measure with a figure, under the first priority of the area's strategy it serves (with
+    every priority it serves) and a row for each priority with no measure, pointing to the data to be
+    supplied; for an area without a strategy, by theme."""
+    if result.strategy is None:
+        order = list(indicators.themes().values())
+        shown = result.measures[result.measures["latest_period"] != ""]
+        shown = shown.assign(_o=shown["theme"].map(order.index)).sort_values("_o", kind="stable")
+        return pd.DataFrame(
+            [{"Measure": r["label"], "Theme": r["theme"], **_glance(r)} for r in shown.to_dict("records")]
+        )
     rows = []
     awaiting = result.awaiting
     measures = result.measures.to_dict("records")
-    for number_ in indicators.priorities():
+    for number_ in result.strategy["priorities"]:
         for r in measures:
-            if int(r["priorities"].split(";")[0]) != number_:
-                continue
-            rows.append(
-                {
-                    "Measure": r["label"],
-                    "Priorities": r["priorities"].replace(";", ", "),
-                    "Baseline": _with_period(r, "baseline"),
-                    "Latest": _with_period(r, "latest"),
-                    "Change since baseline": _change(pd.Series(r)) if r.get("latest_period") else "[x]",
-                    "Recent trend": r.get("direction_of_travel", "[x]"),
-                    "Against England": brief(r.get("vs_england", "not compared"), r["polarity"]),
-                }
-            )
+            if not r["priorities"] or int(r["priorities"].split(";")[0]) != number_ or not r.get("latest_period"):
+                continue  # a measure with no figure for the area is named in the key messages, with why
+            row = {"Measure": r["label"], "Priorities": r["priorities"].replace(";", ", "), **_glance(r)}
+            if result.strategy["targets"]:  # only a strategy that sets targets has the column
+                target = r.get("target", "none set")
+                row["Target"] = "none set" if target == "none set" else f"{target}: {r['against_target']}"
+            rows.append(row)
         if not serving(result.measures["priorities"], number_).any():
             needed = awaiting[serving(awaiting["priorities"], number_)] if len(awaiting) else awaiting
             rows.append(
@@ -446,14 +551,33 @@ def at_a_glance(result: Result) -> pd.DataFrame:
                         CHAPTER, "no_measure", needed=needed["label"].tolist() if len(needed) else []
                     ),
                     "Priorities": str(number_),
-                    "Baseline": "[x]",
-                    "Latest": "[x]",
-                    "Change since baseline": "[x]",
-                    "Recent trend": "[x]",
-                    "Against England": "[x]",
+                    **dict.fromkeys(
+                        ("Baseline", "Latest", "Change since baseline", "Recent trend", "Against England"), "[x]"
+                    ),
+                    **({"Target": "[x]"} if result.strategy["targets"] else {}),
                 }
             )
     return pd.DataFrame(rows)
+
+
+def _against_target(latest: float, target: float, polarity: int) -> str:
+    """The latest figure against a target the area's strategy sets, read through polarity; a figure is a
+    point, so this is a side, not a test."""
+    if pd.isna(latest):
+        return ""
+    ahead = (latest - float(target)) * (polarity or 1) >= 0
+    return "met (not tested)" if ahead else "not yet met (not tested)"
+
+
+def _glance(r: dict) -> dict[str, str]:
+    """A measure's cells in the at-a-glance table after its name and group."""
+    return {
+        "Baseline": _with_period(r, "baseline"),
+        "Latest": _with_period(r, "latest"),
+        "Change since baseline": _change(pd.Series(r)),
+        "Recent trend": r.get("direction_of_travel", "[x]"),
+        "Against England": brief(r.get("vs_england", "not compared"), r["polarity"]),
+    }
 
 
 def key_messages(result: Result) -> list[dict[str, object]]:
@@ -483,8 +607,12 @@ def key_messages(result: Result) -> list[dict[str, object]]:
         ),
     ]
     messages = [{"kind": kind, "measures": m.loc[mask, "label"].tolist()} for kind, mask in groups if mask.any()]
+    absent = result.measures[result.measures["latest_period"] == ""]
+    if len(absent):
+        why = [f"{label} ({reason})" for label, reason in zip(absent["label"], absent["missing_why"])]
+        messages.append({"kind": "no_figure", "measures": why})
     order = ["improved", "worsened", "worse_than_england", "better_untested", "worse_untested",
-             "better_than_england", "not_assessed"]  # fmt: skip
+             "better_than_england", "no_figure", "not_assessed"]  # fmt: skip
     messages.sort(key=lambda g: order.index(g["kind"]))
     return messages[:5]
 
@@ -526,7 +654,7 @@ def detail(result: Result) -> pd.DataFrame:
                 "Region": f"{_value(r, 'region_value')}: {brief(r['vs_region'], r['polarity'])}",
                 "Statistical neighbours": (
                     f"{_value(r, 'neighbours_value')} ({r['neighbours_with_figure']} of {r['neighbours_of']}"
-                    f"{', ' + r['neighbours_id'][-4:] + ' set' if r.get('neighbours_id') else ''}): "
+                    f"{', ' + r['neighbours_set'] if r.get('neighbours_set') else ''}): "
                     f"{brief(r['vs_neighbours'], r['polarity'])}"
                 ),
                 "Rank (1 = best)": rank,
@@ -537,7 +665,7 @@ def detail(result: Result) -> pd.DataFrame:
 
 def awaiting_table(result: Result) -> pd.DataFrame:
     """Measures the strategy names with no open data here: who holds the data, and where it comes from."""
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "Measure": result.awaiting["label"],
             "Priorities": result.awaiting["priorities"].str.replace(";", ", "),
@@ -545,6 +673,7 @@ def awaiting_table(result: Result) -> pd.DataFrame:
             "Source": result.awaiting["source"],
         }
     )
+    return table if result.strategy is not None else table.drop(columns="Priorities")
 
 
 def key_figures(result: Result) -> dict[str, str]:
@@ -553,12 +682,23 @@ def key_figures(result: Result) -> dict[str, str]:
     with_data = m[m["latest_period"] != ""]
     judged = with_data["change_judgement"].fillna("").str.replace(r"^break in series.*", "break in series", regex=True)
     counts = judged.value_counts()
-    without = [str(n) for n in indicators.priorities() if not serving(m["priorities"], n).any()]
+    strategy = result.strategy
+    priorities = strategy["priorities"] if strategy else {}
+    without = [str(n) for n in priorities if not serving(m["priorities"], n).any()]
     return {
-        "title": "Progress on the eight priorities",
+        "title": prose.render(CHAPTER, "title", strategy=strategy, count=number_word(len(priorities))),
+        "targets": prose.render(CHAPTER, "targets", strategy=strategy),
+        "caveats": prose.render(
+            CHAPTER,
+            "caveats",
+            notes=[{"label": r.label, "caveat": r.caveat} for r in m.itertuples() if getattr(r, "caveat", "")],
+        ),
+        "awaiting_intro": prose.render(CHAPTER, "awaiting_intro", strategy=strategy),
         "opening": prose.render(
             CHAPTER,
             "opening",
+            strategy=strategy,
+            count=number_word(len(priorities)),
             area=result.area_name,
             edition=result.edition,
             baseline_edition=indicators.baseline_edition(),
@@ -574,7 +714,20 @@ def key_figures(result: Result) -> dict[str, str]:
         "baseline_edition": str(indicators.baseline_edition()),
         "trend_years": str(progress.TREND_YEARS),
         "neighbour_sets": prose.render(CHAPTER, "neighbour_sets", sets=neighbour_sets_in_force()),
+        "comparators_note": prose.render(
+            CHAPTER,
+            "comparators_note",
+            ons=bool(m.get("neighbours_id", pd.Series(dtype=str)).fillna("").str.startswith("ons_").any()),
+            sets=prose.render(CHAPTER, "neighbour_sets", sets=neighbour_sets_in_force()),
+            share="two thirds",
+        ),
     }
+
+
+def number_word(n: int) -> str:
+    """A count as a word up to twelve, as the page's sentences write it ("eight priorities")."""
+    words = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+    return words[n] if 0 <= n < len(words) else str(n)
 
 
 def neighbour_sets_in_force() -> list[dict[str, str]]:
@@ -694,15 +847,19 @@ def indicator_rows(result: Result, vintages: dict[str, str]) -> pd.DataFrame:
                     for i, b in zip(m["indicator_id"], m["neighbours_basis"])
                 ],
                 "geography_code": m["neighbours_id"],
-                "geography_name": [f"{result.area_name}'s statistical neighbours (average)"] * len(m),
+                "geography_name": [
+                    f"{possessive(result.area_name)} "
+                    f"{'ONS similar areas' if g.startswith('ons_') else 'statistical neighbours'} (average)"
+                    for g in m["neighbours_id"]
+                ],
                 "period": m["latest_period"],
                 "value": m["neighbours_value"],
                 "source_id": m["neighbours_dataset"],
                 "vintage": m["neighbours_dataset"].map(lambda name: vintages.get(name, "")),
                 "status": "",
                 "note": [
-                    prose.render(CHAPTER, "neighbours_row", used=int(n), of=int(o))
-                    for n, o in zip(m["neighbours_with_figure"], m["neighbours_of"])
+                    prose.render(CHAPTER, "neighbours_row", used=int(n), of=int(o), ons=g.startswith("ons_"))
+                    for n, o, g in zip(m["neighbours_with_figure"], m["neighbours_of"], m["neighbours_id"])
                 ],
             }
         )

@@ -20,6 +20,7 @@ import jinja2.sandbox
 import yaml
 
 from skills_evidence.paths import resolve
+from skills_evidence.places import possessive
 
 CHAPTERS = Path("chapters")
 
@@ -34,6 +35,7 @@ def _missing(value: object) -> bool:
 
 
 ENVIRONMENT = jinja2.sandbox.ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
+ENVIRONMENT.filters["possessive"] = possessive  # {{ area | possessive }}: "Coventry's", "Tower Hamlets'"
 ENVIRONMENT.globals.clear()  # no lipsum, range, cycler…: a sentence works with the figures it is given
 ENVIRONMENT.tests["missing"] = _missing
 

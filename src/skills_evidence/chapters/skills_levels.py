@@ -426,7 +426,7 @@ def _trend_facts(result: Result, trend: dict[str, str]) -> dict[str, object]:
     data = result.trend.dropna(subset=["value"])
     return {
         **trend,
-        "rose": float(trend["nvq_last_value"]) >= float(trend["first_value"]),
+        "rose": bool(trend["nvq"]) and float(trend["nvq_last_value"]) >= float(trend["first_value"]),
         "first": data["period"].min(),
         "last": data["period"].max(),
         "places": ", ".join(dict.fromkeys(data["geography_name"])),
@@ -449,7 +449,13 @@ def trend_figures(result: Result) -> dict[str, str]:
             "rqf_period": latest["period"] if latest is not None else "",
         },
     )
+    if nvq.empty:  # ONS prints no NVQ-basis figure for the area (Isles of Scilly, City of London): [x]
+        return dict.fromkeys(("first_period", "first_value", "nvq_last_period", "nvq_last_value", "nvq_change"), "") | {
+            "nvq": False,
+            "rqf_sentence": rqf_sentence,
+        }
     return {
+        "nvq": True,
         "first_period": str(nvq["period"].iloc[0]),
         "first_value": f"{nvq['value'].iloc[0]:.1f}",
         "nvq_last_period": str(nvq["period"].iloc[-1]),

@@ -363,6 +363,65 @@ def derive_survey_margins(entries: dict[str, dict]) -> pd.DataFrame:
     )
 
 
+#: The kind and tier of an English authority by its code's prefix: districts are the lower tier, counties the
+#: upper, and unitaries, metropolitan districts and London boroughs are both.
+AUTHORITY_KINDS = {
+    "E06": ("unitary authority", "both"),
+    "E07": ("non-metropolitan district", "lower"),
+    "E08": ("metropolitan district", "both"),
+    "E09": ("London borough", "both"),
+    "E10": ("county", "upper"),
+}
+
+
+def _read_ons_app(entries: dict[str, dict], dataset: str, source: str) -> pd.DataFrame:
+    """One of ONS's Explore Local Statistics app files a reference dataset is derived from, checked."""
+    path = _source({"source": entries[dataset]["sources"][source]})
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+
+def derive_english_authorities(entries: dict[str, dict]) -> pd.DataFrame:
+    """Every current English local authority (the districts and unitaries of April 2023 and the counties), as
+    ONS's similar-areas model lists them, with its name, kind, tier and region: the areas a book can be built
+    for and the set ranks are taken over."""
+    dataset = "english_authorities"
+    listed = _read_ons_app(entries, dataset, "global_neighbours")["AREACD"]
+    listed = listed[listed.str[:3].isin(AUTHORITY_KINDS)]
+    names = dict(zip(*_read_ons_app(entries, dataset, "cluster_allocation")[["AREACD", "AREANM"]].T.values))
+    els = _read_ons_app(entries, dataset, "names")
+    names |= {c: n for c, n in zip(els["areacd"], els["areanm"]) if c.startswith("E10")}
+    parents = _read_ons_app(entries, dataset, "parents").set_index("areacd")
+    missing = sorted(set(listed) - set(names) | set(listed) - set(parents.index))
+    if missing:
+        raise InputFileError(
+            entries[dataset]["sources"]["global_neighbours"]["file"], f"no name or region for {missing[0]}"
+        )
+    out = pd.DataFrame({"area_code": listed.values})
+    out["area_name"] = out["area_code"].map(names)
+    out["kind"] = out["area_code"].str[:3].map(lambda p: AUTHORITY_KINDS[p][0])
+    out["tier"] = out["area_code"].str[:3].map(lambda p: AUTHORITY_KINDS[p][1])
+    out["region_code"] = out["area_code"].map(parents["parentcd"])
+    out["region_name"] = out["area_code"].map(parents["parentnm"])
+    return out.sort_values("area_code").reset_index(drop=True)
+
+
+def derive_similar_areas(entries: dict[str, dict]) -> pd.DataFrame:
+    """ONS's similar areas for every authority: its 20 nearest on the global, economic and demographic
+    models of the Explore Local Statistics app, in order (ONS's alternative to CIPFA's neighbours)."""
+    frames = []
+    for model in ("global", "economic", "demographic"):
+        table = _read_ons_app(entries, "ons_similar_areas", f"{model}_neighbours")
+        long = table.melt(id_vars="AREACD", var_name="rank", value_name="neighbour_code")
+        frames.append(long.assign(model=model).rename(columns={"AREACD": "area_code"}))
+    out = pd.concat(frames, ignore_index=True)
+    out = out[out["neighbour_code"] != ""].astype({"rank": int})
+    return (
+        out[["area_code", "model", "rank", "neighbour_code"]]
+        .sort_values(["area_code", "model", "rank"])
+        .reset_index(drop=True)
+    )
+
+
 DERIVATIONS: dict[str, Callable[[dict[str, dict]], pd.DataFrame]] = {
     "lad21_reference": derive_lad21,
     "aps_t19_qualifications": derive_aps_t19,
@@ -374,6 +433,8 @@ DERIVATIONS: dict[str, Callable[[dict[str, dict]], pd.DataFrame]] = {
     "survey_population_margins": derive_survey_margins,
     "comparator_groups": derive_comparator_groups,
     "dfe_statistical_neighbours": derive_statistical_neighbours,
+    "english_authorities": derive_english_authorities,
+    "ons_similar_areas": derive_similar_areas,
 }
 
 

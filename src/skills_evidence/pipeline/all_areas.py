@@ -51,24 +51,52 @@ COLUMNS = [
 ]
 
 
-def measure(data: pd.DataFrame, indicator_id: str, period: str, lad21: pd.DataFrame) -> pd.DataFrame:
-    """One measure's rows: every English authority with a figure for `period` (never a missing one ranked)."""
+def measure(
+    data: pd.DataFrame,
+    indicator_id: str,
+    period: str,
+    lad21: pd.DataFrame,
+    authorities: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One measure's rows: every English authority with a figure for `period` (never a missing one ranked),
+    ranked within its tier (districts and unitaries, or counties with unitaries; counties always among the
+    upper tier) and, where the edition pins the current authorities, among those of today only."""
     item = indicators.entry(indicator_id)
     polarity = int(item["polarity"])
     shown = progress.preferred(data[data["period"] == period])
-    comparable = progress.local_authorities(progress.comparable(data), period).set_index("geography_code")["value"]
+    current = None if authorities is None else set(authorities["area_code"])
     rows = shown[shown["geography_code"].str.match(progress.LOCAL_AUTHORITY)].copy()
+    if current is not None:
+        rows = rows[rows["geography_code"].isin(current)]
     rows["kind"] = rows["geography_code"].str[:3].map(KINDS)
-    # Ranks on the figures every authority has at one precision (as the monitoring page ranks).
-    rows["rank"] = rows["geography_code"].map(rules.ranks(comparable, polarity))
-    rows["rank_of"] = comparable.notna().sum()
-    by_kind = comparable.groupby(comparable.index.str[:3])
-    in_kind = by_kind.transform(lambda v: rules.ranks(v, polarity))
-    rows["rank_in_kind"] = rows["geography_code"].map(in_kind).astype("Int64")
-    rows["rank_in_kind_of"] = rows["geography_code"].str[:3].map(by_kind.count())
+    rows["rank"], rows["rank_of"] = pd.NA, pd.NA
+    rows["rank_in_kind"], rows["rank_in_kind_of"] = pd.NA, pd.NA
+    # A measure published for districts ranks districts and unitaries together, and counties apart among the
+    # upper tier; one published for upper-tier authorities ranks counties with unitaries in one pass.
+    county = rows["geography_code"].str.startswith("E10")
+    lower_tier = rows["geography_code"].str.startswith("E07").any()
+    passes = [(None, ~county), ("upper", county)] if lower_tier else [(None, county | ~county)]
+    for tier, chosen in passes:
+        # Ranks on the figures every authority has at one precision (as the monitoring page ranks).
+        comparable = progress.local_authorities(progress.comparable(data), period, tier)
+        if current is not None:
+            comparable = comparable[comparable["geography_code"].isin(current)]
+        values = comparable.set_index("geography_code")["value"]
+        by_kind = values.groupby(values.index.str[:3])
+        in_kind = by_kind.transform(lambda v: rules.ranks(v, polarity))
+        codes = rows.loc[chosen, "geography_code"]
+        rows.loc[chosen, "rank"] = codes.map(rules.ranks(values, polarity))
+        rows.loc[chosen, "rank_of"] = values.notna().sum()
+        rows.loc[chosen, "rank_in_kind"] = codes.map(in_kind)
+        rows.loc[chosen, "rank_in_kind_of"] = codes.str[:3].map(by_kind.count())
+    rows["rank"] = rows["rank"].astype("Int64")
+    rows["rank_in_kind"] = rows["rank_in_kind"].astype("Int64")
     england = shown.loc[shown["geography_code"] == progress.ENGLAND[0], "value"]
     rows["england_value"] = england.iloc[0] if len(england) else float("nan")
-    rows["region_code"] = rows["geography_code"].map(dict(zip(lad21["lad_code"], lad21["region_code"])))
+    regions = dict(zip(lad21["lad_code"], lad21["region_code"]))
+    if authorities is not None:
+        regions |= dict(zip(authorities["area_code"], authorities["region_code"]))
+    rows["region_code"] = rows["geography_code"].map(regions)
     rows["unit"], rows["polarity"], rows["source_id"] = item["unit"], polarity, rows["dataset"]
     rows["indicator_id"] = indicator_id
     return rows[COLUMNS]
@@ -88,7 +116,7 @@ def table(year: int | None = None) -> pd.DataFrame:
         periods_held = data.loc[data["value"].notna() & data["geography_code"].str.match(progress.LOCAL_AUTHORITY)]
         if periods_held.empty:
             continue
-        frames.append(measure(data, indicator_id, periods_held["period"].max(), inputs.lad21))
+        frames.append(measure(data, indicator_id, periods_held["period"].max(), inputs.lad21, inputs.authorities))
     return pd.concat(frames, ignore_index=True).sort_values(["indicator_id", "geography_code"], ignore_index=True)
 
 

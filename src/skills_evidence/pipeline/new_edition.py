@@ -92,6 +92,9 @@ def scaffold(year: int, path: str | Path = editions.EDITIONS) -> tuple[str, dict
     }
     wanted = set(last.data) | {d for cid, p in offered.items() for d in editions.read_datasets(chapters_spec[cid], p)}
     names = [*last.data, *sorted(wanted - set(last.data))]
+    unheld = [name for name in names if not snapshots.versions(name, held)]
+    if unheld:
+        raise ValueError(f"no version of {', '.join(unheld)} is held: add it with skills-evidence snapshot first")
     data = {name: snapshots.versions(name, held)[-1] for name in names}
     paths = {name: str(resolve(held[snapshots.ref(name, version)]["path"])) for name, version in data.items()}
     chapters: dict[str, Params] = {}

@@ -72,7 +72,7 @@ def write(book: Path, out: Path, edition: Edition) -> Path | None:
     figures = yaml.safe_load((source / "key_figures.yml").read_text(encoding="utf-8"))["progress"]
     awaiting = read_table(source / "data_to_be_supplied.csv").fillna("")
     data = {
-        "title": f"{edition.title}: progress on the eight priorities",
+        "title": f"{edition.title}: {figures['title'][:1].lower()}{figures['title'][1:]}",
         "subtitle": f"Scrutiny summary of the {edition.year} edition",
         "opening": figures["opening"],
         # The key messages as plain text (the page's bold lead-in words are Markdown, which Typst would print).

@@ -50,8 +50,9 @@ def omitted_sentence(edition: Edition) -> str:
     """The preface's sentence on the chapters an area's book leaves out, and why; empty when none is."""
     if not edition.omitted:
         return ""
-    parts = [f"{title} ({why})" for title, why in edition.omitted.items()]
-    listed = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
+    # Each chapter as its `home_only:` describes it, never by its home title (which names the home council).
+    parts = list(edition.omitted.values())
+    listed = "; ".join(parts[:-1]) + ("; and " if len(parts) > 1 else "") + parts[-1]
     return f"This book leaves out the chapters built on one council's own data: {listed}."
 
 

@@ -106,6 +106,28 @@ def priorities() -> dict[int, str]:
     return _catalogue_file(resolve(CATALOGUE))["priorities"]
 
 
+def strategy_for(area_code: str) -> dict | None:
+    """The strategy an area's monitoring page reports (name, priorities by number, and which measures serve
+    each), or None when the area has declared none: its measures are then grouped by theme."""
+    spec = _catalogue_file(resolve(CATALOGUE))
+    own = (spec.get("strategies") or {}).get(area_code)
+    if own:
+        priorities = {int(n): p["title"] for n, p in own["priorities"].items()}
+        serving = {int(n): list(p.get("measures") or []) for n, p in own["priorities"].items()}
+        return {"name": own["name"], "priorities": priorities, "serving": serving, "targets": own.get("targets", {})}
+    home = spec.get("strategy") or {}
+    if home.get("area_code") != area_code:
+        return None
+    priorities = {int(n): t for n, t in spec["priorities"].items()}
+    serving = {n: [i for i, item in monitored().items() if n in item["priorities"]] for n in priorities}
+    return {"name": home["name"], "priorities": priorities, "serving": serving, "targets": {}}
+
+
+def themes() -> dict[str, str]:
+    """The themes measures are grouped by in a book whose area has no strategy of its own, in order."""
+    return dict(_catalogue_file(resolve(CATALOGUE)).get("themes") or {})
+
+
 def awaiting_data() -> dict[str, dict]:
     """Measures the strategy names with no open data in this project yet: label, priorities, owner, source."""
     return _catalogue_file(resolve(CATALOGUE)).get("awaiting_data", {})

@@ -13,6 +13,7 @@ from datetime import datetime
 import pandas as pd
 
 from skills_evidence import periods
+from skills_evidence.places import possessive
 
 
 def period_end(period: str) -> str:
@@ -37,7 +38,7 @@ def members(table: pd.DataFrame, set_id: str, area_code: str) -> list[str]:
 
 def group_name(area_name: str, set_id: str) -> str:
     """How the book names an area's neighbours in one set: "Coventry's DfE statistical neighbours (2021 set)"."""
-    return f"{area_name}'s DfE statistical neighbours ({set_id[-4:]} set)"
+    return f"{possessive(area_name)} DfE statistical neighbours ({set_id[-4:]} set)"
 
 
 def month_title(month: str) -> str:
