@@ -115,3 +115,11 @@ def test_a_year_that_is_held_says_nothing_about_missing_figures():
         skills_levels.read_inputs(*pinned("skills_levels", 2022)), "E08000026", "2021", "2021"
     )
     assert result.key_figures["skills"]["sentences"]["period_note"] == "" and result.period == "2021"
+
+
+def test_figures_round_half_up_as_ons_does():
+    # ONS rounds halves up: 64.55 is printed 64.6 (Python's float formatting gave 64.5), a change of -2.25 is
+    # -2.3, and a tiny negative difference is 0.0, never -0.0.
+    from skills_evidence.chapters.formatting import number, signed
+
+    assert (number(64.55), signed(-2.25), number(-0.04), signed(0.04)) == ("64.6", "\u22122.3", "0.0", "0.0")

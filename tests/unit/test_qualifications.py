@@ -160,3 +160,17 @@ def test_the_region_is_named_as_a_region_and_differences_come_from_unrounded_fig
     column = "West Midlands region % (difference pp, verdict)"
     assert table.loc["No qualifications", column] == "7.7 (\u22120.2, similar)"
     assert table.loc["No qualifications", "Coventry % (95% CI)"].startswith("7.6 ")
+
+
+def test_the_region_is_named_once_in_the_sentence():
+    # The 2022-2024 editions printed "Against the West Midlands region region"; ONS published 57.2 for the
+    # West Midlands region level 3+ in 2021 (the 2022 edition's comparison year).
+    from skills_evidence import editions
+    from skills_evidence.chapters import skills_levels
+
+    paths, vintages = editions.inputs("skills_levels", 2022)
+    result = skills_levels.compute(
+        skills_levels.read_inputs(paths, vintages), area_code="E08000026", period="2021", trend_end="2021"
+    )
+    sentence = result.key_figures["skills"]["sentences"]["region"]
+    assert sentence.startswith("Against the West Midlands region, Coventry's level 3+ share") and "57.2%" in sentence

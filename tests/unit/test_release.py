@@ -29,7 +29,12 @@ def test_a_new_measure_from_an_els_file_is_a_declaration_not_code(project_copy: 
     )
     assert review is None and sidecar.exists()
     entry = snapshots.dataset("ons_gva_per_job").entry
-    assert entry["derive"] == {"from": "ons_els", "indicator": "Gross value added per filled job", "counties": True}
+    assert entry["derive"] == {
+        "from": "ons_els",
+        "indicator": "Gross value added per filled job",
+        "counties": True,
+        "unreliable_from_notes": True,
+    }
     assert entry["schema"]["columns"]["value"]["max"] == 1_000_000
     assert entry["description"].startswith("Gross value added per job filled")
     frame = validation.validate("ons_gva_per_job")
@@ -45,7 +50,12 @@ def test_a_new_measure_from_an_els_file_is_a_declaration_not_code(project_copy: 
 def test_the_employment_rate_carries_onss_suspension_note():
     # ONS's employment-rate.json caveats: APS-based updates are suspended; the sidecar keeps ONS's words.
     entry = snapshots.dataset("ons_employment_rate").entry
-    assert entry["derive"] == {"from": "ons_els", "indicator": "Employment rate", "counties": True}
+    assert entry["derive"] == {
+        "from": "ons_els",
+        "indicator": "Employment rate",
+        "counties": True,
+        "unreliable_from_notes": True,
+    }
     assert entry["publisher_note"].startswith("Updates to this indicator have been temporarily suspended")
 
 

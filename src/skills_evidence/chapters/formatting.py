@@ -8,6 +8,7 @@ printed beside it; every chapter that prints one says so with ROUNDING_NOTE."""
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -18,12 +19,18 @@ ROUNDING_NOTE = (
 )
 
 
+def half_up(value: float, digits: int = 1) -> Decimal:
+    """`value` rounded as ONS rounds, halves away from zero, on the decimal it is written as (64.55 → 64.6),
+    where Python's float formatting rounds the binary value half to even (64.55 → 64.5)."""
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
 def number(value: float | None, digits: int = 1, mark: str = "x") -> str:
     """`value` to `digits` decimals (a true minus sign when negative), or `[mark]` when it is missing ([x] not
     available, [c] confidential)."""
     if value is None or pd.isna(value):
         return f"[{mark or 'x'}]"
-    text = f"{value:.{digits}f}"
+    text = f"{half_up(value, digits):.{digits}f}"
     return text.lstrip("-") if float(text) == 0 else text.replace("-", "\u2212")
 
 
@@ -31,7 +38,7 @@ def signed(x: float | None, digits: int = 1) -> str:
     """A difference for display with an explicit sign and a true minus sign: +2.3, −0.4, 0.0."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "[x]"
-    r = round(x, digits)
+    r = half_up(x, digits)
     if r == 0:
         return f"{0:.{digits}f}"
     return f"+{r:.{digits}f}" if r > 0 else f"\u2212{abs(r):.{digits}f}"

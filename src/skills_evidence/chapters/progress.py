@@ -236,7 +236,7 @@ def _label(item: dict) -> str:
     """A measure's name in the tables; one that stands in for a measure no open source publishes says so."""
     label = item.get("short_label", item["label"])
     stands = indicators.awaiting_data().get(item.get("stands_in_for", ""))
-    return f"{label} (nearest official measure to: {stands['label'].lower()})" if stands else label
+    return f"{label} (nearest official measure to {stands['label'].lower()})" if stands else label
 
 
 def assess(data: pd.DataFrame, indicator_id: str, places: dict, latest: str) -> dict:
@@ -286,6 +286,19 @@ def assess(data: pd.DataFrame, indicator_id: str, places: dict, latest: str) -> 
         change_judgement=change.judgement,
         direction_of_travel=progress.trend_reading(progress.direction_of_travel(area), polarity),
     )
+    out["latest_status"] = now["status"]
+    if now["status"] == "u":  # ONS prints the figure but calls it unreliable: shown with [u], never judged
+        unreliable = "not compared ([u] ONS: estimate unreliable, small sample)"
+        out.update(change_judgement=unreliable, change_assessment=unreliable, direction_of_travel="[u] not judged")
+    if item["unit"] == "£" and change.verdict not in ("no new data", "revised") and pd.notna(change.difference):
+        # Money at current prices: a cash rise is not an improvement; the area is read against England's.
+        then, later, words = progress.relative_to_benchmark(
+            base, now, _at(data, ENGLAND[0], baseline_period), _at(data, ENGLAND[0], now["period"]), polarity
+        )
+        out.update(
+            change_judgement=f"{words}: {then:.2f} then {later:.2f} of England's" if pd.notna(then) else words,
+            direction_of_travel=progress.direction_of_travel(area) + " in cash terms",
+        )
     for key in ("england", "region"):
         code, name = places[key]
         bench = _at(data, code, now["period"])
@@ -293,9 +306,16 @@ def assess(data: pd.DataFrame, indicator_id: str, places: dict, latest: str) -> 
         out[f"{key}_value"] = bench["value"] if bench is not None else float("nan")
         out[f"vs_{key}"] = progress.versus(now, bench, polarity) if bench is not None else "not compared"
     out.update(_neighbours(item, places, ranked_on, now, polarity))
-    authorities = local_authorities(ranked_on, now["period"], "upper" if area_code.startswith("E10") else None)
+    if now["status"] == "u":
+        out.update({f"vs_{key}": out["change_judgement"] for key in ("england", "region", "neighbours")})
+    tier = "upper" if area_code.startswith("E10") else None
+    authorities, every = (local_authorities(ranked_on, now["period"], tier, u) for u in (False, True))
     if places.get("current") is not None:  # ranks over the authorities of today, not abolished ones
         authorities = authorities[authorities["geography_code"].isin(places["current"])]
+        every = every[every["geography_code"].isin(places["current"])]
+    out["rank_left_out"] = len(every) - len(authorities)  # [u] estimates of the same authorities
+    lower = authorities["geography_code"].str.startswith("E07").any()
+    out["rank_set"] = "districts and unitaries" if lower else "upper-tier authorities"
     ranked = progress.rank_among(authorities.set_index("geography_code")["value"], area_code, polarity)
     out["rank"], out["rank_of"] = ranked if ranked else (None, len(authorities))
     return out
@@ -315,15 +335,19 @@ def _neighbours(item: dict, places: dict, ranked_on: pd.DataFrame, now: pd.Serie
         group_id, codes = f"ons_similar_{SIMILAR_MODEL}", places["similar"]
         label, name = "ONS similar areas", f"{possessive(area_name)} ONS similar areas ({SIMILAR_MODEL} model)"
     # The neighbours' figures at the one precision every authority has (DfE averages its published figures).
-    values = ranked_on[(ranked_on["period"] == now["period"]) & ranked_on["geography_code"].isin(codes)]["value"]
-    values = values.dropna()
+    members = ranked_on[(ranked_on["period"] == now["period"]) & ranked_on["geography_code"].isin(codes)]
+    members = members.dropna(subset=["value"])
+    members = members[members["status"] != "u"]  # an estimate ONS calls unreliable does not enter the average
+    values = members["value"]
     enough = bool(codes) and len(values) >= MIN_SHARE * len(codes)
     if not codes:
         verdict = "not compared (no DfE statistical neighbours for a district)"
     elif not enough:
         verdict = f"not compared ({len(values)} of {len(codes)} with a figure)"
     else:
-        verdict = progress.versus(now, _row(now["period"], values.mean()), polarity)
+        mean, low, high = progress.mean_with_interval(members)
+        average = pd.Series({"period": now["period"], "value": mean, "ci_lower": low, "ci_upper": high})
+        verdict = progress.versus(now, average, polarity)  # both sides' uncertainty where both have it
     return {
         "neighbours_name": name if codes else "",
         "neighbours_id": group_id if codes else "",
@@ -337,12 +361,16 @@ def _neighbours(item: dict, places: dict, ranked_on: pd.DataFrame, now: pd.Serie
     }
 
 
-def local_authorities(data: pd.DataFrame, period: str, tier: str | None = None) -> pd.DataFrame:
+def local_authorities(
+    data: pd.DataFrame, period: str, tier: str | None = None, unreliable: bool = False
+) -> pd.DataFrame:
     """English local authorities with a figure in `period`, of one tier so none is counted twice: districts
     and unitaries where the file publishes districts (survey and benefit measures), else upper-tier
     authorities, counties with unitaries (DfE's school measures); `tier="upper"` asks for the upper tier
     whatever the file publishes (a county's rank)."""
     rows = data[(data["period"] == period) & data["value"].notna()]
+    if not unreliable:
+        rows = rows[rows["status"] != "u"]  # ONS calls these unreliable: never ranked
     rows = rows[rows["geography_code"].str.match(LOCAL_AUTHORITY)]
     lower = tier != "upper" and rows["geography_code"].str.startswith("E07").any()
     return rows[~rows["geography_code"].str.startswith("E10" if lower else "E07")]
@@ -473,7 +501,8 @@ def _with_period(row: pd.Series, prefix: str) -> str:
     if not row.get(f"{prefix}_period") or pd.isna(row.get(f"{prefix}_value", float("nan"))):
         return f"[x] ({row.get(f'{prefix}_period', '')})"
     basis = row.get(f"{prefix}_basis", "")
-    return f"{_value(row, f'{prefix}_value')} ({row[f'{prefix}_period']}{', ' + basis if basis else ''})"
+    mark = " [u]" if row.get(f"{prefix}_status") == "u" else ""
+    return f"{_value(row, f'{prefix}_value')}{mark} ({row[f'{prefix}_period']}{', ' + basis if basis else ''})"
 
 
 def brief(verdict: object, polarity: int = 0) -> str:
@@ -490,6 +519,8 @@ def brief(verdict: object, polarity: int = 0) -> str:
 def _side(verdict: str, polarity: int) -> str:
     """ "better" or "worse" for an untested higher/lower or increase/decrease, by polarity; "" otherwise."""
     first = verdict.split(" ")[0]
+    if "not tested" in verdict and first in ("gained", "fell"):  # money against England: already read
+        return "better" if first == "gained" else "worse"
     if polarity == 0 or "not tested" not in verdict or first not in ("higher", "lower", "increase", "decrease"):
         return ""
     return "better" if (first in ("higher", "increase")) == (polarity > 0) else "worse"
@@ -516,7 +547,8 @@ def serving(priorities: pd.Series, priority: int) -> pd.Series:
 
 
 #: The at-a-glance and detail tables' columns of words, left-aligned (figures align right).
-WORDS = ("Measure", "Priorities", "Theme", "Change since baseline", "Recent trend", "Against England", "Region",
+WORDS = ("Measure", "Priorities", "Theme", "Change since baseline", "Recent trend", "Against England",
+         "Region (includes the area)", "Rank (1 = best)",
          "Statistical neighbours")  # fmt: skip
 
 
@@ -595,6 +627,8 @@ def key_messages(result: Result) -> list[dict[str, object]]:
     groups = [
         ("improved", judged == "improved"),
         ("worsened", judged == "worsened"),
+        ("gained_on_england", judged.str.startswith("gained on England") & ~judged.str.contains("not tested")),
+        ("fell_behind_england", judged.str.startswith("fell behind England") & ~judged.str.contains("not tested")),
         ("better_untested", pd.Series([s == "better" for s in untested_side], index=m.index)),
         ("worse_untested", pd.Series([s == "worse" for s in untested_side], index=m.index)),
         ("worse_than_england", pd.Series([v == "worse" for v in versus], index=m.index) & tested_england),
@@ -611,7 +645,8 @@ def key_messages(result: Result) -> list[dict[str, object]]:
     if len(absent):
         why = [f"{label} ({reason})" for label, reason in zip(absent["label"], absent["missing_why"])]
         messages.append({"kind": "no_figure", "measures": why})
-    order = ["improved", "worsened", "worse_than_england", "better_untested", "worse_untested",
+    order = ["improved", "worsened", "gained_on_england", "fell_behind_england", "worse_than_england",
+             "better_untested", "worse_untested",
              "better_than_england", "no_figure", "not_assessed"]  # fmt: skip
     messages.sort(key=lambda g: order.index(g["kind"]))
     return messages[:5]
@@ -646,12 +681,16 @@ def detail(result: Result) -> pd.DataFrame:
         if not r.get("latest_period"):
             continue
         rank = f"{int(r['rank'])} of {int(r['rank_of'])}" if pd.notna(r.get("rank")) else "[z]"
+        if pd.notna(r.get("rank")) and r.get("rank_set"):
+            rank += f" {r['rank_set']}"  # KS4 ranks are among upper-tier authorities, survey ranks among districts
+        if r.get("rank_left_out"):
+            rank += f" ({int(r['rank_left_out'])} [u] left out)"
         rows.append(
             {
                 "Measure": f"{r['label']} ({r['latest_period']})",
                 result.area_name: _value(r, "latest_value"),
                 "England": f"{_value(r, 'england_value')}: {brief(r['vs_england'], r['polarity'])}",
-                "Region": f"{_value(r, 'region_value')}: {brief(r['vs_region'], r['polarity'])}",
+                "Region (includes the area)": f"{_value(r, 'region_value')}: {brief(r['vs_region'], r['polarity'])}",
                 "Statistical neighbours": (
                     f"{_value(r, 'neighbours_value')} ({r['neighbours_with_figure']} of {r['neighbours_of']}"
                     f"{', ' + r['neighbours_set'] if r.get('neighbours_set') else ''}): "

@@ -119,6 +119,7 @@ def derive_aps_t19(entries: dict[str, dict]) -> pd.DataFrame:
 def ons_els(path: Path, spec: dict) -> pd.DataFrame:
     """An ONS indicator file (any layout declared in data/layouts.yaml) cut to the geographies the book can
     compare (LADs, regions, CAs, nations; counties with `counties: true`), as a sidecar's `derive:` declares it;
+    `unreliable_from_notes: true` marks [u] the estimates ONS's notes call unreliable;
     `period: year` keeps a period's year alone (ASHE dates each figure by its survey day); `indicator:`
     keeps one indicator of a file that holds several."""
     frame = load_ons_indicator(path)
@@ -126,6 +127,11 @@ def ons_els(path: Path, spec: dict) -> pd.DataFrame:
         frame = frame[frame["indicator"] == spec["indicator"]]
         if frame.empty:
             raise InputFileError(path, f"has no rows for indicator {spec['indicator']!r}", column="indicator")
+    if spec.get("unreliable_from_notes"):
+        # ONS prints some survey estimates but says in its notes that they are unreliable (sample of 3-9):
+        # they keep their figure and carry the Analysis Function's [u].
+        unreliable = frame["note"].str.contains("unreliable", case=False) & (frame["status"] == "")
+        frame = frame.assign(status=frame["status"].where(~unreliable, "u"))
     keep = ONS_KEEP_PREFIXES + ((COUNTIES,) if spec.get("counties") else ())
     frame = frame[frame["geography_code"].str.startswith(keep)]
     cols = ["geography_code", "geography_name", "period", "value", "ci_lower", "ci_upper", "status", "source_row"]

@@ -97,7 +97,7 @@ def write(book: Path, out: Path, edition: Edition) -> Path | None:
             f"{a.label} (priorities {a.priorities.replace(';', ', ')}; {a.owner})" for a in awaiting.itertuples()
         )
         + ".",
-        "footer": f"{edition.title}, {edition.year} edition. Official statistics; Open Government Licence v3.0.",
+        "footer": f"{edition.title}, {edition.year} edition. Built from official statistics; Open Government Licence v3.0.",
     }
     target = out / file_name(edition.year)
     with tempfile.TemporaryDirectory() as folder:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
@@ -81,13 +80,24 @@ def break_in_series(before: object, after: object) -> str:
     return f"break in series ({before} to {after}): not compared"
 
 
+def period_year(period: str) -> float:
+    """A period on the real time axis: "2021" → 2021, the school or financial year "2018/19" → 2018, the
+    pooled "2022-2024" → 2023 (its middle), so a gap (no KS2 tests in 2020 and 2021) stays a gap."""
+    text = str(period)
+    if len(text) == 9 and text[4] == "-":
+        return (int(text[:4]) + int(text[5:])) / 2
+    return float(text[:4])
+
+
 def direction_of_travel(series: pd.DataFrame, years: int = TREND_YEARS) -> str:
     """The recent trend over the last `years` figures on the latest basis: "increasing", "decreasing",
-    "no significant change", or "not enough data" (fewer than three figures).
+    "no significant change", or "not enough data" (fewer than three figures on one basis).
 
-    A weighted least-squares line through the figures (weights from their 95% intervals where given),
-    judged by whether the 95% interval of its slope excludes zero. A simple, stated rule rather than
-    Fingertips' chi-squared test for proportions, so it also serves pay and scores.
+    A line through the figures on the real time axis (gaps kept). Where every figure has a 95% interval,
+    the published variances are the known variances of a weighted fit, so the slope's interval comes from
+    them and not from the scatter of five points; without intervals (counts, pupils' results) an ordinary
+    fit whose interval comes from the residuals. The trend is increasing or decreasing only when the 95%
+    interval of its slope excludes zero.
     """
     shown = _numbers(series).dropna(subset=["value"])
     if "basis" in shown and len(shown):
@@ -95,10 +105,11 @@ def direction_of_travel(series: pd.DataFrame, years: int = TREND_YEARS) -> str:
     shown = shown.sort_values("period").tail(years)
     if len(shown) < 3:
         return "not enough data"
-    x = sm.add_constant(np.arange(len(shown), dtype=float))
+    x = sm.add_constant(shown["period"].map(period_year).to_numpy(dtype=float))
     se = (shown["ci_upper"] - shown["ci_lower"]) / (2 * Z95)
     if se.notna().all() and (se > 0).all():
-        fit = sm.WLS(shown["value"].to_numpy(dtype=float), x, weights=1 / se.to_numpy() ** 2).fit()
+        model = sm.WLS(shown["value"].to_numpy(dtype=float), x, weights=1 / se.to_numpy() ** 2)
+        fit = model.fit(cov_type="fixed scale", cov_kwds={"scale": 1.0})  # the variances are known, not fitted
     else:
         fit = sm.OLS(shown["value"].to_numpy(dtype=float), x).fit()
     low, high = fit.conf_int(alpha=0.05)[1]
@@ -127,10 +138,12 @@ def _numbers(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def versus(area: pd.Series, benchmark: pd.Series, polarity: int) -> str:
-    """The area against one benchmark in the same period, Fingertips-style and polarity-aware:
-    "better", "similar", "worse" (or "higher"/"lower" for measures where neither is better). Without
-    an interval the side is said but not judged: "higher (no interval, not tested)", as `assess` does;
-    "not compared" without both figures or in different periods."""
+    """The area against one benchmark in the same period, polarity-aware: "better", "similar", "worse"
+    (or "higher"/"lower" where neither is better). Where the benchmark has an interval too (a neighbours'
+    average from survey estimates), the difference is tested with both sides' uncertainty; where it has
+    none (England, whose interval is negligible beside an area's), the area's interval against its value,
+    Fingertips' rule. Without the area's interval the side is said but not judged: "higher (no interval,
+    not tested)"; "not compared" without both figures or in different periods."""
     area, benchmark = (_numbers(r.to_frame().T).iloc[0] for r in (area, benchmark))
     if str(area["period"]) != str(benchmark["period"]):
         return "not compared (different periods)"
@@ -140,8 +153,55 @@ def versus(area: pd.Series, benchmark: pd.Series, polarity: int) -> str:
         side = area["value"] - benchmark["value"]
         word = "higher" if side > 0 else ("lower" if side < 0 else "the same")
         return f"{word} (no interval, not tested)"
+    if pd.notna(benchmark["ci_lower"]) and pd.notna(benchmark["ci_upper"]):
+        difference = float(area["value"] - benchmark["value"])
+        z = z_score(difference, (area["ci_lower"], area["ci_upper"]), (benchmark["ci_lower"], benchmark["ci_upper"]))
+        word = "similar" if math.isnan(z) or abs(z) <= Z95 else ("higher" if difference > 0 else "lower")
+        return judgement(word, polarity)
     word = significance(area["value"], area["ci_lower"], area["ci_upper"], benchmark["value"])
     return judgement(word, polarity)
+
+
+def mean_with_interval(rows: pd.DataFrame) -> tuple[float, float, float]:
+    """The simple mean of a set's figures (DfE's neighbours' average) with its 95% interval where every
+    member has one (the members' sampling errors, independent, averaged); NaN bounds otherwise."""
+    rows = _numbers(rows).dropna(subset=["value"])
+    if rows.empty:
+        return math.nan, math.nan, math.nan
+    mean = float(rows["value"].mean())
+    se = (rows["ci_upper"] - rows["ci_lower"]) / (2 * Z95)
+    if se.isna().any():
+        return mean, math.nan, math.nan
+    half = Z95 * math.sqrt(float((se**2).sum())) / len(rows)
+    return mean, mean - half, mean + half
+
+
+def relative_to_benchmark(
+    base: pd.Series, now: pd.Series, bench_base: pd.Series | None, bench_now: pd.Series | None, polarity: int
+) -> tuple[float, float, str]:
+    """A money measure's change read against its benchmark (England), never on a cash rise alone: the
+    area's figure as a share of the benchmark's at the baseline and now, and whether that share moved
+    beyond what the area's two intervals allow (the benchmark's own interval is negligible beside them).
+    Returns (ratio then, ratio now, words): "gained on England", "fell behind England", "no significant
+    change against England", each "(not tested)" without intervals, or "not compared" without the four
+    figures."""
+    figures = [_numbers(r.to_frame().T).iloc[0] if r is not None else None for r in (base, now, bench_base, bench_now)]
+    if any(f is None or pd.isna(f["value"]) or not f["value"] for f in figures):
+        return math.nan, math.nan, "not compared with England (a figure is missing)"
+    base, now, bench_base, bench_now = figures
+    then, later = base["value"] / bench_base["value"], now["value"] / bench_now["value"]
+    z = z_score(
+        later - then,
+        (base["ci_lower"] / bench_base["value"], base["ci_upper"] / bench_base["value"]),
+        (now["ci_lower"] / bench_now["value"], now["ci_upper"] / bench_now["value"]),
+    )
+    moved = later - then
+    if math.isnan(z):
+        word = "gained on" if moved * (polarity or 1) > 0 else ("fell behind" if moved else "no change against")
+        return then, later, f"{word} England (no interval, not tested)"
+    if abs(z) <= Z95:
+        return then, later, "no significant change against England"
+    return then, later, "gained on England" if moved * (polarity or 1) > 0 else "fell behind England"
 
 
 def rank_among(values: pd.Series, code: str, polarity: int) -> tuple[int, int] | None:

@@ -112,6 +112,10 @@ def _tidy(path: Path, raw: pd.DataFrame, header_line: int) -> pd.DataFrame:
     frame["geography_name"] = frame["geography_name"].str.strip()
     frame["geography_type"] = frame["geography_type"].str.strip()
     frame["status"] = frame["status"].str.strip()
+    # ONS's notes (not part of any layout: a file may have none, or two `notes` columns): kept as text, so a
+    # derivation can read the marks ONS writes there (e.g. "unreliable since the group sample size is small").
+    notes = [c for c in raw.columns if c.lower().split(".")[0] == "notes"]
+    frame["note"] = raw[notes].astype(str).agg(" ".join, axis=1).str.strip().to_numpy() if notes else ""
     frame["period"] = frame["period_raw"].map(_period)
     for name in ("value", "ci_lower", "ci_upper"):
         frame[name] = _numeric(path, raw, frame, name, layout)
