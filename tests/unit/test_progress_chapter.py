@@ -474,3 +474,18 @@ def test_estimates_ons_calls_unreliable_are_marked_and_never_ranked_or_judged():
         "(132 [u] left out)"
         in chapter.detail(result(2026)).set_index("Measure").loc["No qualifications (2023)", "Rank (1 = best)"]
     )
+
+
+def test_a_survey_estimates_rank_is_printed_with_its_range():
+    # ONS model-based unemployment 2023: Coventry 5.8% (4.3 to 7.3), 282nd of 293 districts and unitaries; drawn
+    # from every authority's published interval its rank could be anywhere from about 220th to 290th (the issue
+    # estimated about 223 to 293), so the page prints the range beside the rank.
+    unemployment = measure(2025, "unemployment_rate_modelled")
+    assert (unemployment["rank"], unemployment["rank_of"]) == (282, 293)
+    assert 210 <= unemployment["rank_low"] <= 235 and 285 <= unemployment["rank_high"] <= 293
+    cell = chapter.detail(result(2025)).set_index("Measure").loc["Unemployment rate (2023)", "Rank (1 = best)"]
+    assert cell == (
+        f"282 ({int(unemployment['rank_low'])} to {int(unemployment['rank_high'])}) of 293 districts and unitaries"
+    )
+    # A count without intervals (the Claimant Count) keeps a plain rank.
+    assert pd.isna(measure(2025, "claimant_rate_16_64")["rank_low"])

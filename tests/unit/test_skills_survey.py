@@ -255,3 +255,16 @@ def test_many_wave_changes_say_how_many_would_pass_by_chance(inputs):
     sentence = r.key_figures["survey"]["change_sentence"]
     assert "With 19 changes tested, about 1.0 would pass that test by chance alone" in sentence
     assert f"after Holm's correction for testing them together, {held} remain" in sentence
+
+
+def test_raking_that_cannot_converge_is_refused_not_silent():
+    # Hand-worked: two columns that are the same answer, given contradictory targets (60% and 40% "Yes"), can
+    # never both be met; the weights were returned as if they had been.
+    import pandas as pd
+
+    from skills_evidence.statistics import weighting
+
+    frame = pd.DataFrame({"a": ["Yes", "No", "Yes", "No"], "b": ["Yes", "No", "Yes", "No"]})
+    margins = {"a": {"Yes": 0.6, "No": 0.4}, "b": {"Yes": 0.4, "No": 0.6}}
+    with pytest.raises(ValueError, match="did not converge"):
+        weighting.rake(frame, margins, max_iter=50)

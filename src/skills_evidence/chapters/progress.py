@@ -317,6 +317,13 @@ def assess(data: pd.DataFrame, indicator_id: str, places: dict, latest: str) -> 
     lower = authorities["geography_code"].str.startswith("E07").any()
     out["rank_set"] = "districts and unitaries" if lower else "upper-tier authorities"
     ranked = progress.rank_among(authorities.set_index("geography_code")["value"], area_code, polarity)
+    spread = progress.rank_interval(
+        authorities.set_index("geography_code")["value"],
+        (authorities.set_index("geography_code")["ci_upper"] - authorities.set_index("geography_code")["ci_lower"]) / 2,
+        area_code,
+        polarity,
+    )
+    out["rank_low"], out["rank_high"] = spread if spread and ranked else (None, None)
     out["rank"], out["rank_of"] = ranked if ranked else (None, len(authorities))
     return out
 
@@ -681,6 +688,8 @@ def detail(result: Result) -> pd.DataFrame:
         if not r.get("latest_period"):
             continue
         rank = f"{int(r['rank'])} of {int(r['rank_of'])}" if pd.notna(r.get("rank")) else "[z]"
+        if pd.notna(r.get("rank")) and pd.notna(r.get("rank_low")):  # a survey estimate's rank is a range too
+            rank = f"{int(r['rank'])} ({int(r['rank_low'])} to {int(r['rank_high'])}) of {int(r['rank_of'])}"
         if pd.notna(r.get("rank")) and r.get("rank_set"):
             rank += f" {r['rank_set']}"  # KS4 ranks are among upper-tier authorities, survey ranks among districts
         if r.get("rank_left_out"):

@@ -3,8 +3,10 @@ confidence, change between waves, all under disclosure control.
 
 The survey over-represents some groups, so each wave is raked to Coventry's population margins (age
 band, gender, disability, White British or not). Findings are weighted shares with Wilson 95% intervals
-on the effective sample size. The model of confidence is an unweighted logistic regression whose
-covariates include the weighting variables. No published cell rests on fewer than 10 respondents
+on the effective sample size, which treat the weighted respondents as a random sample: a self-selected
+survey is not one, so the intervals understate the uncertainty, and the chapter says so. The model of
+confidence is an unweighted logistic regression on age, disability and White British or not (three of
+the four weighting variables; gender is not in it). No published cell rests on fewer than 10 respondents
 (see `disclosure`). Until the council supplies its export, the data is a synthetic stand-in and the
 chapter says so everywhere.
 """

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
@@ -211,6 +212,24 @@ def rank_among(values: pd.Series, code: str, polarity: int) -> tuple[int, int] |
     if code not in values.index or polarity == 0:
         return None
     return int(ranks(values, polarity)[code]), len(values)
+
+
+def rank_interval(
+    values: pd.Series, halfwidths: pd.Series, code: str, polarity: int, draws: int = 4000, seed: int = 2022
+) -> tuple[int, int] | None:
+    """The 95% interval of an area's rank when each authority's figure is drawn from its own published
+    interval (normal, standard error the half-width over 1.96), as the rank of a survey estimate is
+    uncertain too; an authority without an interval is held at its figure. None when the area's own figure
+    has no interval or no direction is better. Seeded, so a rebuild prints the same."""
+    if polarity == 0 or code not in values.index or not halfwidths.get(code, 0) > 0:
+        return None
+    rng = np.random.default_rng(seed)
+    spread = halfwidths.fillna(0).clip(lower=0).to_numpy(dtype=float) / Z95
+    drawn = values.to_numpy(dtype=float) + rng.standard_normal((draws, len(values))) * spread
+    own = drawn[:, [values.index.get_loc(code)]]
+    better = drawn > own if polarity > 0 else drawn < own
+    low, high = np.percentile(better.sum(axis=1) + 1, [2.5, 97.5])
+    return int(round(low)), int(round(high))
 
 
 def ranks(values: pd.Series, polarity: int) -> pd.Series:

@@ -39,6 +39,11 @@ def rake(
                 largest = max(largest, abs(factor - 1))
         if largest < tol:
             break
+    else:  # the margins cannot all be met at once (they contradict each other): never weight silently
+        raise ValueError(
+            f"raking to {', '.join(margins)} did not converge in {max_iter} rounds (last adjustment "
+            f"{largest:.2g}): the margins contradict each other or a category is too small"
+        )
     return weights / weights.mean()
 
 
