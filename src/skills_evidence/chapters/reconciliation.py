@@ -9,8 +9,10 @@ the data rather than by hand:
 - a comparator column is identified as the candidate area whose rebuilt figures match the most printed
   ones within rounding over the whole table (then the smallest mean gap); if that is not the area its
   label names, its cells are a "mislabelled comparator";
-- a printed difference is checked against the two printed figures it is drawn from (area minus
-  comparator): the wrong sign or the wrong sum is a "sign or arithmetic slip";
+- a printed difference is checked against the two printed figures it is drawn from, read as the tables
+  print them: negative when the area is worse (area minus comparator, times the measure's polarity); the
+  wrong sign or the wrong sum is a "sign or arithmetic slip". Where both of a row's differences are
+  consistent only with the area's own figure of the opposite sign, the area's cell is the slip;
 - a cell whose figure needs data this book does not hold is "not rebuilt", naming the dataset needed.
 """
 
@@ -26,6 +28,7 @@ from skills_evidence.chapters import outputs as chapter_outputs
 from skills_evidence.chapters import prose, skills_levels
 from skills_evidence.chapters.formatting import number
 from skills_evidence.inputs.loaders.files import read_table
+from skills_evidence.statistics import indicators
 
 #: This chapter's sentence templates: chapters/reconciliation.sentences.yaml.
 CHAPTER = "reconciliation"
@@ -165,23 +168,54 @@ def value_cell(printed: str, rebuilt: float, derived: float = float("nan")) -> t
     if abs(gap) < 10**-decimals:
         return CLASSES[1], "within one printed unit: truncated, or rounded from slightly different counts"
     return CLASSES[1], (
-        "not reproduced by the release this edition pins; an earlier release of the source, since revised, is the "
-        "likely origin"
+        "not reproduced by the release this edition pins, nor by shares of its counts; no earlier release is held "
+        "here to tell whether the source was revised or the figure was worked from rounded counts"
     )
 
 
-def difference_cell(printed: str, area: str, comparator: str) -> tuple[str, str]:
-    """(classification, reason) for a printed difference against the two printed figures it comes from."""
+#: The printed tables' sign convention needs each measure's better direction: the catalogue's for measures the
+#: book rebuilds; KS2 measures the book does not hold are attainment and progress scores, higher better.
+def polarity_of(measure: str) -> int:
+    """+1 where a higher figure is better for the printed measure, -1 where lower is (no qualifications)."""
+    target = MEASURES[measure]
+    return int(indicators.entry(target[0])["polarity"]) if isinstance(target, tuple) else 1
+
+
+def difference_cell(printed: str, area: str, comparator: str, polarity: int = 1) -> tuple[str, str]:
+    """(classification, reason) for a printed difference against the two printed figures it comes from, in the
+    tables' convention: negative when the area is worse (area minus comparator, times the polarity)."""
     parsed, a, b = printed_number(printed), printed_number(area), printed_number(comparator)
     if parsed is None or a is None or b is None:
         return CLASSES[3], f"the printed difference {printed!r} cannot be read as a number"
-    expected = a[0] - b[0]
+    expected = (a[0] - b[0]) * (polarity or 1)
     tolerance = half_unit(parsed[1]) + half_unit(max(a[1], b[1]))
+    worse = " (negative when the area is worse, as the table prints it)" if polarity < 0 else ""
     if abs(parsed[0] - expected) <= tolerance:
-        return CLASSES[0], "the area's printed figure minus the comparator's"
+        return CLASSES[0], f"the area's printed figure against the comparator's{worse}"
     if abs(parsed[0] + expected) <= tolerance:
-        return CLASSES[3], f"wrong sign: the area's printed figure minus the comparator's is {number(expected)}"
-    return CLASSES[3], f"the area's printed figure minus the comparator's is {number(expected)}, not as printed"
+        return CLASSES[
+            3
+        ], f"wrong sign: the area's printed figure against the comparator's is {number(expected)}{worse}"
+    return CLASSES[3], f"the area's printed figure against the comparator's is {number(expected)}, not as printed"
+
+
+def _area_sign_slip(row: dict) -> bool:
+    """Whether both printed differences follow from the area's figure with the opposite sign (the area's
+    cell is then the slip, not the two comparisons)."""
+    area = printed_number(row["coventry_printed"])
+    if area is None or area[0] == 0:
+        return False
+    flipped = f"{-area[0]}"
+    polarity = polarity_of(row["measure"])
+    return all(
+        difference_cell(
+            row[f"comparison_{k}_printed"], row["coventry_printed"], row[f"comparator_{k}_printed"], polarity
+        )[0]
+        == CLASSES[3]
+        and difference_cell(row[f"comparison_{k}_printed"], flipped, row[f"comparator_{k}_printed"], polarity)[0]
+        == CLASSES[0]
+        for k in (1, 2)
+    )
 
 
 @dataclass
@@ -215,7 +249,15 @@ def compute(inputs: Inputs, area_code: str) -> Result:
         base = {"row": r["row"], "table": r["table"].split(":")[0], "measure": r["measure"]}
         a_value = area["value"].iloc[0] if len(area) else float("nan")
         a_derived = area["derived_value"].iloc[0] if len(area) else float("nan")
-        rows.append(_value_row(base, "area", "", r["coventry_printed"], a_value, a_derived, area_code, needed))
+        area_row = _value_row(base, "area", "", r["coventry_printed"], a_value, a_derived, area_code, needed)
+        if _area_sign_slip(r):
+            area_row["classification"] = CLASSES[3]
+            area_row["reason"] = (
+                f"wrong sign: printed {r['coventry_printed']}, but both printed differences follow from "
+                f"{number(-printed_number(r['coventry_printed'])[0])}"
+                + (f"; {area_row['reason']}" if area_row["reason"] else "")
+            )
+        rows.append(area_row)
         for k in (1, 2):
             label, code = r[f"comparator_{k}_label"], identified[f"{r['table']}|{k}"]
             bench = rebuilt[(rebuilt["geography_code"] == code) & (rebuilt["measure"] == r["measure"])]
@@ -230,16 +272,22 @@ def compute(inputs: Inputs, area_code: str) -> Result:
                 )
                 row["classification"] = CLASSES[2]
             rows.append(row)
+            flipped = _area_sign_slip(r)
             classification, reason = difference_cell(
-                r[f"comparison_{k}_printed"], r["coventry_printed"], r[f"comparator_{k}_printed"]
+                r[f"comparison_{k}_printed"],
+                f"{-printed_number(r['coventry_printed'])[0]}" if flipped else r["coventry_printed"],
+                r[f"comparator_{k}_printed"],
+                polarity_of(r["measure"]),
             )
+            if flipped:
+                reason = f"consistent with the area's figure as {number(-printed_number(r['coventry_printed'])[0])}"
             rows.append(
                 {
                     **base,
                     "cell": f"difference {k}",
                     "label": label,
                     "printed": r[f"comparison_{k}_printed"],
-                    "rebuilt": a_value - b_value,
+                    "rebuilt": (a_value - b_value) * polarity_of(r["measure"]),  # in the tables' convention
                     "rebuilt_area": "",
                     "difference": float("nan"),
                     "classification": classification,
