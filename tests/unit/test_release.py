@@ -127,3 +127,18 @@ def test_re_deriving_a_changed_file_updates_its_checksum_and_keeps_the_sidecars_
     text = sidecar.read_text()
     assert f"\nsha256: {entry['sha256']}\n" in text and f"\nrows: {entry['rows']}\n" in text
     assert text.startswith("# Snapshot ons_claimant_rate@2026-11: provenance")  # the sidecar's comment is kept
+
+
+@pytest.mark.bad_input
+def test_updating_a_sidecar_field_that_spans_lines_keeps_the_file_valid(project_copy: Path):
+    # lad21_reference's description runs onto a second line; replacing it (or setting a mapping, as the
+    # counties declaration did) left the old continuation line behind and broke the YAML.
+    entry = snapshots.dataset("lad21_reference").entry
+    sidecar = snapshots.sidecar_of(project_copy / entry["path"])
+    assert "\n  (May 2024)" in sidecar.read_text(encoding="utf-8")
+    long_text = "Local authority districts with region, country and combined authority, " * 3
+    snapshots.update_fields(entry, description=long_text.strip(), derive={"from": "ons_els", "counties": True})
+    text = sidecar.read_text(encoding="utf-8")
+    reread = snapshots.read_entry(sidecar)
+    assert reread["description"] == long_text.strip() and reread["derive"] == {"from": "ons_els", "counties": True}
+    assert text.startswith("# Snapshot lad21_reference@2024-05") and "\n  (May 2024)\n" not in text

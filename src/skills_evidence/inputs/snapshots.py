@@ -154,11 +154,16 @@ def update_fields(entry: dict, **fields: object) -> Path:
     sidecar = data_file.with_name(data_file.name + SIDECAR)
     text = sidecar.read_text(encoding="utf-8")
     for key, value in fields.items():
-        line = f"{key}: {yaml.safe_dump(value, default_flow_style=True).strip().removesuffix('...').strip()}"
-        text, count = re.subn(rf"^{re.escape(key)}:[^\n]*$", line, text, count=1, flags=re.M)
+        # One line, never wrapped (a long description used to wrap onto a second line that the old line's
+        # replacement left behind, breaking the file); the old value's continuation lines go with it.
+        dumped = yaml.safe_dump(value, default_flow_style=True, width=float("inf"))
+        line = f"{key}: {dumped.strip().removesuffix('...').strip()}"
+        text, count = re.subn(rf"^{re.escape(key)}:[^\n]*\n(?:[ \t]+[^\n]*\n)*", line + "\n", text, count=1, flags=re.M)
         if not count:
             text = text.rstrip("\n") + "\n" + line + "\n"
         entry[key] = value
+    if {k: (yaml.safe_load(text) or {}).get(k) for k in fields} != fields:
+        raise SidecarError(f"{sidecar}: updating {', '.join(fields)} would not read back as written; nothing written")
     tmp = sidecar.with_name(sidecar.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(sidecar)
