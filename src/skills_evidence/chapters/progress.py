@@ -28,7 +28,7 @@ from skills_evidence.chapters.formatting import number, signed
 from skills_evidence.inputs.loaders.files import read_table
 from skills_evidence.places import possessive
 from skills_evidence.statistics import indicators, neighbours, progress
-from skills_evidence.statistics.qualifications import aggregated_shares, level_shares
+from skills_evidence.statistics.qualifications import aggregated_shares, interval_scale, level_shares
 
 #: This chapter's sentence templates: chapters/progress.sentences.yaml.
 CHAPTER = "progress"
@@ -81,30 +81,32 @@ def read_inputs(paths: dict[str, str | Path], vintages: dict[str, str] | None = 
     return Inputs(tables, lad21, groups, vintages or {}, authorities=authorities, similar=similar)
 
 
-def _published(inputs: Inputs, indicator_id: str, dataset: str) -> pd.DataFrame:
+def _published(inputs: Inputs, indicator_id: str, source: dict) -> pd.DataFrame:
     """The figure as the publisher gives it, with its interval where it has one."""
-    return inputs.tables[dataset].copy()
+    return inputs.tables[source["dataset"]].copy()
 
 
-def _t19_share(inputs: Inputs, indicator_id: str, dataset: str) -> pd.DataFrame:
+def _t19_share(inputs: Inputs, indicator_id: str, source: dict) -> pd.DataFrame:
     """The share derived from APS T19 counts for every area Nomis publishes, and each English region
-    summed from its districts (a region with a district missing from the counts is left without a figure)."""
-    t19 = inputs.tables[dataset]
-    frames = [level_shares(t19)]
+    summed from its districts (a region with a district missing from the counts is left without a figure).
+    Intervals are widened to ONS's published level 3+ ones in the dataset the source names as `scaled_by`."""
+    t19 = inputs.tables[source["dataset"]]
+    scale = interval_scale(t19, inputs.tables[source["scaled_by"]]).factor
+    frames = [level_shares(t19, scale)]
     english = inputs.lad21[inputs.lad21["country_code"] == ENGLAND[0]]
     for (code, name), members in english.groupby(["region_code", "region_name"])["lad_code"]:
         try:
-            frames.append(aggregated_shares(t19, members.tolist(), code, name))
+            frames.append(aggregated_shares(t19, members.tolist(), code, name, scale))
         except KeyError:
             continue
     shares = pd.concat(frames, ignore_index=True)
     return shares[shares["indicator_id"] == indicator_id]
 
 
-def _dfe_disadvantage_gap(inputs: Inputs, indicator_id: str, dataset: str) -> pd.DataFrame:
+def _dfe_disadvantage_gap(inputs: Inputs, indicator_id: str, source: dict) -> pd.DataFrame:
     """DfE's disadvantage gap for every place and year in the KS4 pupil-group file, by the attainment
     chapter's rule (disadvantaged minus all other pupils, unrounded; [c] under 10 pupils)."""
-    ks4 = inputs.tables[dataset]
+    ks4 = inputs.tables[source["dataset"]]
     groups = {group: breakdown_id for _, group, _, breakdown_id in attainment.KS4_GROUPS}
     rows = ks4[ks4["breakdown"] == "disadvantage"].assign(breakdown_id=lambda d: d["group"].map(groups))
     small = rows["t_pupils"].isna() | (rows["t_pupils"] < attainment.MIN_PUPILS)
@@ -116,10 +118,10 @@ def _dfe_disadvantage_gap(inputs: Inputs, indicator_id: str, dataset: str) -> pd
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=SERIES_COLUMNS)
 
 
-def _more_precise(inputs: Inputs, indicator_id: str, dataset: str) -> pd.DataFrame:
+def _more_precise(inputs: Inputs, indicator_id: str, source: dict) -> pd.DataFrame:
     """DfE's figures to one decimal place as the council published them (its own area and England), which
     replace the open data's whole-per-cent figures for display (`preferred`), as the attainment chapter does."""
-    published = inputs.tables[dataset]
+    published = inputs.tables[source["dataset"]]
     council = attainment.publishing_council(published)
     codes = dict(zip(inputs.lad21["lad_name"], inputs.lad21["lad_code"])) | {ENGLAND[1]: ENGLAND[0]}
     if inputs.area_code and codes.get(council) != inputs.area_code:
@@ -166,7 +168,7 @@ def series(inputs: Inputs, indicator_id: str) -> pd.DataFrame:
     for source in indicators.entry(indicator_id)["monitoring"]["sources"]:
         if source["method"] not in READERS:
             raise indicators.CatalogueError(f"{indicator_id}: unknown monitoring method {source['method']!r}")
-        frame = READERS[source["method"]](inputs, indicator_id, source["dataset"])
+        frame = READERS[source["method"]](inputs, indicator_id, source)
         frame = frame.assign(period=frame["period"].astype(str))
         if "from" in source:
             frame = frame[frame["period"] >= str(source["from"])]

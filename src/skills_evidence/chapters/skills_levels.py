@@ -28,7 +28,9 @@ from skills_evidence.statistics.comparison import compare
 from skills_evidence.statistics.qualifications import (
     LEVELS,
     SHARE_COLUMNS,
+    IntervalScale,
     aggregated_shares,
+    interval_scale,
     level_shares,
     prefer_published,
 )
@@ -65,6 +67,11 @@ class Inputs:
     vintages: dict[str, str] = field(default_factory=dict)
     #: What the publisher says about a series (sidecar `publisher_note`, in its own words), by dataset name.
     notes: dict[str, str] = field(default_factory=dict)
+
+    @functools.cached_property
+    def scale(self) -> IntervalScale:
+        """How much the derived level intervals are widened to match ONS's published level 3+ ones."""
+        return interval_scale(self.t19, self.l3plus_nvq)
 
 
 def read_inputs(paths: dict[str, str | Path], vintages: dict[str, str] | None = None) -> Inputs:
@@ -118,12 +125,12 @@ def nvq_shares(inputs: Inputs, code: str, name: str) -> pd.DataFrame:
     """NVQ-basis level shares for one area in every T19 year: read directly, or summed from member LADs."""
     t19 = inputs.t19
     if code in set(t19["geography_code"]):
-        shares = level_shares(t19[t19["geography_code"] == code])
+        shares = level_shares(t19[t19["geography_code"] == code], inputs.scale.factor)
     elif code == GREAT_BRITAIN[0]:
-        shares = aggregated_shares(t19, inputs.lad21["lad_code"].tolist(), code, name)
+        shares = aggregated_shares(t19, inputs.lad21["lad_code"].tolist(), code, name, inputs.scale.factor)
     elif code.startswith("E12"):
         members = inputs.lad21.loc[inputs.lad21["region_code"] == code, "lad_code"].tolist()
-        shares = aggregated_shares(t19, members, code, name)
+        shares = aggregated_shares(t19, members, code, name, inputs.scale.factor)
     else:
         raise KeyError(f"{code} ({name}) has no T19 counts and no rule to build it from local authorities")
     shares["geography_name"] = name
@@ -200,6 +207,7 @@ class Result:
     key_figures: dict
     asked_period: str = ""  # the year the edition asked for, when the inputs do not hold it yet
     publisher_note: str = ""  # why, in the publisher's words
+    scale: IntervalScale | None = None  # how the derived level intervals were widened
 
 
 def _note(inputs: Inputs, period: str) -> str:
@@ -241,6 +249,7 @@ def compute(
     trend = level3_trend(inputs, places, trend_end)
     result = Result(area_code, area_name, period, comparators, shares, comparison, trend, pd.DataFrame(), {})
     result.asked_period, result.publisher_note = asked, _note(inputs, period)
+    result.scale = inputs.scale
     result.indicators = build_indicators(inputs, result)
     result.key_figures = key_figures(result)
     return result
@@ -416,8 +425,22 @@ def sentences(result: Result, kf: dict) -> dict[str, str]:
         "region": say("region"),
         "ca": say("ca"),
         "aggregates": say("aggregates"),
+        "intervals": say("intervals", scale=_scale_facts(result.scale)),
         "trend": say("trend"),
         "period_note": say("period_note", asked=result.asked_period or result.period, note=result.publisher_note),
+    }
+
+
+def _scale_facts(scale: IntervalScale | None) -> dict[str, str]:
+    """The interval scale as the method note prints it."""
+    if scale is None:
+        return {}
+    return {
+        "factor": f"{scale.factor:.2f}",
+        "ours": number(100 / scale.factor, digits=0),
+        "pairs": f"{scale.pairs:,}",
+        "low": f"{scale.low:.2f}",
+        "high": f"{scale.high:.2f}",
     }
 
 

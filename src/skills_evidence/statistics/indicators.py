@@ -163,7 +163,8 @@ def source_datasets(indicator_ids: list[str]) -> list[str]:
     unknown = [i for i in indicator_ids if i not in measures]
     if unknown:
         raise CatalogueError(f"{', '.join(unknown)}: not a monitoring measure of {CATALOGUE}")
-    return list(dict.fromkeys(s["dataset"] for i in indicator_ids for s in measures[i]["monitoring"]["sources"]))
+    sources = [s for i in indicator_ids for s in measures[i]["monitoring"]["sources"]]
+    return list(dict.fromkeys(d for s in sources for d in (s["dataset"], s.get("scaled_by")) if d))
 
 
 def entry(indicator_id: str) -> dict:
