@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import math
+from fractions import Fraction
 
 import pandas as pd
 import pytest
@@ -470,8 +471,11 @@ def test_estimates_ons_calls_unreliable_are_marked_and_never_ranked_or_judged():
     # page says how many were left out.
     coventry = result(2026).measures.set_index("indicator_id").loc["qual_none_16_64"]
     assert (coventry["rank_of"], coventry["rank_left_out"]) == (107, 132)
+    # The file lists 55 of today's districts and unitaries for 2023 with no figure, marked x (counted with the
+    # csv module from data/snapshots/ons-els/2026-11/none_16_64_rqf.csv): 107 + 132 + 55 = 294 listed.
+    assert coventry["rank_no_figure"] == "55 [x]"
     assert (
-        "(132 [u] left out)"
+        "(132 [u] left out; 55 [x] without a figure)"
         in chapter.detail(result(2026)).set_index("Measure").loc["No qualifications (2023)", "Rank (1 = best)"]
     )
 
@@ -484,8 +488,40 @@ def test_a_survey_estimates_rank_is_printed_with_its_range():
     assert (unemployment["rank"], unemployment["rank_of"]) == (282, 293)
     assert 210 <= unemployment["rank_low"] <= 235 and 285 <= unemployment["rank_high"] <= 293
     cell = chapter.detail(result(2025)).set_index("Measure").loc["Unemployment rate (2023)", "Rank (1 = best)"]
+    # The file lists three districts and unitaries for 2023 with no figure, marked x (City of London, Isles of
+    # Scilly, North Northamptonshire): they are not in the 293 and the cell says so.
     assert cell == (
         f"282 ({int(unemployment['rank_low'])} to {int(unemployment['rank_high'])}) of 293 districts and unitaries"
+        " (3 [x] without a figure)"
     )
     # A count without intervals (the Claimant Count) keeps a plain rank.
     assert pd.isna(measure(2025, "claimant_rate_16_64")["rank_low"])
+
+
+def test_the_share_of_neighbours_needed_is_worded_from_the_rule_itself():
+    # The page's note on averages says the share the code enforces (MIN_SHARE), never a typed copy of it.
+    assert [chapter.fraction_words(Fraction(n, d)) for n, d in ((2, 3), (1, 2), (3, 4), (1, 3))] == [
+        "two thirds",
+        "half",
+        "three quarters",
+        "one third",
+    ]
+    note = result(2026).key_figures["progress"]["comparators_note"]
+    assert chapter.fraction_words(chapter.MIN_SHARE) in note
+
+
+def test_a_whole_number_the_publisher_gave_is_never_printed_with_a_decimal_place():
+    # ONS Explore Local Statistics (DfE) gives KS2 2024/25 as whole numbers: England 63, West Midlands 62, Coventry
+    # 60 (data/snapshots/ons-els/2026-11/ks2_rwm_expected.csv). They print as 63%, not 63.0%; the neighbours'
+    # average (61.2) and the council's own 2018/19 figure (62.2, One Coventry Plan report) keep their decimal.
+    detail = chapter.detail(result(2026)).set_index("Measure").loc["KS2 expected standard (2024/25)"]
+    assert detail["England"].startswith("63%:") and detail["Region (includes the area)"].startswith("62%:")
+    assert detail["Coventry"] == "60%" and detail["Statistical neighbours"].startswith("61.2%")
+    glance = chapter.at_a_glance(result(2026)).set_index("Measure").loc["KS2 expected standard"]
+    assert glance["Baseline"] == "62.2% (2018/19)"
+    assert (
+        "KS2 expected standard: DfE publishes these percentages as whole numbers"
+        in (result(2026).key_figures["progress"]["caveats"])
+    )
+    # A measure without that flag keeps one decimal place for a whole figure (Claimant Count 2.0 would be 2.0%).
+    assert chapter._value({"indicator_id": "claimant_rate_16_64", "unit": "%", "v": 2.0}, "v") == "2.0%"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -54,7 +55,7 @@ REFERENCE = ("lad21_reference", "dfe_statistical_neighbours")
 SIMILAR = "ons_similar_areas"
 SIMILAR_MODEL = "global"
 #: The share of a comparator set that must have a figure for its average to be shown (else "not compared").
-MIN_SHARE = 2 / 3  # "two thirds" in the page's note (comparators_note)
+MIN_SHARE = Fraction(2, 3)  # the page's note words it from this value (fraction_words)
 
 
 @dataclass
@@ -317,6 +318,9 @@ def assess(data: pd.DataFrame, indicator_id: str, places: dict, latest: str) -> 
         every = every[every["geography_code"].isin(places["current"])]
     out["rank_left_out"] = len(every) - len(authorities)  # [u] estimates of the same authorities
     lower = authorities["geography_code"].str.startswith("E07").any()
+    out["rank_no_figure"] = no_figure(
+        ranked_on, now["period"], lower, set(every["geography_code"]), places.get("current")
+    )
     out["rank_set"] = "districts and unitaries" if lower else "upper-tier authorities"
     ranked = progress.rank_among(authorities.set_index("geography_code")["value"], area_code, polarity)
     spread = progress.rank_interval(
@@ -383,6 +387,20 @@ def local_authorities(
     rows = rows[rows["geography_code"].str.match(LOCAL_AUTHORITY)]
     lower = tier != "upper" and rows["geography_code"].str.startswith("E07").any()
     return rows[~rows["geography_code"].str.startswith("E10" if lower else "E07")]
+
+
+def no_figure(
+    data: pd.DataFrame, period: str, lower: bool, ranked: set[str], current: pd.Series | list | None = None
+) -> str:
+    """Authorities of the ranked tier that the file lists in `period` without a figure, by the publisher's
+    mark ("3 [x], 1 [c]"): a rank "of N" says who was not in N. `ranked` are those with a figure."""
+    rows = data[(data["period"] == period) & data["value"].isna() & data["geography_code"].str.match(LOCAL_AUTHORITY)]
+    rows = rows[~rows["geography_code"].str.startswith("E10" if lower else "E07")]
+    rows = rows[~rows["geography_code"].isin(ranked)].drop_duplicates("geography_code")
+    if current is not None:
+        rows = rows[rows["geography_code"].isin(current)]
+    marks = rows["status"].replace("", "x").value_counts()
+    return ", ".join(f"{n} [{mark}]" for mark, n in sorted(marks.items()))
 
 
 def spine(data: pd.DataFrame, indicator_id: str, area_code: str, period: str) -> dict:
@@ -499,7 +517,8 @@ def _value(row: pd.Series | dict, column: str) -> str:
         return f"£{value:,.2f}" if abs(value) < 100 else f"£{value:,.0f}"
     if unit == "per 100,000":
         return f"{value:,.0f}"
-    return f"{number(value)}{UNIT_SUFFIX.get(unit, '')}"
+    whole = indicators.entry(row["indicator_id"]).get("whole_numbers") and float(value).is_integer()
+    return f"{number(value, 0 if whole else 1)}{UNIT_SUFFIX.get(unit, '')}"  # never a ".0" the publisher did not give
 
 
 #: What follows a figure in the tables, by the catalogue's unit.
@@ -694,8 +713,11 @@ def detail(result: Result) -> pd.DataFrame:
             rank = f"{int(r['rank'])} ({int(r['rank_low'])} to {int(r['rank_high'])}) of {int(r['rank_of'])}"
         if pd.notna(r.get("rank")) and r.get("rank_set"):
             rank += f" {r['rank_set']}"  # KS4 ranks are among upper-tier authorities, survey ranks among districts
-        if r.get("rank_left_out"):
-            rank += f" ({int(r['rank_left_out'])} [u] left out)"
+        out_of = [f"{int(r['rank_left_out'])} [u] left out"] if r.get("rank_left_out") else []
+        if isinstance(r.get("rank_no_figure"), str) and r["rank_no_figure"]:
+            out_of.append(f"{r['rank_no_figure']} without a figure")
+        if out_of:
+            rank += f" ({'; '.join(out_of)})"
         rows.append(
             {
                 "Measure": f"{r['label']} ({r['latest_period']})",
@@ -741,7 +763,7 @@ def key_figures(result: Result) -> dict[str, str]:
         "caveats": prose.render(
             CHAPTER,
             "caveats",
-            notes=[{"label": r.label, "caveat": r.caveat} for r in m.itertuples() if getattr(r, "caveat", "")],
+            notes=[{"label": r.label, "caveat": note} for r in m.itertuples() if (note := _publisher_notes(r))],
         ),
         "awaiting_intro": prose.render(CHAPTER, "awaiting_intro", strategy=strategy),
         "opening": prose.render(
@@ -769,9 +791,27 @@ def key_figures(result: Result) -> dict[str, str]:
             "comparators_note",
             ons=bool(m.get("neighbours_id", pd.Series(dtype=str)).fillna("").str.startswith("ons_").any()),
             sets=prose.render(CHAPTER, "neighbour_sets", sets=neighbour_sets_in_force()),
-            share="two thirds",
+            share=fraction_words(MIN_SHARE),
         ),
     }
+
+
+def _publisher_notes(row: object) -> str:
+    """What the page says about a measure's figures: the publisher's caveat, then its precision if whole numbers."""
+    item = indicators.entry(row.indicator_id)
+    said = [str(getattr(row, "caveat", "") or "").rstrip("."), item.get("whole_numbers", "")]
+    return "; ".join(s for s in said if s)
+
+
+def fraction_words(share: Fraction) -> str:
+    """A simple fraction as the page writes it: 2/3 -> "two thirds", 1/2 -> "half", 3/4 -> "three quarters"."""
+    names = {2: ("half", "halves"), 3: ("third", "thirds"), 4: ("quarter", "quarters"), 5: ("fifth", "fifths")}
+    if share.denominator not in names:
+        return f"{share.numerator}/{share.denominator}"
+    if share.denominator == 2 and share.numerator == 1:
+        return "half"
+    singular, plural = names[share.denominator]
+    return f"{number_word(share.numerator)} {singular if share.numerator == 1 else plural}"
 
 
 def number_word(n: int) -> str:

@@ -6,6 +6,13 @@ A different basis (e.g. NVQ in one edition, RQF in the next) is a break in serie
 never compared. Otherwise the change is current minus previous, and it is called significant when
 the two 95% intervals give |z| > 1.96 (standard errors from the interval half-widths, the two
 estimates treated as independent). Without intervals no significance is claimed.
+
+Treating the two as independent errs towards "no significant change" for survey estimates: successive
+Annual Population Survey years share part of their sample, so their errors are positively correlated
+and the variance of a difference is smaller than the sum of the two. What the test cannot see is a
+change of method: where the publisher says estimates of change need caution (`change_caution` in the
+catalogue, e.g. APS estimates since the survey's reweighting), a significant change says so. A change
+in money is at current prices and says "in cash terms" (no price index is in the data).
 """
 
 from __future__ import annotations
@@ -28,6 +35,11 @@ from skills_evidence.statistics.intervals import z_score
 
 #: This chapter's sentence templates: chapters/what-changed.sentences.yaml.
 CHAPTER = "what-changed"
+
+#: Beside a significant change in a series whose publisher says change needs caution.
+CAUTION = " (ONS: treat with caution)"
+#: Beside a change in money: at current prices, so a rise is not a gain in what the money buys.
+CASH = " in cash terms"
 
 COLUMNS = [
     "indicator_id",
@@ -73,6 +85,8 @@ def latest(frame: pd.DataFrame) -> pd.DataFrame:
 def compare_editions(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
     """One row per indicator × series × place present in either edition, with the assessment."""
     cur, prev = latest(current), latest(previous)
+    cautious = {i for i, item in indicators.catalogue().items() if item.get("change_caution")}
+    money = {i for i, item in indicators.catalogue().items() if item.get("unit") == "£"}
     keys = ["indicator_id", "series", "geography_code"]
     merged = cur.merge(prev, on=keys, how="outer", suffixes=("_c", "_p"))
     rows = []
@@ -107,6 +121,10 @@ def compare_editions(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFr
             row["change"] = r.value_c - r.value_p
             row["z"] = z_score(row["change"], (r.ci_lower_p, r.ci_upper_p), (r.ci_lower_c, r.ci_upper_c))
             row["assessment"] = progress.assess(row["change"], row["z"], r.period_c == r.period_p)
+            if row["assessment"].startswith("significant") and r.indicator_id in cautious:
+                row["assessment"] += CAUTION
+            if r.indicator_id in money and row["assessment"] not in ("no new data", "revised"):
+                row["assessment"] += CASH
         rows.append(row)
     out = pd.DataFrame(rows, columns=COLUMNS)
     return out.sort_values(["geography_code", "indicator_id", "series"]).reset_index(drop=True)
