@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book all-editions test lint chromium quarto regression-refresh benchmark lock clean
+.PHONY: book all-editions test lint chromium quarto axe regression-refresh benchmark lock clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,15 @@ all-editions: $(STAMP) quarto
 
 # The accessibility test drives Debian's Chromium (Playwright's own browser download is not used).
 # As root (CI) it is installed when missing; otherwise that one test skips and says why.
+# The axe-core the accessibility tests run, pinned in tools/axe/package-lock.json and installed from the npm
+# registry (npm comes from Debian when missing, as for Quarto). Newer than the copy axe-playwright-python bundles.
+axe: tools/axe/node_modules/axe-core/axe.min.js
+
+tools/axe/node_modules/axe-core/axe.min.js: tools/axe/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; } || true
+	cd tools/axe && npm ci --silent --no-audit --no-fund && touch node_modules/axe-core/axe.min.js
+
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
 	  { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } ; } || \
@@ -44,7 +53,7 @@ quarto:
 	  bash $(QUARTO_KIT) .quarto-runtime > /dev/null && echo "Quarto $$(.quarto-runtime/bin/quarto --version): .quarto-runtime/bin/quarto"; \
 	else echo "Quarto not found and $(QUARTO_KIT) absent: the book will render with the Pandoc/Typst fallback"; fi
 
-test: $(STAMP) chromium quarto
+test: $(STAMP) chromium quarto axe
 	$(BIN)/pytest
 
 # ruff (lint + format), nbstripout on notebooks/ and basic file hygiene, as the pre-commit hooks run them.

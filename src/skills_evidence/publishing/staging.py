@@ -33,7 +33,22 @@ def write_publishable_notebook(executed: Path, target: Path) -> None:
         cell.metadata = nbformat.NotebookNode({"tags": tags} if tags else {})
         for output in cell.get("outputs", []):
             _inert_text(output)
+            _without_scripted_forms(output)
     nbformat.write(notebook, target)
+
+
+#: Forms of an output that make Quarto load require.js and jQuery from a CDN into every page embedding
+#: from the notebook (pandas' HTML tables in the cells nbval checks); the book never shows them.
+SCRIPTED = ("text/html", "application/javascript")
+
+
+def _without_scripted_forms(output: nbformat.NotebookNode) -> None:
+    """Drop an output's HTML and JavaScript forms where it has another (its plain text): no page of the book
+    may load anything from another host. An output with no other form is kept whole."""
+    data = output.get("data", {})
+    if any(mime not in SCRIPTED for mime in data):
+        for mime in SCRIPTED:
+            data.pop(mime, None)
 
 
 def _inert_text(output: nbformat.NotebookNode) -> None:
@@ -44,6 +59,26 @@ def _inert_text(output: nbformat.NotebookNode) -> None:
     for mime, value in output.get("data", {}).items():
         if mime.startswith("text/"):
             output["data"][mime] = escape.no_shortcodes("".join(value) if isinstance(value, list) else value)
+
+
+def page_metadata(edition: Edition, site_url: str) -> dict:
+    """What every page's head carries for search engines and link previews, from the edition (so another
+    area's book describes itself): its description, favicon and Open Graph tags, and, when the site's
+    address is set, the edition's own address (Quarto then writes a sitemap)."""
+    meta = {
+        "description": escape.no_shortcodes(
+            f"{edition.title}: {edition.subtitle}" if edition.subtitle else edition.title
+        ),
+        "favicon": FAVICON,
+        "open-graph": True,
+    }
+    if site_url:
+        meta["site-url"] = f"{site_url.rstrip('/')}/{edition.year}"
+    return meta
+
+
+#: The site's icon, served from the site itself (assets/ is copied into every edition).
+FAVICON = "assets/favicon.svg"
 
 
 def omitted_sentence(edition: Edition) -> str:
@@ -73,6 +108,7 @@ def stage(
     config["book"]["output-file"] = output_stem(edition.year)
     config["project"]["output-dir"] = "_output"
     config.setdefault("edition-site", {})["year"] = edition.year
+    config["book"].update(page_metadata(edition, str(config["edition-site"].get("url") or "")))
     config.setdefault("format", {}).setdefault("html", {})["include-before-body"] = "assets/banner.html"
     (partial / "_quarto.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     shutil.copy2(root / "index.qmd", partial / "index.qmd")

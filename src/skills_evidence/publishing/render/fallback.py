@@ -240,6 +240,20 @@ nav li { margin: 4px 0; }
 TYPST_HEADER = '#show figure.caption: it => it.body\n#set text(lang: "en", region: "gb")\n#set page(paper: "a4")\n'
 
 
+def _head(meta: dict, title: str, up: str) -> str:
+    """The page head Quarto writes from the same settings: description, favicon and Open Graph tags."""
+    tags = [f'<meta name="description" content="{html.escape(str(meta.get("description", "")))}">']
+    if meta.get("favicon"):
+        tags.append(f'<link rel="icon" href="{html.escape(up + "assets/" + Path(meta["favicon"]).name)}">')
+    if meta.get("open-graph"):
+        tags += [
+            f'<meta property="og:title" content="{html.escape(title)}">',
+            f'<meta property="og:description" content="{html.escape(str(meta.get("description", "")))}">',
+            f'<meta property="og:site_name" content="{html.escape(str(meta.get("title", "")))}">',
+        ]
+    return "\n".join(tags) + "\n"
+
+
 def render(book: Path, out: Path, stem: str) -> dict[str, Path]:
     """Render the staged `book` into `out`: web pages at the addresses Quarto gives them (index.html,
     chapters/<name>.html), and `<stem>.pdf` and `<stem>.docx`."""
@@ -254,6 +268,10 @@ def render(book: Path, out: Path, stem: str) -> dict[str, Path]:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir()
     banner = book / "assets" / "banner.html"
+    icon = book / config["book"].get("favicon", "")
+    if config["book"].get("favicon") and icon.is_file():
+        (out / "assets").mkdir(exist_ok=True)
+        shutil.copy2(icon, out / "assets" / icon.name)
     for doc in docs:
         page = page_of(doc.relpath)
         up = "../" * (len(Path(page).parts) - 1)
@@ -263,6 +281,8 @@ def render(book: Path, out: Path, stem: str) -> dict[str, Path]:
         nav.write_text(_navigation(docs, page, up, config["book"]["title"]), encoding="utf-8")
         heading = HEADING.match(doc.body.lstrip().splitlines()[0])
         title = re.sub(r"\s+", " ", heading.group(2)) if heading else config["book"]["title"]
+        head = work / (page.replace("/", "__") + ".head.html")
+        head.write_text(_head(config["book"], title, up), encoding="utf-8")
         target = out / page
         target.parent.mkdir(parents=True, exist_ok=True)
         _pandoc(
@@ -280,6 +300,8 @@ def render(book: Path, out: Path, stem: str) -> dict[str, Path]:
                 "--include-before-body",
                 str(nav),
                 *(["--include-before-body", str(banner)] if banner.exists() else []),
+                "--include-in-header",
+                str(head),
                 f"--metadata=pagetitle:{title} - {config['book']['title']}",
                 f"--metadata=lang:{config.get('lang', 'en-GB')}",
             ],

@@ -7,6 +7,7 @@ Quarto is taken from PATH, else from the project's `.quarto-runtime/` (where `ma
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -58,6 +59,7 @@ def render(book: Path, out: Path, output_stem: str) -> dict[str, Path]:
         )
     shutil.move(str(book / "_output"), str(out))
     _drop_local_paths(out, book)
+    _name_page_links_by_what_they_show(out)
     files = {"html": out / "index.html", "pdf": out / f"{output_stem}.pdf", "docx": out / f"{output_stem}.docx"}
     missing = [str(p) for p in files.values() if not p.exists()]
     if missing:
@@ -76,3 +78,19 @@ def _drop_local_paths(out: Path, book: Path) -> None:
             for prefix in prefixes:
                 text = text.replace(prefix, "")
             page.write_text(text, encoding="utf-8")
+
+
+#: Quarto's previous/next links: named by the chapter's title alone (`aria-label`) while they show its number too.
+PAGINATION_LABEL = re.compile(r'(<a\s+href="[^"]*" class="pagination-link") aria-label="[^"]*"')
+
+
+def _name_page_links_by_what_they_show(out: Path) -> None:
+    """WCAG 2.5.3 (label in name, level A): a link's accessible name must hold the words it shows. Quarto's
+    template labels its previous/next links "Skills levels" while they read "2 Skills levels", which
+    axe-core 4.14 reports; without the label the name is the visible text itself. Quarto's templates for
+    these links cannot be overridden from a project, hence this edit of its output."""
+    for page in out.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        fixed = PAGINATION_LABEL.sub(r"\1", text)
+        if fixed != text:
+            page.write_text(fixed, encoding="utf-8")
