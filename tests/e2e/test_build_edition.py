@@ -125,17 +125,19 @@ def test_2023_edition_flags_the_nvq_to_rqf_break_instead_of_comparing(site):
 
 def test_2024_edition_reports_the_real_movements(site):
     # ONS RQF level 3+ for Coventry: 60.0 (56.4-63.6) in 2022, 68.2 (64.0-72.4) in 2023 → z ≈ 2.9, significant.
-    # No qualifications: 11.5 (9.2-13.8) → 7.6 (5.2-10.0) → significant decrease.
+    # No qualifications: 11.5 (9.2-13.8) → 7.6 (5.2-10.0) → significant decrease. ONS's metadata for both says
+    # estimates of change need "additional caution" (APS reweighting), and the page says so beside each.
     root, _ = site
     page = (root / "_book/2024/chapters/what-changed.html").read_text(encoding="utf-8")
-    assert "1 significant decrease" in page and "1 significant increase" in page
+    caution = "(ONS: treat with caution)"
+    assert f"1 significant decrease {caution}" in page and f"1 significant increase {caution}" in page
     rows = {
         line.split(",")[0]: line
         for line in (root / "build/2024/outputs/what_changed/what_changed.csv").read_text().splitlines()
         if ",E08000026," in line
     }
-    assert ",significant increase," in rows["qual_l3plus_16_64"] and ",8.2," in rows["qual_l3plus_16_64"]
-    assert ",significant decrease," in rows["qual_none_16_64"]
+    assert f",significant increase {caution}," in rows["qual_l3plus_16_64"] and ",8.2," in rows["qual_l3plus_16_64"]
+    assert f",significant decrease {caution}," in rows["qual_none_16_64"]
 
 
 def test_landing_page_lists_every_edition_with_its_files(site):

@@ -24,7 +24,7 @@ from skills_evidence.chapters import prose
 from skills_evidence.inputs import release, snapshots, validation
 from skills_evidence.paths import project_root
 from skills_evidence.pipeline import areas, cache, execute, locks, warmkernel
-from skills_evidence.publishing import dataset, reproducible, scrutiny, staging, website
+from skills_evidence.publishing import dataset, reproducible, scrutiny, staging, website, workbook
 from skills_evidence.publishing.render import fallback, quarto
 from skills_evidence.statistics import indicators
 
@@ -353,6 +353,7 @@ def render_book(
             summary = scrutiny.write(book, partial, edition)
             if summary:
                 files["scrutiny"] = summary
+            files.update(workbook.write(book, partial, edition, stem))
         website.link_banners(partial)
         website.write_record(
             partial, edition, files, render_key=key, renderer=report.renderer, built=website.first_built(final)

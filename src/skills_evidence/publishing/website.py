@@ -10,17 +10,21 @@ from pathlib import Path, PurePosixPath
 
 from skills_evidence.editions import Edition
 from skills_evidence.inputs.snapshots import sha256_file
-from skills_evidence.publishing import reproducible
+from skills_evidence.publishing import reproducible, staging
 
 RECORD = "edition.json"
 # The banner is the same file on every page, but pages sit at different depths of an edition's folder:
 # it is written with this placeholder, and `link_banners` points it at the landing page from each page.
 LANDING_PLACEHOLDER = "EDITION-LANDING-PAGE"
+#: The same for the edition's own folder (its workbooks sit there, beside index.html).
+EDITION_PLACEHOLDER = "EDITION-FOLDER/"
 
 
 def banner_html(edition: Edition) -> str:
     """The banner shown at the top of every page of an edition (HTML, for include-before-body). A published
-    edition's bytes never change, so its pages never say whether it is the latest: the landing page does."""
+    edition's bytes never change, so its pages never say whether it is the latest: the landing page does.
+    It links the edition's spreadsheets of tables (publishing.workbook)."""
+    stem = staging.output_stem(edition.year)
     state = (
         "Published editions are never changed."
         if edition.published
@@ -30,7 +34,10 @@ def banner_html(edition: Edition) -> str:
         '<div class="edition-banner" role="note" aria-label="Edition">'
         f"<p><strong>{html.escape(str(edition.year))} edition</strong> of the {html.escape(edition.title)}. "
         f"{html.escape(state)} "
-        f'<a href="{LANDING_PLACEHOLDER}">All editions, which is current, and their data and downloads</a>.</p></div>\n'
+        f'<a href="{LANDING_PLACEHOLDER}">All editions, which is current, and their data and downloads</a>. '
+        f'Every table of this edition in one spreadsheet: <a href="{EDITION_PLACEHOLDER}{stem}-tables.xlsx">Excel '
+        f'workbook (XLSX)</a> or <a href="{EDITION_PLACEHOLDER}{stem}-tables.ods">OpenDocument spreadsheet (ODS)</a>.'
+        "</p></div>\n"
     )
 
 
@@ -40,7 +47,8 @@ def link_banners(out: Path) -> None:
         text = page.read_text(encoding="utf-8")
         if LANDING_PLACEHOLDER in text:
             depth = len(page.relative_to(out).parts)
-            page.write_text(text.replace(LANDING_PLACEHOLDER, "../" * depth + "index.html"), encoding="utf-8")
+            text = text.replace(LANDING_PLACEHOLDER, "../" * depth + "index.html")
+            page.write_text(text.replace(EDITION_PLACEHOLDER, "../" * (depth - 1)), encoding="utf-8")
 
 
 def read_record(folder: Path) -> dict:
@@ -90,7 +98,14 @@ def published(record: dict) -> str:
     return f"not yet published (draft first built {record['built']})"
 
 
-LABELS = {"html": "Web version", "pdf": "PDF", "docx": "Word document", "scrutiny": "Scrutiny summary (A4 PDF)"}
+LABELS = {
+    "html": "Web version",
+    "pdf": "PDF",
+    "docx": "Word document",
+    "scrutiny": "Scrutiny summary (A4 PDF)",
+    "xlsx": "Tables (Excel workbook)",
+    "ods": "Tables (OpenDocument spreadsheet)",
+}
 
 
 class AlteredEdition(RuntimeError):
