@@ -50,6 +50,7 @@ class Edition:
     author: str = ""
     monitoring: str = ""  # what the preface says the monitoring chapter is
     omitted: dict[str, str] = dataclasses.field(default_factory=dict)  # chapter title → why it is left out
+    contact: str = ""  # where readers send questions (areas: contact:), printed on the About page
 
     def datasets(self, chapter: Chapter) -> tuple[str, ...]:
         """Every dataset a chapter reads in this edition: its own, and the sources of the monitoring
@@ -80,7 +81,7 @@ EDITION_KEYS = (
     {"year", "title", "area_code", "chapters"},
     {"subtitle", "published", "comparators", "vintages", "data"},
 )
-AREA_KEYS = (set(), {"title", "strategy", "author", "monitoring"})
+AREA_KEYS = (set(), {"title", "strategy", "author", "monitoring", "contact"})
 
 
 class ConfigError(ValueError):

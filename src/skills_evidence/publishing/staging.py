@@ -14,7 +14,7 @@ import yaml
 
 from skills_evidence.chapters import escape, formatting, keyfigures
 from skills_evidence.editions import Chapter, Edition
-from skills_evidence.publishing import reproducible
+from skills_evidence.publishing import about, reproducible
 
 
 def output_stem(year: int) -> str:
@@ -104,7 +104,7 @@ def stage(
     config["book"]["subtitle"] = escape.no_shortcodes(edition.subtitle)
     if edition.author:
         config["book"]["author"] = escape.no_shortcodes(edition.author)
-    config["book"]["chapters"] = ["index.qmd", *[c.chapter.as_posix() for c in chapters]]
+    config["book"]["chapters"] = ["index.qmd", *[c.chapter.as_posix() for c in chapters], about.PAGE]
     config["book"]["output-file"] = output_stem(edition.year)
     config["project"]["output-dir"] = "_output"
     config.setdefault("edition-site", {})["year"] = edition.year
@@ -112,6 +112,9 @@ def stage(
     config.setdefault("format", {}).setdefault("html", {})["include-before-body"] = "assets/banner.html"
     (partial / "_quarto.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     shutil.copy2(root / "index.qmd", partial / "index.qmd")
+    publisher = str(config["book"].get("author") or "")
+    site_url = str(config["edition-site"].get("url") or "")
+    (partial / about.PAGE).write_text(about.page(edition, chapters, publisher, site_url), encoding="utf-8")
     for chapter in chapters:
         shutil.copy2(root / chapter.chapter, partial / chapter.chapter)
     if (root / "assets").is_dir():

@@ -167,6 +167,18 @@ def source_datasets(indicator_ids: list[str]) -> list[str]:
     return list(dict.fromkeys(d for s in sources for d in (s["dataset"], s.get("scaled_by")) if d))
 
 
+def home_area() -> str:
+    """The area whose strategy the catalogue describes (the council whose own figures some sources are)."""
+    return str((_catalogue_file(resolve(CATALOGUE)).get("strategy") or {}).get("area_code", ""))
+
+
+def overlay_datasets() -> set[str]:
+    """Datasets read only as `more_precise` overlays: the home council's own figures, which only its book uses."""
+    sources = [s for item in monitored().values() for s in item["monitoring"]["sources"]]
+    overlays = {s["dataset"] for s in sources if s["method"] == "more_precise"}
+    return overlays - {s["dataset"] for s in sources if s["method"] != "more_precise"}
+
+
 def entry(indicator_id: str) -> dict:
     """One indicator's catalogue entry; a clear error when the catalogue lacks it."""
     try:

@@ -211,7 +211,9 @@ def read_book(book: Path) -> tuple[dict, dict, list[Doc]]:
     number = 0
     for relpath in config["book"]["chapters"]:
         meta, body = split_front_matter((book / relpath).read_text(encoding="utf-8"))
-        numbered = not (relpath == "index.qmd" or "unnumbered" in str(meta.get("number-sections", "")))
+        first = next((HEADING.match(line) for line in body.splitlines() if HEADING.match(line)), None)
+        unnumbered = bool(first and ".unnumbered" in str(first.group(3) or ""))
+        numbered = not (relpath == "index.qmd" or unnumbered or "unnumbered" in str(meta.get("number-sections", "")))
         number += numbered
         docs.append(Doc(book / relpath, relpath, number if numbered else None, meta, body))
     return config, variables, docs
