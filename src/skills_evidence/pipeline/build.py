@@ -24,7 +24,7 @@ from skills_evidence.chapters import prose
 from skills_evidence.inputs import release, snapshots, validation
 from skills_evidence.paths import project_root
 from skills_evidence.pipeline import areas, cache, execute, locks, warmkernel
-from skills_evidence.publishing import dataset, reproducible, scrutiny, staging, website, workbook
+from skills_evidence.publishing import dataset, pdfs, reproducible, scrutiny, staging, website, workbook
 from skills_evidence.publishing.render import fallback, quarto
 from skills_evidence.statistics import indicators
 
@@ -354,6 +354,9 @@ def render_book(
             if summary:
                 files["scrutiny"] = summary
             files.update(workbook.write(book, partial, edition, stem))
+            for kind in ("pdf", "scrutiny"):
+                if kind in files:
+                    pdfs.finish(files[kind])
         website.link_banners(partial)
         website.write_record(
             partial, edition, files, render_key=key, renderer=report.renderer, built=website.first_built(final)

@@ -8,7 +8,8 @@ from pathlib import Path
 from skills_evidence.paths import project_root
 
 INPUT_FOLDERS = ("data", "notebooks", "chapters", "assets")
-INPUT_FILES = ("_quarto.yml", "index.qmd", "pyproject.toml")
+# The axe-core lock: the About page names the version the accessibility tests run.
+INPUT_FILES = ("_quarto.yml", "index.qmd", "pyproject.toml", "tools/axe/package-lock.json")
 
 
 def copy_project(target: Path, source: Path | None = None) -> Path:
@@ -20,5 +21,6 @@ def copy_project(target: Path, source: Path | None = None) -> Path:
         if (source / name).exists():
             shutil.copytree(source / name, target / name, ignore=ignore)
     for name in INPUT_FILES:
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source / name, target / name)
     return target
