@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book all-editions test lint chromium quarto axe regression-refresh benchmark lock clean
+.PHONY: book all-editions test lint chromium poppler quarto axe regression-refresh benchmark lock clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,12 @@ tools/axe/node_modules/axe-core/axe.min.js: tools/axe/package-lock.json
 	  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; } || true
 	cd tools/axe && npm ci --silent --no-audit --no-fund && touch node_modules/axe-core/axe.min.js
 
+# poppler's pdfinfo: the PDF test asks it whether it finds errors in the PDFs (skipped where it is absent).
+poppler:
+	@command -v pdfinfo >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; } ; } || \
+	  echo "poppler-utils not installed: the PDF test will not ask pdfinfo for errors (apt-get install poppler-utils)"
+
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
 	  { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } ; } || \
@@ -53,7 +59,7 @@ quarto:
 	  bash $(QUARTO_KIT) .quarto-runtime > /dev/null && echo "Quarto $$(.quarto-runtime/bin/quarto --version): .quarto-runtime/bin/quarto"; \
 	else echo "Quarto not found and $(QUARTO_KIT) absent: the book will render with the Pandoc/Typst fallback"; fi
 
-test: $(STAMP) chromium quarto axe
+test: $(STAMP) chromium poppler quarto axe
 	$(BIN)/pytest
 
 # ruff (lint + format), nbstripout on notebooks/ and basic file hygiene, as the pre-commit hooks run them.
