@@ -100,3 +100,46 @@ def test_every_page_the_fallback_makes_has_no_wcag_22_aa_violations(fallback_sit
     root, reports = fallback_site
     pages = [root / "_book/index.html", *html_pages(root / "_book/2022")]
     assert violations(root, pages) == {}
+
+
+def tables_off_screen(root: Path, pages: list[Path], width: int = 390) -> dict[str, list[str]]:
+    """Per page, the tables whose right edge lies beyond a phone's screen (`width` CSS pixels wide)."""
+    import functools
+    import http.server
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root / "_book")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    found = {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page(viewport={"width": width, "height": 844})
+            for path in pages:
+                relative = path.relative_to(root / "_book").as_posix()
+                page.goto(f"http://127.0.0.1:{server.server_port}/{relative}")
+                wide = page.evaluate(
+                    "() => [...document.querySelectorAll('main table')]"
+                    ".filter(t => t.getBoundingClientRect().right > window.innerWidth + 1)"
+                    ".map(t => (t.querySelector('th') || t).innerText.slice(0, 40))"
+                )
+                if wide:
+                    found[relative] = wide
+            browser.close()
+    finally:
+        server.shutdown()
+    return found
+
+
+@needs_chromium
+def test_on_a_390px_phone_every_table_column_stays_on_screen(site):
+    # WCAG 2.2 reflow (1.4.10): "At a glance" had its verdict columns off screen on a 390px phone.
+    root, reports = site
+    pages = [p for year in reports for p in html_pages(root / "_book" / str(year))]
+    assert tables_off_screen(root, pages) == {}

@@ -627,6 +627,13 @@ def disadvantage_display(result: Result) -> pd.DataFrame:
     )
 
 
+def _ks2_source(data: pd.DataFrame) -> str:
+    """The KS2 chart's source: the catalogue's words, naming the council's series when the chart uses it."""
+    item = indicators.entry("ks2_rwm_expected")
+    council = (data["source"] != OFFICIAL).any()
+    return item.get("home_source", item["source"]) if council else item["source"]
+
+
 def ks2_figure(result: Result, outputs: Path) -> dict[str, str]:
     """Draw and save the KS2 chart (the not-assessed years break the lines)."""
     data = result.ks2.dropna(subset=["value"]).assign(
@@ -641,6 +648,7 @@ def ks2_figure(result: Result, outputs: Path) -> dict[str, str]:
         title="Key stage 2: reading, writing and maths at the expected standard (%)",
         ylabel="Per cent (year of test)",
         break_label="No tests 2020 and 2021",
+        source=_ks2_source(data),
     )
     return charts.save(fig, outputs / "ks2_rwm")
 

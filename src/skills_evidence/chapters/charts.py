@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -23,7 +24,15 @@ def use_style() -> None:
 
 
 def broken_series_chart(
-    data: pd.DataFrame, x: str, y: str, series: str, segment: str, title: str, ylabel: str, break_label: str
+    data: pd.DataFrame,
+    x: str,
+    y: str,
+    series: str,
+    segment: str,
+    title: str,
+    ylabel: str,
+    break_label: str,
+    source: str,
 ) -> plt.Figure:
     """Lines per `series`, drawn separately per `segment` (e.g. NVQ and RQF) so a break is never bridged.
 
@@ -61,10 +70,9 @@ def broken_series_chart(
             color="#3D3D3D",
         )
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_title(title, loc="left", fontsize=13)
     ax.set_ylabel(ylabel)
     ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, fontsize=10)
-    fig.tight_layout()
+    frame(fig, ax, title, source)
     return fig
 
 
@@ -82,7 +90,15 @@ def save(fig: plt.Figure, stem: str | Path) -> dict[str, str]:
 
 
 def rates_with_intervals(
-    data: pd.DataFrame, x: str, y: str, low: str, high: str, series: str, title: str, stamp: str | None = None
+    data: pd.DataFrame,
+    x: str,
+    y: str,
+    low: str,
+    high: str,
+    series: str,
+    title: str,
+    source: str,
+    stamp: str | None = None,
 ) -> plt.Figure:
     """Points with 95% interval bars per category on the x axis, one colour per series, offset so bars do not overlap.
 
@@ -108,17 +124,21 @@ def rates_with_intervals(
             label=name,
         )
     ax.set_xticks(range(len(categories)), categories)
-    ax.set_title(title, loc="left", fontsize=13, pad=26 if stamp else 6)
     ax.set_ylabel("Per cent (95% interval)")
     ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, fontsize=10)
-    if stamp:
-        _stamp(ax, stamp)
-    fig.tight_layout()
+    frame(fig, ax, title, source, stamp)
     return fig
 
 
 def bars_with_intervals(
-    data: pd.DataFrame, label: str, value: str, low: str, high: str, title: str, stamp: str | None = None
+    data: pd.DataFrame,
+    label: str,
+    value: str,
+    low: str,
+    high: str,
+    title: str,
+    source: str,
+    stamp: str | None = None,
 ) -> plt.Figure:
     """Horizontal bars with 95% interval whiskers, largest at the top; `stamp` marks synthetic data on the image."""
     use_style()
@@ -135,15 +155,45 @@ def bars_with_intervals(
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
     ax.set_xlabel("Per cent (95% interval)")
-    ax.set_title(title, loc="left", fontsize=13, pad=26 if stamp else 6)
-    if stamp:
-        _stamp(ax, stamp)
-    fig.tight_layout()
+    frame(fig, ax, title, source, stamp)
     return fig
 
 
-def _stamp(ax: plt.Axes, stamp: str) -> None:
-    """Print `stamp` across the plot and above it, so a synthetic-data label cannot be cropped away."""
-    style = {"transform": ax.transAxes, "color": "#B00020", "fontweight": "bold"}
-    ax.text(0.5, 0.5, stamp, ha="center", va="center", fontsize=22, alpha=0.25, rotation=20, **style)
-    ax.text(0.0, 1.015, stamp, ha="left", va="bottom", fontsize=10, **style)
+#: Approximate height of a line of text, in inches per point of font size (line spacing included).
+LINE = 1.35 / 72
+
+
+def _wrap(text: str, fig: plt.Figure, size: float) -> str:
+    """`text` wrapped to the figure's width at `size` points (about 0.55 em a character)."""
+    return textwrap.fill(text, width=max(20, int(fig.get_figwidth() * 72 / (size * 0.55))))
+
+
+def frame(fig: plt.Figure, ax: plt.Axes, title: str, source: str, stamp: str | None = None) -> None:
+    """The chart's title at the figure's left edge, wrapped so it is never cut; under it the synthetic-data
+    `stamp` if any; its source at the foot; then the plot laid out in the space between. The stamp is also
+    printed across the plot, scaled to fit inside it, so it cannot be cropped away."""
+    height = fig.get_figheight()
+    title = _wrap(title, fig, 13)
+    source = _wrap(f"Source: {source}", fig, 9)
+    top = 0.08 + (title.count("\n") + 1) * 13 * LINE + (10 * LINE if stamp else 0)
+    foot = 0.06 + (source.count("\n") + 1) * 9 * LINE
+    fig.text(0.01, 1 - 0.06 / height, title, ha="left", va="top", fontsize=13)
+    if stamp:
+        below = 1 - (0.06 + (title.count("\n") + 1) * 13 * LINE) / height
+        fig.text(0.01, below, stamp, ha="left", va="top", fontsize=10, color="#B00020", fontweight="bold")
+    fig.text(0.01, 0.03 / height, source, ha="left", va="bottom", fontsize=9, color="#3D3D3D")
+    fig.tight_layout(rect=(0, foot / height, 1, 1 - top / height))
+    if stamp:
+        _stamp(fig, ax, stamp)
+
+
+def _stamp(fig: plt.Figure, ax: plt.Axes, stamp: str) -> None:
+    """Print `stamp` across the plot, shrunk until it fits inside the plot area (it had run off the image)."""
+    mark = ax.text(
+        0.5, 0.5, stamp, transform=ax.transAxes, ha="center", va="center", fontsize=22, alpha=0.25, rotation=20,
+        color="#B00020", fontweight="bold",
+    )  # fmt: skip
+    renderer = fig.canvas.get_renderer()
+    box, area = mark.get_window_extent(renderer), ax.get_window_extent(renderer)
+    scale = min(1.0, 0.95 * area.width / box.width, 0.95 * area.height / box.height)
+    mark.set_fontsize(22 * scale)

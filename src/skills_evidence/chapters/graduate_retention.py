@@ -284,6 +284,7 @@ def trend_figure(result: Result, outputs: Path) -> dict[str, str]:
         high="ci_upper",
         series="series",
         title=f"Graduates working in {result.city} about 15 months after graduating (%)",
+        source="HESA Graduate Outcomes" + (" (synthetic stand-in, illustrative only)" if result.synthetic else ""),
         stamp=SYNTHETIC_LABEL.upper() if result.synthetic else None,
     )
     return charts.save(fig, outputs / "retention_trend")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import textwrap
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -844,6 +845,12 @@ def _spine_facts(result: Result) -> list[dict[str, str]]:
     return facts
 
 
+#: The spine chart's source line: every measure's own source is in the table beside it.
+SPINE_SOURCE = (
+    "each measure's publisher, as the table of measures names it; English local authorities from the same files"
+)
+
+
 def spine_figure(result: Result, outputs: Path) -> dict[str, str]:
     """The Fingertips-style spine chart: for each measure, the range of English local authorities (the
     middle half darker), England at the centre line, the area as a marker whose shape says the verdict
@@ -879,7 +886,9 @@ def spine_figure(result: Result, outputs: Path) -> dict[str, str]:
             transform=ax.get_yaxis_transform(),
         )
     ax.axvline(0.5, color="#0B0C0C", linewidth=1.5)
-    ax.set_yticks(range(len(spines)), [f"{r['label']} ({r['period']})" for r in spines.to_dict("records")][::-1])
+    # Wrapped, so a long name (a stand-in measure's) is never cut at the image's left edge.
+    names = [textwrap.fill(f"{r['label']} ({r['period']})", 40) for r in spines.to_dict("records")]
+    ax.set_yticks(range(len(spines)), names[::-1])
     ax.set_xlim(0, 1)
     ax.set_xticks([0, 0.5, 1], ["worse", "England", "better"])
     ax.tick_params(labelsize=9.5)
@@ -893,9 +902,13 @@ def spine_figure(result: Result, outputs: Path) -> dict[str, str]:
         plt.Rectangle((0, 0), 1, 1, color=light, label="range of authorities"),
         plt.Rectangle((0, 0), 1, 1, color=dark, label="middle half"),
     ]
-    ax.legend(handles=legend, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=8)
+    # In the figure's own coordinates: below a tall chart's axes, an offset in the axes' would fall off the image.
+    fig.legend(
+        handles=legend, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 0.3 / height), ncol=3, fontsize=8
+    )
+    fig.text(0.01, 0.03 / height, f"Source: {SPINE_SOURCE}", ha="left", va="bottom", fontsize=8, color="#3D3D3D")
     # Fixed margins rather than tight_layout: room for the measure names on the left and verdicts on the right.
-    fig.subplots_adjust(left=0.34, right=0.70, top=1 - 0.45 / height, bottom=1.15 / height)
+    fig.subplots_adjust(left=0.34, right=0.70, top=1 - 0.45 / height, bottom=1.35 / height)
     return charts.save(fig, outputs / "spine_chart")
 
 

@@ -507,6 +507,7 @@ def trend_figure(result: Result, outputs: Path) -> dict[str, str]:
         title="Residents aged 16 to 64 qualified to level 3 or above (%)",
         ylabel="Per cent",
         break_label="NVQ → RQF: break in series",
+        source=indicators.entry("qual_l3plus_16_64")["source"],
     )
     return charts.save(fig, outputs / "l3plus_trend")
 

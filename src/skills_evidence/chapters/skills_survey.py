@@ -496,6 +496,8 @@ def findings_figure(result: Result, outputs: Path) -> dict[str, str]:
         low="ci_lower",
         high="ci_upper",
         title="Barriers to learning and how people find courses (weighted %)",
+        source="the council's Skills Survey, weighted to the population"
+        + (" (synthetic stand-in, illustrative only)" if result.synthetic else ""),
         stamp=SYNTHETIC_LABEL.upper() if result.synthetic else None,
     )
     return charts.save(fig, outputs / "survey_findings")
