@@ -285,3 +285,20 @@ def test_every_chapter_that_prints_differences_says_they_come_from_unrounded_fig
             assert formatting.ROUNDING_NOTE in text, f"{year} {page} lacks the rounding note"
     skills = html.unescape((root / "_book/2022/chapters/skills-levels.html").read_text(encoding="utf-8"))
     assert "West Midlands region" in skills and "7.7 (\u22120.2, similar)" in skills
+
+
+def test_each_page_links_the_same_page_in_every_earlier_published_edition(site):
+    # A published page never changes, so it links the editions before it; the landing page lists those after.
+    root, reports = site
+    page = (root / "_book/2024/chapters/progress.html").read_text(encoding="utf-8")
+    links = re.findall(r"This page in earlier editions: (.*?)\.</p>", page)[0]
+    assert re.findall(r'href="([^"]+)"', links) == [
+        "../../2022/chapters/progress.html",
+        "../../2023/chapters/progress.html",
+    ]
+    assert all(
+        (root / "_book/2024/chapters" / target).resolve().is_file() for target in re.findall(r'href="([^"]+)"', links)
+    )
+    assert "This page in earlier editions" not in (root / "_book/2022/chapters/progress.html").read_text(
+        encoding="utf-8"
+    )

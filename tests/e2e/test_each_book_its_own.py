@@ -12,6 +12,7 @@ import re
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
@@ -57,6 +58,9 @@ def every_text(book: Path) -> dict[str, str]:
     for docx in book.rglob("*.docx"):
         with zipfile.ZipFile(docx) as archive:
             out[str(docx.relative_to(book))] = re.sub(r"<[^>]+>", "", archive.read("word/document.xml").decode())
+    for sheet in [*book.rglob("*.xlsx"), *book.rglob("*.ods")]:  # the spreadsheet of tables, every sheet
+        frames = pd.read_excel(sheet, sheet_name=None, header=None, engine="odf" if sheet.suffix == ".ods" else None)
+        out[str(sheet.relative_to(book))] = " ".join(f.astype(str).to_string() for f in frames.values())
     return out
 
 
@@ -67,6 +71,8 @@ def test_no_page_table_or_document_of_another_councils_book_names_coventry(proje
     for book in books:
         files = every_text(book)
         assert any(name.endswith(".pdf") for name in files) and any(name.endswith(".docx") for name in files)
+        assert any(name.endswith(".xlsx") for name in files) and any(name.endswith(".ods") for name in files)
+        assert "about.html" in files
         named = sorted(name for name, content in files.items() if "Coventry" in content)
         assert named == [], f"{book.name}: {named}"
     landing = text(project / "_book/areas" / AREAS[area] / "index.html")
@@ -120,3 +126,15 @@ def test_a_measure_with_no_figure_says_why_in_the_publishers_shorthand(project: 
     assert "Unemployment rate ([x] not available" in page
     glance = (project / "_book/areas/E09000001/2026/outputs/progress/at_a_glance.csv").read_text(encoding="utf-8")
     assert "Unemployment rate" not in glance and "[x] ()" not in glance and "nan" not in glance
+
+
+def test_one_page_lists_every_areas_book_built(project: Path):
+    index = project / "_book/areas/index.html"
+    listed = re.findall(r'href="(E\d{8})/index.html"', index.read_text(encoding="utf-8"))
+    assert sorted(listed) == sorted(AREAS.values())
+    assert all((project / "_book/areas" / code / "index.html").is_file() for code in listed)
+    assert "Kent" in text(index) and "Coventry" not in text(index)
+    # Each area's own landing page links back to the list.
+    assert 'href="../index.html"' in (project / "_book/areas" / AREAS["Kent"] / "index.html").read_text(
+        encoding="utf-8"
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import json
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -282,8 +283,13 @@ def build_edition(
         )
         progress(f"{year}: staged the book in {book.relative_to(root)}")
         report.renderer = choose_renderer(renderer, progress)
-        render_book(root, edition, book, report, progress, books)
+        render_book(root, edition, book, report, progress, books, website.earlier_pages(chapters, editions, year))
         website.write_landing(books, editions)
+        if code:  # another area's book: list it beside every other built, and link that list from the home book
+            website.write_areas_index(books.parent)
+            home = root / "_book"
+            if any(home.glob(f"*/{website.RECORD}")):
+                website.write_landing(home, editions_mod.load()[1])
     report.seconds = time.perf_counter() - start
     return report
 
@@ -319,14 +325,21 @@ def _disk_full_named(builds: Path, books: Path) -> Iterator[None]:
 
 
 def render_book(
-    root: Path, edition: editions_mod.Edition, book: Path, report: BuildReport, progress: Progress, books: Path
+    root: Path,
+    edition: editions_mod.Edition,
+    book: Path,
+    report: BuildReport,
+    progress: Progress,
+    books: Path,
+    earlier: dict[int, set[str]] | None = None,
 ) -> None:
     """Render the staged book into <books>/<year>/ (books: _book/, or _book/areas/<code>/) unless the book
     there was made from the same staged files by the same renderer; the new book is written beside the
     old and swapped in whole."""
     year = edition.year
     final = books / str(year)
-    key = render_key(book, report.renderer)
+    # The links to earlier editions are written after rendering, so what they link is part of the key too.
+    key = render_key(book, report.renderer, json.dumps({y: sorted(p) for y, p in (earlier or {}).items()}))
     report.book = final
     if website.read_record(final).get("render_key") == key:
         changed = reproducible.altered(final)
@@ -357,7 +370,7 @@ def render_book(
             for kind in ("pdf", "scrutiny"):
                 if kind in files:
                     pdfs.finish(files[kind])
-        website.link_banners(partial)
+        website.link_banners(partial, earlier)
         website.write_record(
             partial, edition, files, render_key=key, renderer=report.renderer, built=website.first_built(final)
         )
@@ -384,9 +397,10 @@ def choose_renderer(requested: str, progress: Progress = lambda message: None) -
     return "pandoc+typst"
 
 
-def render_key(book: Path, renderer: str) -> str:
-    """sha256 over every staged file and the renderer with its version: equal keys render equal books."""
-    digest = hashlib.sha256(renderer.encode())
+def render_key(book: Path, renderer: str, extra: str = "") -> str:
+    """sha256 over every staged file, the renderer with its version and `extra` (what is written into the
+    pages after rendering): equal keys render equal books."""
+    digest = hashlib.sha256(renderer.encode() + extra.encode())
     if renderer == "pandoc+typst":
         digest.update(cache.library_digest().encode())
     for path in sorted(p for p in book.rglob("*") if p.is_file()):

@@ -18,6 +18,8 @@ RECORD = "edition.json"
 LANDING_PLACEHOLDER = "EDITION-LANDING-PAGE"
 #: The same for the edition's own folder (its workbooks sit there, beside index.html).
 EDITION_PLACEHOLDER = "EDITION-FOLDER/"
+#: Where each page lists the same page in the earlier published editions (`link_banners` fills it in).
+OTHER_EDITIONS_PLACEHOLDER = "<!--EDITION-OTHER-PAGES-->"
 
 
 def banner_html(edition: Edition) -> str:
@@ -37,17 +39,40 @@ def banner_html(edition: Edition) -> str:
         f'<a href="{LANDING_PLACEHOLDER}">All editions, which is current, and their data and downloads</a>. '
         f'Every table of this edition in one spreadsheet: <a href="{EDITION_PLACEHOLDER}{stem}-tables.xlsx">Excel '
         f'workbook (XLSX)</a> or <a href="{EDITION_PLACEHOLDER}{stem}-tables.ods">OpenDocument spreadsheet (ODS)</a>.'
-        "</p></div>\n"
+        f"</p>{OTHER_EDITIONS_PLACEHOLDER}</div>\n"
     )
 
 
-def link_banners(out: Path) -> None:
-    """Point every page's banner link at `_book/index.html`, relative to where the page sits in `out`."""
+def edition_pages(chapters: dict, edition: Edition) -> set[str]:
+    """The web pages an edition has, by address within its folder (from its definition, not from disk)."""
+    own = {Path(chapters[c].chapter).with_suffix(".html").as_posix() for c in edition.chapter_parameters}
+    return {"index.html", "about.html", *own}
+
+
+def earlier_pages(chapters: dict, editions: dict[int, Edition], year: int) -> dict[int, set[str]]:
+    """The pages of every published edition before `year`: what a page of `year` may link. Only earlier
+    ones, because a page's bytes never change once published; the landing page lists the later ones."""
+    return {y: edition_pages(chapters, e) for y, e in sorted(editions.items()) if y < year and e.published}
+
+
+def _other_editions(relative: str, depth: int, earlier: dict[int, set[str]]) -> str:
+    years = [y for y, pages in earlier.items() if relative in pages]
+    if not years:
+        return ""
+    links = ", ".join(f'<a href="{"../" * depth}{y}/{html.escape(relative)}">{y}</a>' for y in years)
+    return f"<p>This page in earlier editions: {links}.</p>"
+
+
+def link_banners(out: Path, earlier: dict[int, set[str]] | None = None) -> None:
+    """Point every page's banner links at `_book/index.html` and at the edition's own folder, relative to
+    where the page sits in `out`, and list the same page in the earlier published editions (`earlier`)."""
     for page in out.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         if LANDING_PLACEHOLDER in text:
-            depth = len(page.relative_to(out).parts)
+            relative = page.relative_to(out)
+            depth = len(relative.parts)
             text = text.replace(LANDING_PLACEHOLDER, "../" * depth + "index.html")
+            text = text.replace(OTHER_EDITIONS_PLACEHOLDER, _other_editions(relative.as_posix(), depth, earlier or {}))
             page.write_text(text.replace(EDITION_PLACEHOLDER, "../" * (depth - 1)), encoding="utf-8")
 
 
@@ -160,36 +185,81 @@ def write_landing(book_root: Path, defined: dict[int, Edition] | None = None) ->
             f'<tr><th scope="row">{r["year"]}{mark}</th><td>{html.escape(published(r))}</td>'
             f"<td><ul>{vintages}</ul></td><td>{links}</td></tr>"
         )
-    page = f"""<!DOCTYPE html>
-<html lang="en-GB">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(title)}: all editions</title>
-<style>
-body {{ font-family: Arial, Helvetica, sans-serif; max-width: 60em; margin: 2em auto; padding: 0 1em; color: #0b0c0c; }}
-a {{ color: #1d70b8; }} a:focus {{ outline: 3px solid #fd0; background: #fd0; color: #0b0c0c; }}
-table {{ border-collapse: collapse; width: 100%; }} th, td {{ text-align: left; vertical-align: top; border-bottom: 1px solid #b1b4b6; padding: 0.5em; }}
-.visually-hidden {{ position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }}
-</style>
-</head>
-<body>
-<main>
-<h1>{html.escape(title)}</h1>
+    others = ""
+    if (book_root / AREAS / "index.html").is_file():  # the home book
+        others = '<p><a href="areas/index.html">The same book built for other English councils</a>.</p>'
+    elif book_root.parent.name == AREAS:  # an area's book, beside the others
+        others = '<p><a href="../index.html">The same book built for other English councils</a>.</p>'
+
+    body = f"""<h1>{html.escape(title)}</h1>
 <p>Each edition rebuilds this evidence base from the official data available for its year. Published
 editions are never changed; each new year adds an edition.</p>
+{others}
 <table>
 <caption>All editions, newest first</caption>
 <thead><tr><th scope="col">Edition</th><th scope="col">First published</th><th scope="col">Data used</th><th scope="col">Downloads</th></tr></thead>
 <tbody>
 {chr(10).join(rows)}
 </tbody>
-</table>
+</table>"""
+    return _write_page(book_root / "index.html", f"{title}: all editions", body)
+
+
+#: Where the books built for other areas sit under `_book/` (pipeline.areas.folder).
+AREAS = "areas"
+
+
+def write_areas_index(areas_root: Path) -> Path:
+    """Write `_book/areas/index.html`: every area whose book has been built, with its newest edition and a
+    link to its own landing page, so a reader finds any council's book from one page."""
+    rows = []
+    for folder in sorted(p for p in areas_root.iterdir() if p.is_dir() and (p / "index.html").is_file()):
+        records = [trusted_record(r.parent) for r in folder.glob(f"*/{RECORD}") if r.parent.name.isdigit()]
+        if not records:
+            continue
+        newest = max(records, key=lambda r: r["year"])
+        years = ", ".join(str(r["year"]) for r in sorted(records, key=lambda r: r["year"]))
+        rows.append(
+            f'<tr><th scope="row"><a href="{html.escape(folder.name)}/index.html">{html.escape(newest["title"])}</a></th>'
+            f"<td>{html.escape(folder.name)}</td><td>{html.escape(years)}</td></tr>"
+        )
+    body = f"""<h1>Skills evidence books for English councils</h1>
+<p>The same evidence book, built from official data for each council listed. Each book reads as that
+council's own, with its region, its comparable areas and England.</p>
+<p><a href="../index.html">The book this site was first built for</a>.</p>
+<table>
+<caption>Every council whose book has been built, by code</caption>
+<thead><tr><th scope="col">Book</th><th scope="col">Area code</th><th scope="col">Editions built</th></tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody>
+</table>"""
+    return _write_page(areas_root / "index.html", "Skills evidence books for English councils", body)
+
+
+def _write_page(target: Path, title: str, body: str) -> Path:
+    """A plain, self-contained page in the site's style, written whole (never half-written)."""
+    page = f"""<!DOCTYPE html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)}</title>
+<style>
+body {{ font-family: Arial, Helvetica, sans-serif; max-width: 60em; margin: 2em auto; padding: 0 1em; color: #0b0c0c; }}
+a {{ color: #1d70b8; }} a:focus {{ outline: 3px solid #fd0; background: #fd0; color: #0b0c0c; }}
+table {{ border-collapse: collapse; width: 100%; }} th, td {{ text-align: left; vertical-align: top; border-bottom: 1px solid #b1b4b6; padding: 0.5em; }}
+.visually-hidden {{ position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }}
+@media (max-width: 600px) {{ table {{ font-size: 0.85em; }} th, td {{ overflow-wrap: anywhere; padding: 0.3em; }} }}
+</style>
+</head>
+<body>
+<main>
+{body}
 </main>
 </body>
 </html>
 """
-    target = book_root / "index.html"
     tmp = target.with_suffix(".html.tmp")
     tmp.write_text(page, encoding="utf-8")
     tmp.replace(target)

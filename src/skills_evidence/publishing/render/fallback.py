@@ -338,9 +338,24 @@ def render(book: Path, out: Path, stem: str) -> dict[str, Path]:
     _pandoc(
         source, "typst", typ, [*common, "--standalone", "--toc", "--variable=header-includes:" + typst_header], cwd=book
     )
+    _give_images_their_alt(typ, text)
     pdf = out / f"{stem}.pdf"
     typst.compile(str(typ), output=str(pdf), root=str(book))
     return {"html": out / "index.html", "pdf": pdf, "docx": docx}
+
+
+#: A figure as `transform` writes it: ![caption](path){#label alt="…"}.
+FIGURE_ALT = re.compile(r'!\[[^\]]*\]\(([^)\s]+)\)\{#[^\s}]+ alt="([^"]*)"\}')
+
+
+def _give_images_their_alt(typ: Path, markdown: str) -> None:
+    """Pandoc's Typst writer drops an image's alternative text, which the PDF's tags need (a figure without it
+    fails accessibility checks); put each one back from the Markdown it was written from."""
+    source = typ.read_text(encoding="utf-8")
+    for path, alt in FIGURE_ALT.findall(markdown):
+        quoted = alt.replace("\\", "\\\\").replace('"', '\\"')
+        source = source.replace(f'image("{path}")', f'image("{path}", alt: "{quoted}")')
+    typ.write_text(source, encoding="utf-8")
 
 
 def _navigation(docs: list[Doc], page: str, up: str, title: str) -> str:
