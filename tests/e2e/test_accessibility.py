@@ -3,7 +3,9 @@ the Quarto-rendered editions (sidebar, search box and tables included) and the f
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -41,13 +43,14 @@ needs_chromium = pytest.mark.skipif(
 )
 
 
-def violations(root: Path, pages: list[Path]) -> dict[str, list[tuple[str, int]]]:
-    """axe-core's WCAG 2.2 A/AA violations per page, opened over http as a reader would (search needs it)."""
+@contextlib.contextmanager
+def browsing(root: Path, viewport: dict | None = None) -> Iterator[Callable[[Path], object]]:
+    """Serve `root/_book` over http, as a reader meets it (search needs http), and yield `open(path)`, which
+    loads one page of it in headless Chromium and returns the Playwright page."""
     import functools
     import http.server
     import threading
 
-    from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
@@ -57,32 +60,34 @@ def violations(root: Path, pages: list[Path]) -> dict[str, list[tuple[str, int]]
     handler = functools.partial(Quiet, directory=str(root / "_book"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    failures = {}
+    quiet = ["--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=CHROMIUM,
-                args=[
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--no-first-run",
-                ],
-            )
-            page = browser.new_page()
-            axe = Axe(pinned_axe())
-            for path in pages:
-                relative = path.relative_to(root / "_book").as_posix()
-                page.goto(f"http://127.0.0.1:{server.server_port}/{relative}")
-                result = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-                found = result.response["violations"]
-                if found:
-                    failures[relative] = [(v["id"], len(v["nodes"])) for v in found]
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", *quiet])
+            page = browser.new_page(**({"viewport": viewport} if viewport else {}))
+
+            def open_page(path: Path):
+                page.goto(f"http://127.0.0.1:{server.server_port}/{path.relative_to(root / '_book').as_posix()}")
+                return page
+
+            yield open_page
             browser.close()
     finally:
         server.shutdown()
+
+
+def violations(root: Path, pages: list[Path]) -> dict[str, list[tuple[str, int]]]:
+    """axe-core's WCAG 2.2 A/AA violations per page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    failures = {}
+    axe = Axe(pinned_axe())
+    with browsing(root) as open_page:
+        for path in pages:
+            result = axe.run(open_page(path), options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+            found = result.response["violations"]
+            if found:
+                failures[path.relative_to(root / "_book").as_posix()] = [(v["id"], len(v["nodes"])) for v in found]
     return failures
 
 
@@ -104,36 +109,16 @@ def test_every_page_the_fallback_makes_has_no_wcag_22_aa_violations(fallback_sit
 
 def tables_off_screen(root: Path, pages: list[Path], width: int = 390) -> dict[str, list[str]]:
     """Per page, the tables whose right edge lies beyond a phone's screen (`width` CSS pixels wide)."""
-    import functools
-    import http.server
-    import threading
-
-    from playwright.sync_api import sync_playwright
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root / "_book")))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     found = {}
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-            page = browser.new_page(viewport={"width": width, "height": 844})
-            for path in pages:
-                relative = path.relative_to(root / "_book").as_posix()
-                page.goto(f"http://127.0.0.1:{server.server_port}/{relative}")
-                wide = page.evaluate(
-                    "() => [...document.querySelectorAll('main table')]"
-                    ".filter(t => t.getBoundingClientRect().right > window.innerWidth + 1)"
-                    ".map(t => (t.querySelector('th') || t).innerText.slice(0, 40))"
-                )
-                if wide:
-                    found[relative] = wide
-            browser.close()
-    finally:
-        server.shutdown()
+    with browsing(root, {"width": width, "height": 844}) as open_page:
+        for path in pages:
+            wide = open_page(path).evaluate(
+                "() => [...document.querySelectorAll('main table')]"
+                ".filter(t => t.getBoundingClientRect().right > window.innerWidth + 1)"
+                ".map(t => (t.querySelector('th') || t).innerText.slice(0, 40))"
+            )
+            if wide:
+                found[path.relative_to(root / "_book").as_posix()] = wide
     return found
 
 
