@@ -4,6 +4,7 @@ and breaks in series never differenced."""
 
 from __future__ import annotations
 
+import csv
 import functools
 import math
 from fractions import Fraction
@@ -15,10 +16,14 @@ from skills_evidence import editions
 from skills_evidence.chapters import progress as chapter
 from skills_evidence.inputs import snapshots
 from skills_evidence.inputs.loaders.files import read_table
-from skills_evidence.paths import shared_dir
+from skills_evidence.paths import project_root, shared_dir
 from skills_evidence.statistics import indicators
 
 COVENTRY = "E08000026"
+
+
+REFERENCE = project_root() / "data" / "reference"
+SNAPSHOTS = project_root() / "data" / "snapshots"
 
 
 @functools.cache
@@ -125,10 +130,12 @@ def test_the_neighbour_average_is_the_simple_mean_of_the_neighbours_figures():
 def test_ks2_shows_the_councils_one_decimal_figures_but_ranks_on_the_whole_numbers_every_authority_has():
     # 2024 edition, 2023/24: One Coventry Plan (DfE to one decimal) Coventry 56.7, England 61.3, as in the
     # attainment chapter; ONS's open data gives every authority whole numbers (Coventry 57), so the rank and the
-    # spine chart's range are worked on those: Coventry's 57 has 222 authorities above it (rank 223 of 298).
+    # spine chart's range are worked on those, over the 2021 districts and unitaries (the 2024 edition pins no
+    # list of today's): Coventry's 57 has 219 of the 291 above it (counted with the csv module: rank 220 of 291).
     m = measure(2024, "ks2_rwm_expected")
     assert (m["baseline_value"], m["latest_value"], m["england_value"]) == (62.2, 56.7, 61.3)
-    assert (m["rank"], m["rank_of"]) == (223, 298)
+    assert (m["rank"], m["rank_of"]) == rank_in_2021_districts("ons-els/2025/ks2_rwm_expected.csv", "2023/24", 1)
+    assert (m["rank"], m["rank_of"]) == (220, 291)
     spine = result(2024).spine.set_index("indicator_id").loc["ks2_rwm_expected"]
     assert spine["area"] == 56.7 and spine["median"] == 60
 
@@ -170,12 +177,30 @@ def test_a_figure_two_chapters_publish_must_agree(tmp_path):
         indicators.combine([first, second])
 
 
+def rank_in_2021_districts(file: str, period: str, polarity: int) -> tuple[int, int]:
+    """Coventry's rank among the 2021 English districts and unitaries with a figure (no [u]), counted with the
+    csv module from the snapshot file: an independent count of what the chapter ranks."""
+    with open(REFERENCE / "lad21.csv", encoding="utf-8") as f:
+        codes = {r["lad_code"] for r in csv.DictReader(f) if r["country_code"] == "E92000001"}
+    with open(SNAPSHOTS / file, encoding="utf-8") as f:
+        values = {
+            r["geography_code"]: float(r["value"])
+            for r in csv.DictReader(f)
+            if r["period"] == period and r["value"] and r["geography_code"] in codes and r.get("status") != "u"
+        }
+    own = values["E08000026"]
+    return 1 + sum(1 for v in values.values() if (v > own if polarity > 0 else v < own)), len(values)
+
+
 def test_rank_among_english_local_authorities():
-    # Claimant Count 2024: Coventry's 5.4% among the 296 English districts and unitaries with a figure.
+    # Claimant Count 2024: Coventry's 5.4% among the 292 districts and unitaries of 2021 with a figure; the file
+    # also carries Barnsley's and Sheffield's pre-2021 codes and abolished districts, which are not ranked.
     m = measure(2025, "claimant_rate_16_64")
-    assert (m["rank"], m["rank_of"]) == (257, 296)
+    assert (m["rank"], m["rank_of"]) == rank_in_2021_districts("ons-els/2026/claimant_count.csv", "2024", -1)
+    assert (m["rank"], m["rank_of"]) == (253, 292)
+    assert m["rank_set"] == "districts and unitaries (2021 boundaries)"
     spine = result(2025).spine.set_index("indicator_id").loc["claimant_rate_16_64"]
-    assert spine["authorities"] == 296 and spine["england"] == 4.0 and spine["area"] == 5.4
+    assert spine["authorities"] == 292 and spine["england"] == 4.0 and spine["area"] == 5.4
 
 
 def test_the_2022_edition_is_the_baseline_version():
@@ -351,9 +376,9 @@ def test_an_edition_reports_the_measures_its_latest_lists_and_refuses_an_unknown
 
 def test_the_spine_chart_has_a_text_equivalent_with_every_rank():
     text = result(2025).key_figures["progress"]["spine_description"]
-    assert "Claimant Count (2024) 257 of 296" in text and "Median weekly pay (2024)" in text
+    assert "Claimant Count (2024) 253 of 292" in text and "Median weekly pay (2024)" in text
     detail = chapter.detail(result(2025))
-    assert "257 of 296" in detail.set_index("Measure").loc["Claimant Count (2024)", "Rank (1 = best)"]
+    assert "253 of 292" in detail.set_index("Measure").loc["Claimant Count (2024)", "Rank (1 = best)"]
     # ONS Claimant Count 2024: England 4.0%; no interval, so the side is given, not judged.
     assert detail.set_index("Measure").loc["Claimant Count (2024)", "England"] == "4.0%: higher (worse, not tested)"
 
@@ -481,18 +506,21 @@ def test_estimates_ons_calls_unreliable_are_marked_and_never_ranked_or_judged():
 
 
 def test_a_survey_estimates_rank_is_printed_with_its_range():
-    # ONS model-based unemployment 2023: Coventry 5.8% (4.3 to 7.3), 282nd of 293 districts and unitaries; drawn
-    # from every authority's published interval its rank could be anywhere from about 220th to 290th (the issue
-    # estimated about 223 to 293), so the page prints the range beside the rank.
+    # ONS model-based unemployment 2023: Coventry 5.8% (4.3 to 7.3), 278th of the 289 districts and unitaries of
+    # 2021 with a figure; drawn from every authority's published interval its rank could be anywhere from about
+    # 215th to 287th (the issue estimated about 223 to 293), so the page prints the range beside the rank.
     unemployment = measure(2025, "unemployment_rate_modelled")
-    assert (unemployment["rank"], unemployment["rank_of"]) == (282, 293)
-    assert 210 <= unemployment["rank_low"] <= 235 and 285 <= unemployment["rank_high"] <= 293
+    assert (unemployment["rank"], unemployment["rank_of"]) == rank_in_2021_districts(
+        "ons-els/2026/modelled_unemployment.csv", "2023", -1
+    )
+    assert (unemployment["rank"], unemployment["rank_of"]) == (278, 289)
+    assert 205 <= unemployment["rank_low"] <= 230 and 280 <= unemployment["rank_high"] <= 289
     cell = chapter.detail(result(2025)).set_index("Measure").loc["Unemployment rate (2023)", "Rank (1 = best)"]
     # The file lists three districts and unitaries for 2023 with no figure, marked x (City of London, Isles of
-    # Scilly, North Northamptonshire): they are not in the 293 and the cell says so.
+    # Scilly, North Northamptonshire): they are not in the 289 and the cell says so.
     assert cell == (
-        f"282 ({int(unemployment['rank_low'])} to {int(unemployment['rank_high'])}) of 293 districts and unitaries"
-        " (3 [x] without a figure)"
+        f"278 ({int(unemployment['rank_low'])} to {int(unemployment['rank_high'])}) of 289 districts and unitaries"
+        " (2021 boundaries) (3 [x] without a figure)"
     )
     # A count without intervals (the Claimant Count) keeps a plain rank.
     assert pd.isna(measure(2025, "claimant_rate_16_64")["rank_low"])

@@ -208,7 +208,11 @@ def comparators(
         "england": ENGLAND,
         "region": (row["region_code"].iloc[0], f"{row['region_name'].iloc[0]} region"),
         "groups": groups,
-        "current": None if authorities is None else set(authorities["area_code"]),
+        # Who is ranked: today's authorities where the edition pins them (from 2026); before, the 2021 districts
+        # and unitaries every edition pins, with the counties, so an abolished district or an old code (Barnsley
+        # and Sheffield's before 2021) is never ranked beside its successor.
+        "current": rankable(lad21) if authorities is None else set(authorities["area_code"]),
+        "current_basis": "2021 boundaries" if authorities is None else "",
         "similar": None
         if similar is None
         else similar.loc[
@@ -313,16 +317,14 @@ def assess(data: pd.DataFrame, indicator_id: str, places: dict, latest: str) -> 
     if now["status"] == "u":
         out.update({f"vs_{key}": out["change_judgement"] for key in ("england", "region", "neighbours")})
     tier = "upper" if area_code.startswith("E10") else None
-    authorities, every = (local_authorities(ranked_on, now["period"], tier, u) for u in (False, True))
-    if places.get("current") is not None:  # ranks over the authorities of today, not abolished ones
-        authorities = authorities[authorities["geography_code"].isin(places["current"])]
-        every = every[every["geography_code"].isin(places["current"])]
+    current = ranked_set(ranked_on, places)
+    authorities, every = (local_authorities(ranked_on, now["period"], tier, u, current) for u in (False, True))
     out["rank_left_out"] = len(every) - len(authorities)  # [u] estimates of the same authorities
     lower = authorities["geography_code"].str.startswith("E07").any()
-    out["rank_no_figure"] = no_figure(
-        ranked_on, now["period"], lower, set(every["geography_code"]), places.get("current")
-    )
+    out["rank_no_figure"] = no_figure(ranked_on, now["period"], lower, set(every["geography_code"]), current)
     out["rank_set"] = "districts and unitaries" if lower else "upper-tier authorities"
+    if lower and places.get("current_basis"):
+        out["rank_set"] += f" ({places['current_basis']})"
     ranked = progress.rank_among(authorities.set_index("geography_code")["value"], area_code, polarity)
     spread = progress.rank_interval(
         authorities.set_index("geography_code")["value"],
@@ -375,8 +377,27 @@ def _neighbours(item: dict, places: dict, ranked_on: pd.DataFrame, now: pd.Serie
     }
 
 
+def rankable(lad21: pd.DataFrame) -> set[str]:
+    """The 2021 English districts and unitaries (lad21 lists no counties: `assess` adds those it meets)."""
+    return set(lad21.loc[lad21["country_code"] == ENGLAND[0], "lad_code"])
+
+
+def ranked_set(data: pd.DataFrame, places: dict) -> set[str] | None:
+    """The authorities ranks and the spine chart's range run over, each once: today's where the edition pins
+    them; else the 2021 districts and unitaries with the counties the file holds (no abolished district or
+    old code beside its successor); None where the edition pins neither."""
+    current = places.get("current")
+    if current is not None and places.get("current_basis"):
+        current = current | set(data.loc[data["geography_code"].str.startswith("E10"), "geography_code"])
+    return current
+
+
 def local_authorities(
-    data: pd.DataFrame, period: str, tier: str | None = None, unreliable: bool = False
+    data: pd.DataFrame,
+    period: str,
+    tier: str | None = None,
+    unreliable: bool = False,
+    among: set[str] | None = None,
 ) -> pd.DataFrame:
     """English local authorities with a figure in `period`, of one tier so none is counted twice: districts
     and unitaries where the file publishes districts (survey and benefit measures), else upper-tier
@@ -386,6 +407,8 @@ def local_authorities(
     if not unreliable:
         rows = rows[rows["status"] != "u"]  # ONS calls these unreliable: never ranked
     rows = rows[rows["geography_code"].str.match(LOCAL_AUTHORITY)]
+    if among is not None:  # one set of authorities (ranked_set)
+        rows = rows[rows["geography_code"].isin(among)]
     lower = tier != "upper" and rows["geography_code"].str.startswith("E07").any()
     return rows[~rows["geography_code"].str.startswith("E10" if lower else "E07")]
 
@@ -404,9 +427,10 @@ def no_figure(
     return ", ".join(f"{n} [{mark}]" for mark, n in sorted(marks.items()))
 
 
-def spine(data: pd.DataFrame, indicator_id: str, area_code: str, period: str) -> dict:
-    """The spine chart's row: the range of English local authorities in `period`, England and the area."""
-    values = local_authorities(comparable(data), period)["value"]
+def spine(data: pd.DataFrame, indicator_id: str, area_code: str, period: str, places: dict | None = None) -> dict:
+    """The spine chart's row: the range of English local authorities in `period` (the set ranks run over),
+    England and the area."""
+    values = local_authorities(comparable(data), period, among=ranked_set(comparable(data), places or {}))["value"]
     data = preferred(data)
     at = {code: _at(data, code, period) for code in (area_code, ENGLAND[0])}
     return {
@@ -459,7 +483,7 @@ def compute(inputs: Inputs, edition: int, area_code: str, latest: dict[str, str]
         row = assess(data, indicator_id, places, str(latest[indicator_id]))
         rows.append(row)
         if row["latest_period"]:
-            spines.append(spine(data, indicator_id, area_code, row["latest_period"]))
+            spines.append(spine(data, indicator_id, area_code, row["latest_period"], places))
         shown.append(preferred(data)[lambda d: d["geography_code"].isin(codes)])
     awaiting = pd.DataFrame(
         [

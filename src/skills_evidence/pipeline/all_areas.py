@@ -60,14 +60,18 @@ def measure(
 ) -> pd.DataFrame:
     """One measure's rows: every English authority with a figure for `period` (never a missing one ranked),
     ranked within its tier (districts and unitaries, or counties with unitaries; counties always among the
-    upper tier) and, where the edition pins the current authorities, among those of today only."""
+    upper tier), among today's authorities where the edition pins them, else those of 2021."""
     item = indicators.entry(indicator_id)
     polarity = int(item["polarity"])
     shown = progress.preferred(data[data["period"] == period])
-    current = None if authorities is None else set(authorities["area_code"])
+    # Today's authorities where the edition pins them; else the 2021 districts and unitaries with the counties
+    # (as the monitoring page ranks): never an abolished district or an old code beside its successor.
+    if authorities is not None:
+        current = set(authorities["area_code"])
+    else:
+        current = progress.ranked_set(data, {"current": progress.rankable(lad21), "current_basis": "2021 boundaries"})
     rows = shown[shown["geography_code"].str.match(progress.LOCAL_AUTHORITY)].copy()
-    if current is not None:
-        rows = rows[rows["geography_code"].isin(current)]
+    rows = rows[rows["geography_code"].isin(current)]
     rows["kind"] = rows["geography_code"].str[:3].map(KINDS)
     rows["rank"], rows["rank_of"] = pd.NA, pd.NA
     rows["rank_in_kind"], rows["rank_in_kind_of"] = pd.NA, pd.NA
@@ -79,8 +83,7 @@ def measure(
     for tier, chosen in passes:
         # Ranks on the figures every authority has at one precision (as the monitoring page ranks).
         comparable = progress.local_authorities(progress.comparable(data), period, tier)
-        if current is not None:
-            comparable = comparable[comparable["geography_code"].isin(current)]
+        comparable = comparable[comparable["geography_code"].isin(current)]
         values = comparable.set_index("geography_code")["value"]
         by_kind = values.groupby(values.index.str[:3])
         in_kind = by_kind.transform(lambda v: rules.ranks(v, polarity))
