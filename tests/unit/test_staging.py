@@ -38,3 +38,17 @@ def test_page_metadata_comes_from_the_edition_and_the_site_address():
     # With the site's address set, each edition has its own, so Quarto writes its sitemap.xml.
     assert meta["site-url"] == "https://www.example.gov.uk/skills-evidence/2022"
     assert "site-url" not in staging.page_metadata(edition, "")
+
+
+def test_the_sitemap_is_dated_by_the_edition_not_the_clock(tmp_path, monkeypatch):
+    # Quarto wrote <lastmod>2026-11-30T17:09:10.359Z</lastmod> (the render's time) for each page: the bytes of an
+    # edition with its site address set would differ on every build. 1 January 2022 is the 2022 edition's date.
+    from skills_evidence.publishing.render import quarto
+
+    (tmp_path / "sitemap.xml").write_text(
+        "<urlset><url><loc>x/index.html</loc><lastmod>2026-11-30T17:09:10.359Z</lastmod></url></urlset>",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1640995200")
+    quarto._date_sitemap(tmp_path)
+    assert "<lastmod>2022-01-01T00:00:00Z</lastmod>" in (tmp_path / "sitemap.xml").read_text(encoding="utf-8")

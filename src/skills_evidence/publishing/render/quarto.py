@@ -6,6 +6,7 @@ Quarto is taken from PATH, else from the project's `.quarto-runtime/` (where `ma
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -60,6 +61,7 @@ def render(book: Path, out: Path, output_stem: str) -> dict[str, Path]:
     shutil.move(str(book / "_output"), str(out))
     _drop_local_paths(out, book)
     _name_page_links_by_what_they_show(out)
+    _date_sitemap(out)
     files = {"html": out / "index.html", "pdf": out / f"{output_stem}.pdf", "docx": out / f"{output_stem}.docx"}
     missing = [str(p) for p in files.values() if not p.exists()]
     if missing:
@@ -94,3 +96,19 @@ def _name_page_links_by_what_they_show(out: Path) -> None:
         fixed = PAGINATION_LABEL.sub(r"\1", text)
         if fixed != text:
             page.write_text(fixed, encoding="utf-8")
+
+
+LASTMOD = re.compile(r"<lastmod>[^<]*</lastmod>")
+
+
+def _date_sitemap(out: Path) -> None:
+    """Quarto dates every page in sitemap.xml (written when the site's address is set) by the time it
+    rendered, so no two builds would match; date them by the edition's document date (SOURCE_DATE_EPOCH,
+    which the build sets while rendering) instead."""
+    sitemap = out / "sitemap.xml"
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if sitemap.is_file() and epoch:
+        day = dt.datetime.fromtimestamp(int(epoch), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        sitemap.write_text(
+            LASTMOD.sub(f"<lastmod>{day}</lastmod>", sitemap.read_text(encoding="utf-8")), encoding="utf-8"
+        )
