@@ -24,6 +24,7 @@ KEY_NUMBERS_2022 = ["58.9", "61.5", "52.9 to 64.9", "40.7", "\u22122.6"]
 
 
 CHAPTER_PAGES = [
+    "about.html",  # About these statistics, after the chapters in every edition
     "chapters/attainment.html",
     "chapters/graduate-retention.html",
     "chapters/progress.html",
@@ -61,6 +62,7 @@ PARITY_LABELS = [
     "Table 7.1",
     "Table 7.2",
     "Synthetic data, illustrative only",
+    "About these statistics",
 ]
 
 
