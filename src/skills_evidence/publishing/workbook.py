@@ -91,7 +91,7 @@ def cells(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     status = out["status"].fillna("").astype(str) if "status" in out.columns else pd.Series("", index=out.index)
     for column in out.columns:
-        text = out[column].fillna("").astype(str)
+        text = out[column].astype(str).where(out[column].notna(), "")
         numbers = pd.to_numeric(text.where(text != ""), errors="coerce")
         if column == "status" or numbers[text != ""].isna().any():
             out[column] = text.replace(SYMBOLS)
@@ -166,6 +166,9 @@ def write_xlsx(path: Path, edition: Edition, found: list[Table], left_out: list[
     with warnings.catch_warnings():
         # gptables warns of every empty text cell; each sheet's instructions say what an empty one means (EMPTY).
         warnings.filterwarnings("ignore", message=r"\s*Empty or null cell found", category=UserWarning)
+        # gptables 2.0.2 uses pandas options that pandas 3.1 deprecates; its own business, not this book's.
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"gptables\.")
+        warnings.filterwarnings("ignore", category=FutureWarning, module=r"gptables\.")
         workbook = _produce(path, sheets, words, notes)
     workbook.set_properties({"title": words["title"], "author": publisher, "created": _moment(edition)})
     workbook.close()
