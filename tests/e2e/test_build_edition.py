@@ -280,7 +280,7 @@ def test_every_chapter_that_prints_differences_says_they_come_from_unrounded_fig
     root, _ = site
     for year in (2022, 2024):
         book = root / "_book" / str(year)
-        for page in CHAPTER_PAGES[:-1]:
+        for page in (p for p in CHAPTER_PAGES if p not in ("index.html", "about.html")):  # the chapters
             text = re.sub(
                 r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", (book / page).read_text(encoding="utf-8")))
             )
