@@ -22,6 +22,7 @@ import yaml
 from skills_evidence.editions import Edition
 from skills_evidence.inputs.loaders.files import read_table
 from skills_evidence.paths import resolve
+from skills_evidence.publishing import reproducible
 
 #: Which tables, in which order, with their words (data, not code).
 REGISTER = "data/published_tables.yaml"
@@ -244,9 +245,8 @@ def _rows(writer: pd.ExcelWriter, sheet: str, lines: list[str], table: pd.DataFr
 
 
 def _moment(edition: Edition) -> dt.datetime:
-    """The date written into the files: the edition's publication date, or 1 January of its year for a draft."""
-    published = edition.published
-    day = dt.date.fromisoformat(str(published)) if published else dt.date(edition.year, 1, 1)
+    """The date written into the files: the edition's document date, the one its PDF and Word file carry."""
+    day = reproducible.document_date(edition)
     return dt.datetime(day.year, day.month, day.day)
 
 
