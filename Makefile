@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book all-editions test lint chromium poppler quarto axe regression-refresh benchmark lock clean
+.PHONY: book all-editions test lint chromium poppler quarto axe vega regression-refresh benchmark lock clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,10 +18,10 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 > /dev/null
 	touch $(STAMP)
 
-book: $(STAMP) quarto
+book: $(STAMP) quarto vega
 	$(BIN)/skills-evidence build
 
-all-editions: $(STAMP) quarto
+all-editions: $(STAMP) quarto vega
 	$(BIN)/skills-evidence build --all
 
 # The accessibility test drives Debian's Chromium (Playwright's own browser download is not used).
@@ -34,6 +34,16 @@ tools/axe/node_modules/axe-core/axe.min.js: tools/axe/package-lock.json
 	@command -v npm >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
 	  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; } || true
 	cd tools/axe && npm ci --silent --no-audit --no-fund && touch node_modules/axe-core/axe.min.js
+
+# The interactive charts' scripts (Vega, Vega-Lite, vega-embed), pinned in tools/vega/package-lock.json and
+# installed from the npm registry; the build copies them into each edition, so no page loads a script from
+# another host. Without npm the pages keep their static charts and say the interactive ones are not built.
+vega: tools/vega/node_modules/vega-embed/build/vega-embed.min.js
+
+tools/vega/node_modules/vega-embed/build/vega-embed.min.js: tools/vega/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; } || true
+	cd tools/vega && npm ci --silent --no-audit --no-fund && touch node_modules/vega-embed/build/vega-embed.min.js
 
 # poppler's pdfinfo: the PDF test asks it whether it finds errors in the PDFs (skipped where it is absent).
 poppler:
@@ -59,7 +69,7 @@ quarto:
 	  bash $(QUARTO_KIT) .quarto-runtime > /dev/null && echo "Quarto $$(.quarto-runtime/bin/quarto --version): .quarto-runtime/bin/quarto"; \
 	else echo "Quarto not found and $(QUARTO_KIT) absent: the book will render with the Pandoc/Typst fallback"; fi
 
-test: $(STAMP) chromium poppler quarto axe
+test: $(STAMP) chromium poppler quarto axe vega
 	$(BIN)/pytest
 
 # ruff (lint + format), nbstripout on notebooks/ and basic file hygiene, as the pre-commit hooks run them.

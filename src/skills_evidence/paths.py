@@ -28,3 +28,8 @@ def shared_dir() -> Path:
     """The shared/ folder beside the repository, holding the real official files (may be absent)."""
     env = os.environ.get("SKILLS_EVIDENCE_SHARED")
     return Path(env).resolve() if env else project_root().parent / "shared"
+
+
+#: Where each edition serves its interactive charts' scripts from (staged by publishing.staging, named on the
+#: pages by chapters.interactive): the site itself, never another host.
+INTERACTIVE_ASSETS = "assets/interactive"

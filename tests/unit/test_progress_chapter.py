@@ -552,4 +552,4 @@ def test_a_whole_number_the_publisher_gave_is_never_printed_with_a_decimal_place
         in (result(2026).key_figures["progress"]["caveats"])
     )
     # A measure without that flag keeps one decimal place for a whole figure (Claimant Count 2.0 would be 2.0%).
-    assert chapter._value({"indicator_id": "claimant_rate_16_64", "unit": "%", "v": 2.0}, "v") == "2.0%"
+    assert chapter.value_text({"indicator_id": "claimant_rate_16_64", "unit": "%", "v": 2.0}, "v") == "2.0%"

@@ -55,6 +55,8 @@ REFERENCE = ("lad21_reference", "dfe_statistical_neighbours")
 #: measures in editions that pin them; DfE's statistical neighbours stay the comparators of pupil measures.
 SIMILAR = "ons_similar_areas"
 SIMILAR_MODEL = "global"
+#: The hex cartograms the maps of where an area sits are drawn on (data/reference/hex_cartogram.csv).
+HEXES = "hex_cartogram"
 #: The share of a comparator set that must have a figure for its average to be shown (else "not compared").
 MIN_SHARE = Fraction(2, 3)  # the page's note words it from this value (fraction_words)
 
@@ -73,6 +75,8 @@ class Inputs:
     #: Current English authorities (counties included) and ONS's similar areas, where the edition pins them.
     authorities: pd.DataFrame | None = None
     similar: pd.DataFrame | None = None
+    #: Every authority's hexagon on Open Innovations' cartograms, where the edition pins them (the maps).
+    hexes: pd.DataFrame | None = None
 
 
 def read_inputs(paths: dict[str, str | Path], vintages: dict[str, str] | None = None) -> Inputs:
@@ -80,7 +84,8 @@ def read_inputs(paths: dict[str, str | Path], vintages: dict[str, str] | None = 
     tables = {name: read_table(path) for name, path in paths.items()}
     lad21, groups = tables.pop(REFERENCE[0]), tables.pop(REFERENCE[1])
     authorities, similar = tables.pop(geography.AUTHORITIES, None), tables.pop(SIMILAR, None)
-    return Inputs(tables, lad21, groups, vintages or {}, authorities=authorities, similar=similar)
+    hexes = tables.pop(HEXES, None)
+    return Inputs(tables, lad21, groups, vintages or {}, authorities=authorities, similar=similar, hexes=hexes)
 
 
 def _published(inputs: Inputs, indicator_id: str, source: dict) -> pd.DataFrame:
@@ -337,19 +342,27 @@ def assess(data: pd.DataFrame, indicator_id: str, places: dict, latest: str) -> 
     return out
 
 
-def _neighbours(item: dict, places: dict, ranked_on: pd.DataFrame, now: pd.Series, polarity: int) -> dict:
-    """The area against the comparator set that fits the measure: ONS's similar areas for adult and economic
-    measures where the edition pins them, else DfE's statistical neighbours on the set in force for the
-    period. The set's average (a simple mean, DfE's method) is shown only when at least MIN_SHARE of the
-    set has a figure; otherwise the row says how many do."""
+def comparator_set(item: dict, places: dict, period: str) -> tuple[str, list[str], str, str]:
+    """The comparator set that fits a measure in `period` (id, member codes, short label, name): ONS's similar
+    areas for adult and economic measures where the edition pins them, else DfE's statistical neighbours on
+    the set in force for the period."""
     area_code, area_name = places["area"]
-    group_id, _ = neighbours.set_for(now["period"], indicators.neighbour_sets())
+    group_id, _ = neighbours.set_for(period, indicators.neighbour_sets())
     codes = neighbours.members(places["groups"], group_id, area_code)
     label, name = f"{group_id[-4:]} set", neighbours.group_name(area_name, group_id) if codes else ""
     wants_ons = item["monitoring"].get("comparators") == "ons_similar" or not codes
     if wants_ons and places.get("similar"):
         group_id, codes = f"ons_similar_{SIMILAR_MODEL}", places["similar"]
         label, name = "ONS similar areas", f"{possessive(area_name)} ONS similar areas ({SIMILAR_MODEL} model)"
+    return group_id, list(codes), label, name
+
+
+def _neighbours(item: dict, places: dict, ranked_on: pd.DataFrame, now: pd.Series, polarity: int) -> dict:
+    """The area against the comparator set that fits the measure: ONS's similar areas for adult and economic
+    measures where the edition pins them, else DfE's statistical neighbours on the set in force for the
+    period. The set's average (a simple mean, DfE's method) is shown only when at least MIN_SHARE of the
+    set has a figure; otherwise the row says how many do."""
+    group_id, codes, label, name = comparator_set(item, places, str(now["period"]))
     # The neighbours' figures at the one precision every authority has (DfE averages its published figures).
     members = ranked_on[(ranked_on["period"] == now["period"]) & ranked_on["geography_code"].isin(codes)]
     members = members.dropna(subset=["value"])
@@ -461,6 +474,8 @@ class Result:
     key_figures: dict = field(default_factory=dict)
     #: The strategy the page reports (indicators.strategy_for), or None: the measures are grouped by theme.
     strategy: dict | None = None
+    #: The area's benchmarks (`comparators`): England, region, comparator sets and the authorities ranked.
+    places: dict = field(default_factory=dict)
 
 
 def measures_in(latest: dict[str, str]) -> list[str]:
@@ -528,12 +543,14 @@ def compute(inputs: Inputs, edition: int, area_code: str, latest: dict[str, str]
         pd.concat(shown, ignore_index=True).sort_values(["indicator_id", "geography_code", "period"]),
         awaiting,
         strategy=strategy,
+        places=places,
     )
     result.key_figures = {"progress": key_figures(result)}
     return result
 
 
-def _value(row: pd.Series | dict, column: str) -> str:
+def value_text(row: pd.Series | dict, column: str) -> str:
+    """A figure as the page prints it, by the measure's unit ("61.2%", "£712", "[x]" for none)."""
     unit = row["unit"]
     value = row.get(column, float("nan"))
     if pd.isna(value):
@@ -555,7 +572,7 @@ def _with_period(row: pd.Series, prefix: str) -> str:
         return f"[x] ({row.get(f'{prefix}_period', '')})"
     basis = row.get(f"{prefix}_basis", "")
     mark = " [u]" if row.get(f"{prefix}_status") == "u" else ""
-    return f"{_value(row, f'{prefix}_value')}{mark} ({row[f'{prefix}_period']}{', ' + basis if basis else ''})"
+    return f"{value_text(row, f'{prefix}_value')}{mark} ({row[f'{prefix}_period']}{', ' + basis if basis else ''})"
 
 
 def brief(verdict: object, polarity: int = 0) -> str:
@@ -746,11 +763,11 @@ def detail(result: Result) -> pd.DataFrame:
         rows.append(
             {
                 "Measure": f"{r['label']} ({r['latest_period']})",
-                result.area_name: _value(r, "latest_value"),
-                "England": f"{_value(r, 'england_value')}: {brief(r['vs_england'], r['polarity'])}",
-                "Region (includes the area)": f"{_value(r, 'region_value')}: {brief(r['vs_region'], r['polarity'])}",
+                result.area_name: value_text(r, "latest_value"),
+                "England": f"{value_text(r, 'england_value')}: {brief(r['vs_england'], r['polarity'])}",
+                "Region (includes the area)": f"{value_text(r, 'region_value')}: {brief(r['vs_region'], r['polarity'])}",
                 "Statistical neighbours": (
-                    f"{_value(r, 'neighbours_value')} ({r['neighbours_with_figure']} of {r['neighbours_of']}"
+                    f"{value_text(r, 'neighbours_value')} ({r['neighbours_with_figure']} of {r['neighbours_of']}"
                     f"{', ' + r['neighbours_set'] if r.get('neighbours_set') else ''}): "
                     f"{brief(r['vs_neighbours'], r['polarity'])}"
                 ),
@@ -904,7 +921,7 @@ def spine_figure(result: Result, outputs: Path) -> dict[str, str]:
         ax.text(
             1.02,
             y,
-            f"{_value(s, 'area')}: {brief(s['vs_england'])}",
+            f"{value_text(s, 'area')}: {brief(s['vs_england'])}",
             va="center",
             fontsize=8.5,
             transform=ax.get_yaxis_transform(),

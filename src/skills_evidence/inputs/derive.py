@@ -8,6 +8,7 @@ files gives the same bytes.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -411,6 +412,30 @@ def derive_english_authorities(entries: dict[str, dict]) -> pd.DataFrame:
     return out.sort_values("area_code").reset_index(drop=True)
 
 
+#: The hex cartograms a map can be drawn on: Open Innovations' current districts and unitaries, and the upper
+#: tier (counties with unitaries). A measure published for districts is mapped on the first, else the second.
+HEX_LAYOUTS = {"districts": "districts_2023", "upper": "upper_tier"}
+
+
+def derive_hex_cartogram(entries: dict[str, dict]) -> pd.DataFrame:
+    """Every English authority's hexagon (offset column q, row r) on each of Open Innovations' HexJSON
+    cartograms, one row per authority and layout: the maps of where an area sits draw from this table."""
+    dataset = "hex_cartogram"
+    frames = []
+    for layout, source in HEX_LAYOUTS.items():
+        path = _source({"source": entries[dataset]["sources"][source]})
+        hexjson = json.loads(path.read_text(encoding="utf-8"))
+        if hexjson.get("layout") != "odd-r":  # the map's geometry (chapters.maps) assumes odd rows shifted right
+            raise InputFileError(path, f"layout is {hexjson.get('layout')!r}; the maps read odd-r HexJSON only")
+        rows = [
+            {"layout": layout, "area_code": code, "area_name": h["n"], "q": int(h["q"]), "r": int(h["r"])}
+            for code, h in hexjson["hexes"].items()
+            if code[:3] in AUTHORITY_KINDS
+        ]
+        frames.append(pd.DataFrame(rows))
+    return pd.concat(frames, ignore_index=True).sort_values(["layout", "area_code"], ignore_index=True)
+
+
 def derive_similar_areas(entries: dict[str, dict]) -> pd.DataFrame:
     """ONS's similar areas for every authority: its 20 nearest on the global, economic and demographic
     models of the Explore Local Statistics app, in order (ONS's alternative to CIPFA's neighbours)."""
@@ -441,6 +466,7 @@ DERIVATIONS: dict[str, Callable[[dict[str, dict]], pd.DataFrame]] = {
     "dfe_statistical_neighbours": derive_statistical_neighbours,
     "english_authorities": derive_english_authorities,
     "ons_similar_areas": derive_similar_areas,
+    "hex_cartogram": derive_hex_cartogram,
 }
 
 

@@ -1,10 +1,7 @@
 """Every English local authority's monitoring measures for one edition, in one file.
 
-The table behind the monitoring page's spine chart (each measure's range across England) and the ranks
-the chapters quote: for each measure, at the period the edition uses, every English authority's figure
-with its rank among all authorities with a figure and among those of its own kind (unitary, district,
-metropolitan district, London borough, county), England's figure and the authority's region. Read
-from the same series as the monitoring page (chapters.progress), so the ranks there and here agree.
+`skills-evidence indicators --all-areas` writes the table chapters.all_areas computes (the one behind the
+monitoring page's maps and distribution chart) to build/<year>/all_areas/indicators.csv.
 """
 
 from __future__ import annotations
@@ -15,112 +12,17 @@ import pandas as pd
 
 from skills_evidence import csvfiles
 from skills_evidence import editions as editions_mod
-from skills_evidence.chapters import progress
+from skills_evidence.chapters import all_areas, progress
 from skills_evidence.paths import project_root
-from skills_evidence.statistics import indicators
-from skills_evidence.statistics import progress as rules
-
-#: The kind of authority a GSS code's prefix names.
-KINDS = {
-    "E06": "unitary authority",
-    "E07": "non-metropolitan district",
-    "E08": "metropolitan district",
-    "E09": "London borough",
-    "E10": "county",
-}
-COLUMNS = [
-    "indicator_id",
-    "geography_code",
-    "geography_name",
-    "kind",
-    "region_code",
-    "period",
-    "basis",
-    "value",
-    "ci_lower",
-    "ci_upper",
-    "status",
-    "rank",
-    "rank_of",
-    "rank_in_kind",
-    "rank_in_kind_of",
-    "england_value",
-    "unit",
-    "polarity",
-    "source_id",
-]
-
-
-def measure(
-    data: pd.DataFrame,
-    indicator_id: str,
-    period: str,
-    lad21: pd.DataFrame,
-    authorities: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """One measure's rows: every English authority with a figure for `period` (never a missing one ranked),
-    ranked within its tier (districts and unitaries, or counties with unitaries; counties always among the
-    upper tier), among today's authorities where the edition pins them, else those of 2021."""
-    item = indicators.entry(indicator_id)
-    polarity = int(item["polarity"])
-    shown = progress.preferred(data[data["period"] == period])
-    # Today's authorities where the edition pins them; else the 2021 districts and unitaries with the counties
-    # (as the monitoring page ranks): never an abolished district or an old code beside its successor.
-    if authorities is not None:
-        current = set(authorities["area_code"])
-    else:
-        current = progress.ranked_set(data, {"current": progress.rankable(lad21), "current_basis": "2021 boundaries"})
-    rows = shown[shown["geography_code"].str.match(progress.LOCAL_AUTHORITY)].copy()
-    rows = rows[rows["geography_code"].isin(current)]
-    rows["kind"] = rows["geography_code"].str[:3].map(KINDS)
-    rows["rank"], rows["rank_of"] = pd.NA, pd.NA
-    rows["rank_in_kind"], rows["rank_in_kind_of"] = pd.NA, pd.NA
-    # A measure published for districts ranks districts and unitaries together, and counties apart among the
-    # upper tier; one published for upper-tier authorities ranks counties with unitaries in one pass.
-    county = rows["geography_code"].str.startswith("E10")
-    lower_tier = rows["geography_code"].str.startswith("E07").any()
-    passes = [(None, ~county), ("upper", county)] if lower_tier else [(None, county | ~county)]
-    for tier, chosen in passes:
-        # Ranks on the figures every authority has at one precision (as the monitoring page ranks).
-        comparable = progress.local_authorities(progress.comparable(data), period, tier)
-        comparable = comparable[comparable["geography_code"].isin(current)]
-        values = comparable.set_index("geography_code")["value"]
-        by_kind = values.groupby(values.index.str[:3])
-        in_kind = by_kind.transform(lambda v: rules.ranks(v, polarity))
-        codes = rows.loc[chosen, "geography_code"]
-        rows.loc[chosen, "rank"] = codes.map(rules.ranks(values, polarity))
-        rows.loc[chosen, "rank_of"] = values.notna().sum()
-        rows.loc[chosen, "rank_in_kind"] = codes.map(in_kind)
-        rows.loc[chosen, "rank_in_kind_of"] = codes.str[:3].map(by_kind.count())
-    rows["rank"] = rows["rank"].astype("Int64")
-    rows["rank_in_kind"] = rows["rank_in_kind"].astype("Int64")
-    england = shown.loc[shown["geography_code"] == progress.ENGLAND[0], "value"]
-    rows["england_value"] = england.iloc[0] if len(england) else float("nan")
-    regions = dict(zip(lad21["lad_code"], lad21["region_code"]))
-    if authorities is not None:
-        regions |= dict(zip(authorities["area_code"], authorities["region_code"]))
-    rows["region_code"] = rows["geography_code"].map(regions)
-    rows["unit"], rows["polarity"], rows["source_id"] = item["unit"], polarity, rows["dataset"]
-    rows["indicator_id"] = indicator_id
-    return rows[COLUMNS]
 
 
 def table(year: int | None = None) -> pd.DataFrame:
     """Every monitoring measure for every English authority, at the periods edition `year` uses."""
-    chapters, defined, current = editions_mod.load()
+    _, defined, current = editions_mod.load()
     year = year or current
     latest = defined[year].chapter_parameters["progress"]["latest"]
     paths, vintages = editions_mod.inputs("progress", year)
-    inputs = progress.read_inputs(paths, vintages)
-    frames = []
-    for indicator_id in progress.measures_in(latest):
-        data = progress.series(inputs, indicator_id)
-        data = data[data["period"] <= str(latest[indicator_id])]
-        periods_held = data.loc[data["value"].notna() & data["geography_code"].str.match(progress.LOCAL_AUTHORITY)]
-        if periods_held.empty:
-            continue
-        frames.append(measure(data, indicator_id, periods_held["period"].max(), inputs.lad21, inputs.authorities))
-    return pd.concat(frames, ignore_index=True).sort_values(["indicator_id", "geography_code"], ignore_index=True)
+    return all_areas.table(progress.read_inputs(paths, vintages), latest)
 
 
 def write(year: int | None = None, path: str | Path | None = None) -> Path:

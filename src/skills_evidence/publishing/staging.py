@@ -12,8 +12,10 @@ from pathlib import Path
 import nbformat
 import yaml
 
+from skills_evidence import editions as editions_mod
 from skills_evidence.chapters import escape, formatting, keyfigures
 from skills_evidence.editions import Chapter, Edition
+from skills_evidence.paths import INTERACTIVE_ASSETS
 from skills_evidence.publishing import about, reproducible
 
 
@@ -81,6 +83,31 @@ def page_metadata(edition: Edition, site_url: str) -> dict:
 FAVICON = "assets/favicon.svg"
 
 
+#: Where `make vega` installs the interactive charts' scripts from the npm registry (tools/vega/package-lock.json).
+VEGA_MODULES = Path("tools/vega/node_modules")
+VEGA_FILES = {
+    "vega.min.js": "vega/build/vega.min.js",
+    "vega-lite.min.js": "vega-lite/build/vega-lite.min.js",
+    "vega-embed.min.js": "vega-embed/build/vega-embed.min.js",
+}
+
+
+def interactive_scripts(root: Path, folder: Path) -> list[str]:
+    """Copy the interactive charts' scripts into the staged book, so every page loads them from the site
+    itself; the source-map comments are dropped (no map is published). Where they are not installed the
+    pages say so and keep their static charts (assets/interactive/explore.js)."""
+    copied = []
+    for name, source in VEGA_FILES.items():
+        path = root / VEGA_MODULES / source
+        if path.is_file():
+            folder.mkdir(parents=True, exist_ok=True)
+            text = path.read_text(encoding="utf-8")
+            lines = [line for line in text.splitlines() if not line.startswith("//# sourceMappingURL=")]
+            (folder / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+            copied.append(name)
+    return copied
+
+
 def omitted_sentence(edition: Edition) -> str:
     """The preface's sentence on the chapters an area's book leaves out, and why; empty when none is."""
     if not edition.omitted:
@@ -104,7 +131,8 @@ def stage(
     config["book"]["subtitle"] = escape.no_shortcodes(edition.subtitle)
     if edition.author:
         config["book"]["author"] = escape.no_shortcodes(edition.author)
-    config["book"]["chapters"] = ["index.qmd", *[c.chapter.as_posix() for c in chapters], about.PAGE]
+    pages = [page for c in chapters for page in editions_mod.pages(c, edition)]
+    config["book"]["chapters"] = ["index.qmd", *[page.as_posix() for page in pages], about.PAGE]
     config["book"]["output-file"] = output_stem(edition.year)
     config["project"]["output-dir"] = "_output"
     config.setdefault("edition-site", {})["year"] = edition.year
@@ -115,10 +143,11 @@ def stage(
     publisher = str(config["book"].get("author") or "")
     site_url = str(config["edition-site"].get("url") or "")
     (partial / about.PAGE).write_text(about.page(edition, chapters, publisher, site_url), encoding="utf-8")
-    for chapter in chapters:
-        shutil.copy2(root / chapter.chapter, partial / chapter.chapter)
+    for page in pages:
+        shutil.copy2(root / page, partial / page)
     if (root / "assets").is_dir():
         shutil.copytree(root / "assets", partial / "assets")
+    interactive_scripts(root, partial / INTERACTIVE_ASSETS)
     (partial / "assets").mkdir(exist_ok=True)
     header = partial / "assets" / "typst-header.typ"
     header.write_text(

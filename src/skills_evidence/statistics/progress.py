@@ -138,14 +138,27 @@ def _numbers(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def versus(area: pd.Series, benchmark: pd.Series, polarity: int) -> str:
+def _figures(row: pd.Series | dict) -> dict:
+    """One row's period, value and interval as floats (blank text read back from a snapshot is no figure);
+    per row rather than `_numbers` on a frame, because the all-areas table tests thousands of rows."""
+
+    def number(x: object) -> float:
+        try:
+            return float(x) if x is not None and x != "" else math.nan
+        except (TypeError, ValueError):
+            return math.nan
+
+    return {"period": row.get("period"), **{c: number(row.get(c)) for c in ("value", "ci_lower", "ci_upper")}}
+
+
+def versus(area: pd.Series | dict, benchmark: pd.Series | dict, polarity: int) -> str:
     """The area against one benchmark in the same period, polarity-aware: "better", "similar", "worse"
     (or "higher"/"lower" where neither is better). Where the benchmark has an interval too (a neighbours'
     average from survey estimates), the difference is tested with both sides' uncertainty; where it has
     none (England, whose interval is negligible beside an area's), the area's interval against its value,
     Fingertips' rule. Without the area's interval the side is said but not judged: "higher (no interval,
     not tested)"; "not compared" without both figures or in different periods."""
-    area, benchmark = (_numbers(r.to_frame().T).iloc[0] for r in (area, benchmark))
+    area, benchmark = _figures(area), _figures(benchmark)
     if str(area["period"]) != str(benchmark["period"]):
         return "not compared (different periods)"
     if pd.isna(area["value"]) or pd.isna(benchmark["value"]):

@@ -24,6 +24,7 @@ import typst
 import yaml
 
 from skills_evidence.chapters import keyfigures
+from skills_evidence.paths import INTERACTIVE_ASSETS
 
 SHORTCODE = re.compile(r"\{\{<\s*(\w+)\s+([^>]*?)\s*>\}\}")
 XREF = re.compile(r"(?<![\w@\[])@((?:fig|tbl|sec)-[A-Za-z0-9_-]+)")
@@ -309,7 +310,7 @@ def render(book: Path, out: Path, stem: str) -> dict[str, Path]:
             ],
             cwd=book / Path(page).parent,
         )
-    for folder in ("_media", "outputs"):
+    for folder in ("_media", "outputs", INTERACTIVE_ASSETS):
         if (book / folder).is_dir():
             shutil.copytree(book / folder, out / folder, dirs_exist_ok=True)
 

@@ -1,0 +1,175 @@
+"""Where the area sits among every English authority: the monitoring page's maps and distribution chart.
+
+For an edition that pins the hex cartograms (`hex_cartogram`), the monitoring notebook adds: every
+authority's figure and verdict for each measure (chapters.all_areas), a map per measure (chapters.maps),
+a distribution chart (chapters.distribution), and on the web the same map and each measure's series as
+charts a reader can query (chapters.interactive). Each chart's data is a CSV published beside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from skills_evidence import csvfiles
+from skills_evidence.chapters import all_areas, distribution, interactive, maps, progress
+from skills_evidence.paths import INTERACTIVE_ASSETS
+from skills_evidence.places import possessive
+from skills_evidence.statistics import indicators
+
+#: The pages' addresses: the monitoring page is chapters/progress.html, its downloads in outputs/progress/.
+OUTPUTS_URL = "../outputs/progress"
+ASSETS_URL = "../" + INTERACTIVE_ASSETS
+SOURCE = "each measure's publisher, as the table of measures names it; hex cartogram © Open Innovations (MIT licence)"
+
+
+@dataclass
+class Placed:
+    """What the section shows: every authority's row per measure, the map's rows and the series' rows."""
+
+    area_code: str
+    area_name: str
+    all_areas: pd.DataFrame
+    map_rows: pd.DataFrame
+    series: pd.DataFrame
+    comparators: dict[str, list[str]]
+    labels: dict[str, str]
+
+
+def _reading(row: dict) -> str:
+    """One authority's figure in words: the tooltip and the hexagon's accessible name."""
+    name = row["geography_name"]
+    if pd.isna(row.get("value")):
+        mark = row.get("status") or ""
+        why = progress.MISSING_WHY.get(mark if isinstance(mark, str) else "", progress.MISSING_WHY[""])
+        return f"{name}: no figure ({why})"
+    text = f"{name}: {progress.value_text(row, 'value')}"
+    if pd.notna(row.get("ci_lower")) and pd.notna(row.get("ci_upper")):
+        text += f" (95% interval {progress.value_text(row, 'ci_lower')} to {progress.value_text(row, 'ci_upper')})"
+    if isinstance(row.get("vs_england"), str) and row["vs_england"]:
+        text += f"; against England: {row['vs_england']}"
+    if pd.notna(row.get("rank")):
+        text += f"; rank {int(row['rank'])} of {int(row['rank_of'])}"
+    return text
+
+
+def links(codes: pd.Series, home_code: str, area_code: str) -> pd.Series:
+    """Each authority's book from the monitoring page: the home book's landing page, or its folder under
+    areas/ (publishing.website), whether or not it is built yet (the page's script says which are)."""
+    areas = "../../areas/" if area_code == home_code else "../../../"
+    home = "../../index.html" if area_code == home_code else "../../../../index.html"
+    return codes.map(lambda c: home if c == home_code else f"{areas}{c}/index.html")
+
+
+def compute(inputs: progress.Inputs, result: progress.Result, latest: dict[str, str], home_code: str) -> Placed | None:
+    """Every measure for every authority, with the map's and the series' rows; None where the edition pins
+    no cartogram (editions before 2026 are not changed)."""
+    if inputs.hexes is None:
+        return None
+    measures = {i: progress.series(inputs, i) for i in progress.measures_in(latest)}
+    table = all_areas.table(inputs, latest, measures)
+    labels = {i: indicators.entry(i)["label"] for i in table["indicator_id"].unique()}
+    readings = dict(
+        zip(zip(table["indicator_id"], table["geography_code"]), (_reading(r) for r in table.to_dict("records")))
+    )
+    frames = []
+    for indicator_id, rows in table.groupby("indicator_id", sort=False):
+        first = rows.iloc[0]
+        hexes = maps.centres(inputs.hexes[inputs.hexes["layout"] == maps.layout_for(rows)])
+        placed = hexes.merge(rows, how="left", left_on="area_code", right_on="geography_code")
+        placed["geography_code"], placed["geography_name"] = placed["area_code"], placed["area_name"]
+        for column in ("indicator_id", "period", "unit", "polarity", "england_value"):
+            placed[column] = first[column]
+        placed["status"] = placed["status"].fillna("")
+        scale = maps.scale(rows["value"], float(first["england_value"]), int(first["polarity"]))
+        placed["colour"] = placed["value"].map(scale.colour)
+        placed["reading"] = [
+            readings.get((indicator_id, p["geography_code"])) or _reading(p) for p in placed.to_dict("records")
+        ]
+        frames.append(placed)
+    map_rows = pd.concat(frames, ignore_index=True)
+    map_rows["own"] = (map_rows["geography_code"] == result.area_code).astype(int)
+    map_rows["link"] = links(map_rows["geography_code"], home_code, result.area_code)
+    map_rows = map_rows[
+        ["indicator_id", "layout", "geography_code", "geography_name", "x", "y", "period", "value", "ci_lower",
+         "ci_upper", "status", "vs_england", "rank", "rank_of", "england_value", "polarity", "colour", "reading",
+         "own", "link"]
+    ]  # fmt: skip
+    comparators = {
+        i: progress.comparator_set(indicators.entry(i), result.places, str(rows["period"].iloc[0]))[1]
+        for i, rows in table.groupby("indicator_id", sort=False)
+    }
+    series = _series(measures, table, latest)
+    return Placed(result.area_code, result.area_name, table, map_rows, series, comparators, labels)
+
+
+#: How many of each measure's latest periods the series chart offers (its CSV stays small enough to load).
+SERIES_PERIODS = 10
+
+
+def _series(measures: dict[str, pd.DataFrame], table: pd.DataFrame, latest: dict[str, str]) -> pd.DataFrame:
+    """Every authority's and England's series for each measure, its last SERIES_PERIODS periods up to the
+    edition's, for the chart a reader adds lines to (`basis` splits a line at a break in series)."""
+    frames = []
+    for indicator_id in table["indicator_id"].unique():
+        data = progress.preferred(measures[indicator_id])
+        data = data[(data["period"] <= str(latest[indicator_id]))]
+        kept = sorted(data["period"].unique())[-SERIES_PERIODS:]
+        codes = set(table.loc[table["indicator_id"] == indicator_id, "geography_code"]) | {progress.ENGLAND[0]}
+        data = data[data["geography_code"].isin(codes) & data["value"].notna() & data["period"].isin(kept)]
+        frames.append(data.assign(indicator_id=indicator_id))
+    columns = [
+        "indicator_id",
+        "geography_code",
+        "geography_name",
+        "period",
+        "basis",
+        "value",
+        "ci_lower",
+        "ci_upper",
+        "status",
+    ]
+    return pd.concat(frames, ignore_index=True)[columns].sort_values(columns[:4], ignore_index=True)
+
+
+def write_outputs(placed: Placed, outputs: Path) -> dict[str, str]:
+    """The charts' data (CSV), the static figures and the interactive charts' specifications."""
+    outputs.mkdir(parents=True, exist_ok=True)
+    csvfiles.write(placed.all_areas, outputs / "all_areas.csv")
+    csvfiles.write(placed.map_rows, outputs / "maps.csv")
+    csvfiles.write(placed.series, outputs / "all_areas_series.csv")
+    written = {
+        "maps": maps.figure(placed.map_rows, placed.labels, placed.area_name, outputs, SOURCE)["png"],
+        "distribution": distribution.figure(
+            placed.all_areas, placed.labels, placed.comparators, placed.area_code, placed.area_name, outputs, SOURCE
+        )["png"],
+    }
+    authorities = dict(zip(placed.all_areas["geography_code"], placed.all_areas["geography_name"]))
+    authorities = dict(sorted(authorities.items(), key=lambda kv: kv[1]))
+    written["map_spec"] = interactive.write_spec(
+        interactive.map_spec(placed.map_rows, f"{OUTPUTS_URL}/maps.csv", placed.labels), outputs / "maps.vl.json"
+    )
+    written["series_spec"] = interactive.write_spec(
+        interactive.series_spec(f"{OUTPUTS_URL}/all_areas_series.csv", placed.labels, authorities, placed.area_code),
+        outputs / "series.vl.json",
+    )
+    return written
+
+
+def block(placed: Placed | None, written: dict[str, str]) -> str:
+    """The web page's interactive charts (raw HTML the PDF and Word files leave out); empty without a cartogram."""
+    if placed is None:
+        return ""
+    return interactive.block(
+        {
+            "Explore the map: choose a measure, then hover over or tab to any authority": written["map_spec"],
+            f"Explore the series: {possessive(placed.area_name)} figures, England's and any authority you add": written[
+                "series_spec"
+            ],
+        },
+        OUTPUTS_URL,
+        ASSETS_URL,
+        "The same figures as charts you can query (they need JavaScript; the charts above and the CSV files hold the same figures).",
+    )

@@ -1,0 +1,137 @@
+"""Issue 26: where the area sits. The hex cartograms read from Open Innovations' HexJSON, the map's colour
+scale, and the maps' rows built from the all-areas table (every authority's figure and verdict)."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import matplotlib.colors as mcolors
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from skills_evidence.chapters import maps
+from skills_evidence.chapters import progress as chapter
+from skills_evidence.chapters import where_area_sits as where
+from skills_evidence.editions import inputs, load
+from skills_evidence.inputs.loaders.files import read_table
+from skills_evidence.paths import shared_dir
+
+COVENTRY = "E08000026"
+HEXMAPS = shared_dir() / "real-data" / "odileeds_hexmaps"
+
+
+def test_the_cartogram_holds_every_english_authority_where_open_innovations_put_it():
+    # PROVENANCE.md: 2023 districts 296 English hexes, Coventry at q 5, r 6; upper tier 151 English authorities.
+    hexes = read_table(inputs("progress", 2026)[0]["hex_cartogram"])
+    districts = hexes[hexes["layout"] == "districts"]
+    assert len(districts) == 296
+    assert len(hexes[hexes["layout"] == "upper"]) == 151
+    coventry = districts.set_index("area_code").loc[COVENTRY]
+    assert (int(coventry["q"]), int(coventry["r"])) == (5, 6)
+    # Every code is the HexJSON's own, read independently here with the json module.
+    source = json.loads((HEXMAPS / "uk-local-authority-districts-2023.hexjson").read_text(encoding="utf-8"))
+    english = {c for c in source["hexes"] if c.startswith("E")}
+    assert set(districts["area_code"]) == english
+
+
+def test_odd_rows_sit_half_a_hexagon_to_the_right():
+    placed = maps.centres(pd.DataFrame({"q": [0, 0, 3], "r": [0, 1, -1]}))
+    assert placed["x"].tolist() == [0.0, 0.5, 3.5]  # HexJSON "odd-r"; row -1 is odd too
+    assert placed["y"].tolist() == pytest.approx([0.0, maps.ROW_HEIGHT, -maps.ROW_HEIGHT])
+
+
+def test_the_scale_centres_on_england_and_purple_is_better_whichever_way_better_runs():
+    values = pd.Series([50.0 + i for i in range(-20, 21)])
+    higher_better = maps.scale(values, 50.0, polarity=1)
+    lower_better = maps.scale(values, 50.0, polarity=-1)
+    middle = mcolors.to_hex(plt.get_cmap(maps.DIVERGING)(0.5))
+    assert higher_better.colour(50.0) == lower_better.colour(50.0) == middle
+    purple, orange = plt.get_cmap(maps.DIVERGING)(1.0), plt.get_cmap(maps.DIVERGING)(0.0)
+    assert higher_better.colour(100.0) == mcolors.to_hex(purple)  # beyond the scale: its end colour
+    assert lower_better.colour(100.0) == mcolors.to_hex(orange)
+    assert higher_better.colour(float("nan")) == maps.NO_FIGURE
+
+
+def test_a_measure_with_no_better_direction_gets_a_sequential_scale():
+    scale = maps.scale(pd.Series(range(100), dtype=float), float("nan"), polarity=0)
+    assert not scale.diverging
+    assert scale.colour(0.0) == mcolors.to_hex(plt.get_cmap(maps.SEQUENTIAL)(0.0))
+
+
+@pytest.fixture(scope="module")
+def placed() -> where.Placed:
+    datasets, vintages = inputs("progress", 2026)
+    latest = load()[1][2026].chapter_parameters["progress"]["latest"]
+    data = chapter.read_inputs(datasets, vintages)
+    result = chapter.compute(data, edition=2026, area_code=COVENTRY, latest=latest)
+    placed = where.compute(data, result, latest, home_code=COVENTRY)
+    placed.result = result  # for the verdict test
+    return placed
+
+
+def ons_figure(file: str, code: str, period: str) -> float:
+    """A figure read straight from ONS's Explore Local Statistics file with the csv module."""
+    path = shared_dir() / "real-data" / "ons_explore_local_statistics_more" / file
+    with path.open(encoding="utf-8-sig") as handle:
+        for row in csv.DictReader(handle):
+            if row["areacd"] == code and row["period"].startswith(period):
+                return float(row["observation"])
+    raise AssertionError(f"{code} {period} not in {file}")
+
+
+def test_coventrys_hexagon_has_the_colour_of_its_figure_in_the_all_areas_table(placed):
+    rows = placed.map_rows[placed.map_rows["indicator_id"] == "employment_rate_16_64"]
+    coventry = rows.set_index("geography_code").loc[COVENTRY]
+    figure = placed.all_areas.set_index(["indicator_id", "geography_code"]).loc[("employment_rate_16_64", COVENTRY)]
+    assert coventry["value"] == figure["value"]
+    # ONS's employment rate file gives Coventry's 2023 figure; the hexagon's colour is that figure's on the scale.
+    assert coventry["value"] == pytest.approx(ons_figure("employment-rate.csv", COVENTRY, "2023"))
+    measure = placed.all_areas[placed.all_areas["indicator_id"] == "employment_rate_16_64"]
+    scale = maps.scale(measure["value"], float(measure["england_value"].iloc[0]), 1)
+    assert coventry["colour"] == scale.colour(coventry["value"])
+    assert coventry["own"] == 1
+
+
+def test_an_authority_without_a_figure_is_grey_and_says_why(placed):
+    blank = placed.map_rows[placed.map_rows["value"].isna()]
+    assert len(blank) > 0
+    assert set(blank["colour"]) == {maps.NO_FIGURE}
+    assert blank["reading"].str.contains("no figure").all()
+
+
+def test_each_hexagons_verdict_is_the_monitoring_pages(placed):
+    measures = placed.result.measures.set_index("indicator_id")
+    own = placed.map_rows[placed.map_rows["own"] == 1].set_index("indicator_id")
+    compared = 0
+    for indicator_id, row in own.iterrows():
+        if pd.notna(row["value"]) and str(measures.loc[indicator_id, "latest_period"]) == str(row["period"]):
+            assert row["vs_england"] == measures.loc[indicator_id, "vs_england"], indicator_id
+            compared += 1
+    assert compared >= 15  # of the 2026 edition's 21 measures
+
+
+def test_the_series_chart_offers_every_authority_on_the_map(placed):
+    for indicator_id, rows in placed.series.groupby("indicator_id"):
+        mapped = placed.map_rows[(placed.map_rows["indicator_id"] == indicator_id) & placed.map_rows["value"].notna()]
+        assert set(mapped["geography_code"]) <= set(rows["geography_code"])
+        assert rows["period"].nunique() <= where.SERIES_PERIODS
+
+
+def test_an_edition_without_the_cartogram_is_unchanged():
+    datasets, vintages = inputs("progress", 2022)
+    latest = load()[1][2022].chapter_parameters["progress"]["latest"]
+    data = chapter.read_inputs(datasets, vintages)
+    result = chapter.compute(data, edition=2022, area_code=COVENTRY, latest=latest)
+    assert where.compute(data, result, latest, home_code=COVENTRY) is None
+    assert where.block(None, {}) == ""
+
+
+def test_links_reach_each_book_from_the_home_book_and_from_an_areas():
+    codes = pd.Series([COVENTRY, "E06000016"])
+    assert where.links(codes, COVENTRY, COVENTRY).tolist() == ["../../index.html", "../../areas/E06000016/index.html"]
+    assert where.links(codes, COVENTRY, "E09000030").tolist() == [
+        "../../../../index.html",
+        "../../../E06000016/index.html",
+    ]
