@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 from skills_evidence.paths import project_root
+from skills_evidence.publishing.staging import VEGA_FILES, VEGA_MODULES
 
 INPUT_FOLDERS = ("data", "notebooks", "chapters", "assets")
 # The axe-core lock: the About page names the version the accessibility tests run.
@@ -23,4 +24,9 @@ def copy_project(target: Path, source: Path | None = None) -> Path:
     for name in INPUT_FILES:
         (target / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source / name, target / name)
+    # The interactive charts' scripts where `make vega` installed them (a build copies them into each edition).
+    for script in VEGA_FILES.values():
+        if (source / VEGA_MODULES / script).is_file():
+            (target / VEGA_MODULES / script).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source / VEGA_MODULES / script, target / VEGA_MODULES / script)
     return target
