@@ -30,6 +30,9 @@ AREAS = {
     "Cambridge": "E07000008",
     "Cornwall": "E06000052",
 }
+#: The files listing every English authority, and Coventry's code, whose rows in them are its own.
+EVERY_AUTHORITY = {"all_areas.csv", "maps.csv", "all_areas_series.csv"}
+COVENTRY_CODE = "E08000026"
 #: What a broken cell looked like when the issue was filed: a missing figure printed as a number or a blank.
 BROKEN = re.compile(r"\bnan\b|\[x\] \(\)|0\.0 of 0\.0|\bNone\b")
 
@@ -73,6 +76,10 @@ def test_no_page_table_or_document_of_another_councils_book_names_coventry(proje
         assert any(name.endswith(".pdf") for name in files) and any(name.endswith(".docx") for name in files)
         assert any(name.endswith(".xlsx") for name in files) and any(name.endswith(".ods") for name in files)
         assert "about.html" in files
+        # The tables of every English authority (where the area sits) hold Coventry's own row, as one of ~300:
+        # nothing else in them may name it.
+        for name in [n for n in files if n.rsplit("/", 1)[-1] in EVERY_AUTHORITY]:
+            files[name] = "\n".join(line for line in files[name].splitlines() if COVENTRY_CODE not in line)
         named = sorted(name for name, content in files.items() if "Coventry" in content)
         assert named == [], f"{book.name}: {named}"
     landing = text(project / "_book/areas" / AREAS[area] / "index.html")

@@ -10,6 +10,7 @@ import yaml
 
 from skills_evidence.chapters import prose, skills_levels
 from skills_evidence.editions import inputs as pinned
+from skills_evidence.editions import load
 from skills_evidence.paths import project_root
 from skills_evidence.publishing import about
 
@@ -26,9 +27,12 @@ def coventry_2021_headline() -> str:
 
 
 def test_every_chapter_has_its_sentences_beside_its_qmd():
-    # The About page has sentences but no .qmd: staging writes it from the edition (publishing/about.py).
+    # The About page has sentences but no .qmd: staging writes it from the edition (publishing/about.py). A
+    # chapter's companion page (where the area sits, after the monitoring report) uses its chapter's sentences.
     qmds = {p.stem for p in (project_root() / "chapters").glob("*.qmd")}
-    assert {p.name.removesuffix(".sentences.yaml") for p in TEMPLATES} == qmds | {about.CHAPTER}
+    companions = {Path(c.companion[0]).stem for c in load()[0].values() if c.companion}
+    assert companions == {"where-area-sits"}
+    assert {p.name.removesuffix(".sentences.yaml") for p in TEMPLATES} == (qmds - companions) | {about.CHAPTER}
 
 
 def test_no_number_is_typed_into_a_sentence_template():

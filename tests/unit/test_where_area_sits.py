@@ -135,3 +135,19 @@ def test_links_reach_each_book_from_the_home_book_and_from_an_areas():
         "../../../../index.html",
         "../../../E06000016/index.html",
     ]
+
+
+def test_the_written_description_counts_the_monitoring_pages_verdicts(placed):
+    # The monitoring page's own verdicts against England, for the measures it reports in the maps' periods.
+    measures = placed.result.measures
+    mapped = placed.all_areas[placed.all_areas["geography_code"] == COVENTRY].set_index("indicator_id")
+    same = measures[measures["indicator_id"].map(lambda i: str(mapped["period"].get(i)) if i in mapped.index else "")
+                    == measures["latest_period"].astype(str)]  # fmt: skip
+    similar = int(same["vs_england"].str.startswith("similar").sum())
+    text = where.summary(placed)
+    assert text.startswith("The maps and the chart below show 21 measures")  # the 2026 edition's latest: lists 21
+    assert f"similar on {similar}" in text
+    # Further education participation: Coventry ranks in the best quarter (rank and count from all_areas.csv).
+    fe = mapped.loc["fe_participation_19plus"]
+    assert int(fe["rank"]) <= int(fe["rank_of"]) / 4
+    assert "best quarter of authorities on Further education and skills participation" in text

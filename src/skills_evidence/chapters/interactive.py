@@ -50,7 +50,7 @@ def map_spec(map_rows: pd.DataFrame, url: str, measures: dict[str, str]) -> dict
     size = (2 * unit / math.sqrt(3)) ** 2  # Vega scales a symbol path to sqrt(size) / 2: one unit across the flats
     measure = _measure_picker(measures)
     chart = (
-        alt.Chart(_csv(url, ["x", "y", "value"]), width=MAP_WIDTH, height=height)
+        alt.Chart(_csv(url, ["x", "y", "value", "own"]), width=MAP_WIDTH, height=height)
         .mark_point(shape=HEXAGON, filled=True, opacity=1, size=size, stroke="#FFFFFF", strokeWidth=0.5)
         .encode(
             x=alt.X("x:Q", axis=None, scale=alt.Scale(domain=list(frame_x), nice=False, zero=False)),
@@ -63,9 +63,10 @@ def map_spec(map_rows: pd.DataFrame, url: str, measures: dict[str, str]) -> dict
         .transform_filter(alt.datum.indicator_id == measure)
         .properties(title="Every English local authority: choose a measure, then hover over or tab to an authority")
     )
+    # The outline is decoration (the area's own hexagon carries its words), so it is hidden from assistive technology.
     outlined = (
-        alt.Chart(_csv(url, ["x", "y", "value"]))
-        .mark_point(shape=HEXAGON, filled=False, size=size * 1.5, stroke="#0B0C0C", strokeWidth=2.5)
+        alt.Chart(_csv(url, ["x", "y", "value", "own"]))
+        .mark_point(shape=HEXAGON, filled=False, size=size * 1.5, stroke="#0B0C0C", strokeWidth=2.5, aria=False)
         .encode(x="x:Q", y="y:Q")
         .transform_filter((alt.datum.indicator_id == measure) & (alt.datum.own == 1))
     )

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from skills_evidence import csvfiles
-from skills_evidence.chapters import all_areas, distribution, interactive, maps, progress
+from skills_evidence.chapters import all_areas, distribution, escape, interactive, maps, progress, prose
 from skills_evidence.paths import INTERACTIVE_ASSETS
 from skills_evidence.places import possessive
 from skills_evidence.statistics import indicators
@@ -156,6 +156,37 @@ def write_outputs(placed: Placed, outputs: Path) -> dict[str, str]:
         outputs / "series.vl.json",
     )
     return written
+
+
+#: How the written summary groups the area's verdicts against England (the rest are "not tested or not compared").
+VERDICTS = ("better", "similar", "worse")
+
+
+def summary(placed: Placed | None) -> str:
+    """The page's written description of the maps and chart (from chapters/progress.sentences.yaml): the
+    area's verdicts against England, and the measures where it ranks in the best or worst quarter."""
+    if placed is None:
+        return ""
+    mapped = placed.all_areas["indicator_id"].nunique()
+    own = placed.all_areas[(placed.all_areas["geography_code"] == placed.area_code) & placed.all_areas["value"].notna()]
+    words = own["vs_england"].fillna("").map(lambda v: v.split(" ")[0] if v.split(" ")[0] in VERDICTS else "other")
+    counts = [{"verdict": v, "n": int((words == v).sum())} for v in VERDICTS if (words == v).any()]
+    if (words == "other").any():
+        counts.append({"verdict": "not tested or not compared", "n": int((words == "other").sum())})
+    if mapped > len(own):
+        counts.append({"verdict": "without a figure", "n": mapped - len(own)})
+    ranked = own[own["rank"].notna() & (own["polarity"] != 0)]
+    share = ranked["rank"].astype(float) / ranked["rank_of"].astype(float)
+    label = [escape.markdown_text(placed.labels[i]) for i in ranked["indicator_id"]]
+    return prose.render(
+        progress.CHAPTER,
+        "where_summary",
+        area=escape.markdown_text(placed.area_name),
+        mapped=mapped,
+        counts=counts,
+        best=[name for name, s in zip(label, share) if s <= 0.25],
+        worst=[name for name, s in zip(label, share) if s > 0.75],
+    )
 
 
 def block(placed: Placed | None, written: dict[str, str]) -> str:
