@@ -30,8 +30,8 @@ class Chapter:
     #: What the chapter is, when it is built from 2021 districts' data and so has no book for a county.
     districts_only: str = ""
     home_only: str = ""  # what the chapter is, in words naming no council, when it is the home council's alone
-    #: A second page staged after the chapter's own (`page`) in the editions that pin the dataset it shows
-    #: (`when_pinned`): an edition published before that dataset was added never gains the page.
+    #: A section staged at the end of the chapter's page (`section`, a .qmd fragment) in the editions that pin
+    #: the dataset it shows (`when_pinned`): an edition published before that dataset was added never gains it.
     companion: tuple[str, str] | None = None
 
 
@@ -65,10 +65,10 @@ class Edition:
         return [snapshots.ref(name, self.data[name]) for name in self.datasets(chapter)]
 
 
-def pages(chapter: Chapter, edition: Edition) -> list[Path]:
-    """The chapter's pages in an edition: its own and, where the edition pins what it shows, its companion."""
-    extra = [Path(chapter.companion[0])] if chapter.companion and chapter.companion[1] in edition.data else []
-    return [chapter.chapter, *extra]
+def sections(chapter: Chapter, edition: Edition) -> list[Path]:
+    """The sections staged at the end of the chapter's page in an edition: its companion, where the edition
+    pins what it shows."""
+    return [Path(chapter.companion[0])] if chapter.companion and chapter.companion[1] in edition.data else []
 
 
 def read_datasets(chapter: Chapter, parameters: dict, pinned: dict | None = None) -> tuple[str, ...]:
@@ -171,7 +171,7 @@ def load(path: str | Path = EDITIONS) -> tuple[dict[str, Chapter], dict[int, Edi
             home_only=c.get("home_only", ""),
             optional=tuple(c.get("optional_datasets") or ()),
             districts_only=c.get("districts_only", ""),
-            companion=(c["companion"]["page"], c["companion"]["when_pinned"]) if c.get("companion") else None,
+            companion=(c["companion"]["section"], c["companion"]["when_pinned"]) if c.get("companion") else None,
         )
         for cid, c in spec["chapters"].items()
     }

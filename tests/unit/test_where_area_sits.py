@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+from pathlib import Path
 
 import matplotlib.colors as mcolors
 import matplotlib.pyplot as plt
@@ -14,7 +15,7 @@ import pytest
 from skills_evidence.chapters import maps
 from skills_evidence.chapters import progress as chapter
 from skills_evidence.chapters import where_area_sits as where
-from skills_evidence.editions import inputs, load
+from skills_evidence.editions import inputs, load, sections
 from skills_evidence.inputs.loaders.files import read_table
 from skills_evidence.paths import shared_dir
 
@@ -151,3 +152,12 @@ def test_the_written_description_counts_the_monitoring_pages_verdicts(placed):
     fe = mapped.loc["fe_participation_19plus"]
     assert int(fe["rank"]) <= int(fe["rank_of"]) / 4
     assert "best quarter of authorities on Further education and skills participation" in text
+
+
+def test_only_editions_that_pin_the_cartogram_gain_the_section():
+    # data/editions.yaml: hex_cartogram@2026-11 is pinned by the 2026 edition only; 2022-2025 were published without it.
+    chapters, editions, _ = load()
+    section = Path("chapters/where-area-sits.qmd")
+    assert sections(chapters["progress"], editions[2026]) == [section]
+    assert all(sections(chapters["progress"], editions[year]) == [] for year in (2022, 2023, 2024, 2025))
+    assert all(sections(chapters[c], editions[2026]) == [] for c in chapters if c != "progress")

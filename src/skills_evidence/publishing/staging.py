@@ -131,8 +131,7 @@ def stage(
     config["book"]["subtitle"] = escape.no_shortcodes(edition.subtitle)
     if edition.author:
         config["book"]["author"] = escape.no_shortcodes(edition.author)
-    pages = [page for c in chapters for page in editions_mod.pages(c, edition)]
-    config["book"]["chapters"] = ["index.qmd", *[page.as_posix() for page in pages], about.PAGE]
+    config["book"]["chapters"] = ["index.qmd", *[c.chapter.as_posix() for c in chapters], about.PAGE]
     config["book"]["output-file"] = output_stem(edition.year)
     config["project"]["output-dir"] = "_output"
     config.setdefault("edition-site", {})["year"] = edition.year
@@ -143,8 +142,12 @@ def stage(
     publisher = str(config["book"].get("author") or "")
     site_url = str(config["edition-site"].get("url") or "")
     (partial / about.PAGE).write_text(about.page(edition, chapters, publisher, site_url), encoding="utf-8")
-    for page in pages:
-        shutil.copy2(root / page, partial / page)
+    for chapter in chapters:
+        # The chapter's page, with the sections this edition's data adds at its end (editions.sections).
+        text = (root / chapter.chapter).read_text(encoding="utf-8")
+        for section in editions_mod.sections(chapter, edition):
+            text = text.rstrip("\n") + "\n\n" + (root / section).read_text(encoding="utf-8")
+        (partial / chapter.chapter).write_text(text, encoding="utf-8")
     if (root / "assets").is_dir():
         shutil.copytree(root / "assets", partial / "assets")
     interactive_scripts(root, partial / INTERACTIVE_ASSETS)

@@ -8,7 +8,6 @@ import html
 import json
 from pathlib import Path, PurePosixPath
 
-from skills_evidence import editions as editions_mod
 from skills_evidence.editions import Edition
 from skills_evidence.inputs.snapshots import sha256_file
 from skills_evidence.publishing import reproducible, staging
@@ -46,11 +45,7 @@ def banner_html(edition: Edition) -> str:
 
 def edition_pages(chapters: dict, edition: Edition) -> set[str]:
     """The web pages an edition has, by address within its folder (from its definition, not from disk)."""
-    own = {
-        page.with_suffix(".html").as_posix()
-        for c in edition.chapter_parameters
-        for page in editions_mod.pages(chapters[c], edition)
-    }
+    own = {Path(chapters[c].chapter).with_suffix(".html").as_posix() for c in edition.chapter_parameters}
     return {"index.html", "about.html", *own}
 
 
