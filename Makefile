@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book all-editions test lint chromium poppler quarto axe vega regression-refresh benchmark lock clean
+.PHONY: book all-editions test lint chromium poppler quarto axe vega workflow workflow-env regression-refresh benchmark lock clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,21 @@ tools/axe/node_modules/axe-core/axe.min.js: tools/axe/package-lock.json
 	@command -v npm >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
 	  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; } || true
 	cd tools/axe && npm ci --silent --no-audit --no-fund && touch node_modules/axe-core/axe.min.js
+
+# Every English authority's book through Snakemake (workflow/Snakefile), on every core; pass more options in
+# WORKFLOW_ARGS, e.g. make workflow WORKFLOW_ARGS="--config areas=E07000008,E10000016 renderer=fallback".
+# Snakemake lives in its own environment: its pins conflict with the project's pre-commit tools.
+WORKFLOW := .venv-workflow
+CORES ?= all
+workflow-env: $(WORKFLOW)/.installed
+
+$(WORKFLOW)/.installed: tools/workflow/requirements.txt
+	$(PYTHON) -m venv $(WORKFLOW)
+	$(WORKFLOW)/bin/pip install --quiet -r tools/workflow/requirements.txt
+	touch $@
+
+workflow: $(STAMP) quarto vega workflow-env
+	$(WORKFLOW)/bin/snakemake --cores $(CORES) $(WORKFLOW_ARGS)
 
 # The interactive charts' scripts (Vega, Vega-Lite, vega-embed), pinned in tools/vega/package-lock.json and
 # installed from the npm registry; the build copies them into each edition, so no page loads a script from
@@ -69,7 +84,7 @@ quarto:
 	  bash $(QUARTO_KIT) .quarto-runtime > /dev/null && echo "Quarto $$(.quarto-runtime/bin/quarto --version): .quarto-runtime/bin/quarto"; \
 	else echo "Quarto not found and $(QUARTO_KIT) absent: the book will render with the Pandoc/Typst fallback"; fi
 
-test: $(STAMP) chromium poppler quarto axe vega
+test: $(STAMP) chromium poppler quarto axe vega workflow-env
 	$(BIN)/pytest
 
 # ruff (lint + format), nbstripout on notebooks/ and basic file hygiene, as the pre-commit hooks run them.

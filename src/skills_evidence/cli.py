@@ -306,3 +306,16 @@ def main() -> None:
 
     lifetime.terminate_cleanly()
     app(sys.argv[1:])
+
+
+@app.command("areas-index")
+def areas_index() -> None:
+    """Write _book/areas/index.html listing every area whose book is built (the workflow's last step)."""
+    from skills_evidence.paths import project_root
+    from skills_evidence.pipeline.areas import folder
+    from skills_evidence.publishing import website
+
+    root = folder(project_root() / "_book", "any").parent
+    if not root.is_dir():
+        raise _fail(f"No area's book is built yet: {os.path.relpath(root)} does not exist")
+    console.print(f"Wrote {os.path.relpath(website.write_areas_index(root))}")

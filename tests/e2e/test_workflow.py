@@ -1,0 +1,73 @@
+"""Issue 27, part 1: every area's book through Snakemake (workflow/Snakefile). Run here for three authorities of
+different kinds (a shire district, a county, a London borough) and one code that is no authority, with the
+fallback renderer: the three books and the page listing them are built, the bad code is recorded as failed
+without stopping the others, the run ends in an error naming it, and a second run with nothing changed
+rebuilds no book."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from skills_evidence.pipeline.workspace import copy_project
+
+pytestmark = pytest.mark.e2e
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+SNAKEMAKE = REPOSITORY / ".venv-workflow" / "bin" / "snakemake"
+AREAS = {"E07000008": "Cambridge", "E10000016": "Kent", "E09000030": "Tower Hamlets"}
+NOT_AN_AUTHORITY = "E07999999"
+
+
+def run(root: Path, *config: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "SKILLS_EVIDENCE_ROOT": str(root)}
+    return subprocess.run(
+        [str(SNAKEMAKE), "--cores", "2", "--config", f"bin={Path(sys.executable).parent}", *config],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.fixture(scope="module")
+def workflow_run(tmp_path_factory: pytest.TempPathFactory):
+    if not SNAKEMAKE.is_file():
+        pytest.fail(f"Snakemake is not installed at {SNAKEMAKE}: run the tests with `make test` (make workflow-env)")
+    root = copy_project(tmp_path_factory.mktemp("workflow") / "project")
+    shutil.copytree(REPOSITORY / "workflow", root / "workflow")
+    first = run(root, f"areas={','.join([*AREAS, NOT_AN_AUTHORITY])}", "renderer=fallback")
+    return root, first
+
+
+def test_each_area_gets_its_book_and_the_index_lists_them(workflow_run):
+    root, _ = workflow_run
+    for code in AREAS:
+        book = root / "_book" / "areas" / code / "2026"
+        assert (book / "index.html").is_file() and (book / "chapters" / "progress.html").is_file(), code
+    index = (root / "_book" / "areas" / "index.html").read_text(encoding="utf-8")
+    for code, name in AREAS.items():
+        assert f'href="{code}/index.html"' in index and name in index
+
+
+def test_a_failed_area_is_reported_and_the_others_still_build(workflow_run):
+    root, first = workflow_run
+    with (root / "build" / "areas" / "summary.csv").open(encoding="utf-8") as handle:
+        rows = {row["area"]: row for row in csv.DictReader(handle)}
+    assert {code: rows[code]["status"] for code in AREAS} == dict.fromkeys(AREAS, "built")
+    assert rows[NOT_AN_AUTHORITY]["status"] == "failed" and rows[NOT_AN_AUTHORITY]["message"]
+    assert first.returncode != 0
+    assert f"1 area(s) failed: {NOT_AN_AUTHORITY}" in first.stdout + first.stderr
+
+
+def test_a_second_run_with_nothing_changed_builds_nothing(workflow_run):
+    root, _ = workflow_run
+    again = run(root, f"areas={','.join(AREAS)}", "renderer=fallback")
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "rule area:" not in again.stdout + again.stderr  # no area's job ran again
