@@ -94,14 +94,26 @@ def series_spec(series_url: str, measures: dict[str, str], authorities: dict[str
     band = base.mark_area(opacity=0.2).encode(
         x=alt.X("period:O", title=None), y="ci_lower:Q", y2="ci_upper:Q", color=who, detail="basis:N"
     )
-    lines = base.mark_line(point=True).encode(
-        x=alt.X("period:O", title=None),
-        y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
-        color=who,
-        detail="basis:N",
-        tooltip=[alt.Tooltip("reading:N", title="Figure")],
-        description=alt.Description("reading:N"),
-    )
+    lines = (
+        base.transform_calculate(
+            reading=alt.expr.if_(
+                alt.expr.isValid(alt.datum.ci_lower),
+                alt.datum.geography_name + ", " + alt.datum.period + ": " + alt.expr.format(alt.datum.value, ",.1f")
+                + " (95% interval " + alt.expr.format(alt.datum.ci_lower, ",.1f") + " to "
+                + alt.expr.format(alt.datum.ci_upper, ",.1f") + ")",
+                alt.datum.geography_name + ", " + alt.datum.period + ": " + alt.expr.format(alt.datum.value, ",.1f"),
+            )
+        )
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("period:O", title=None),
+            y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
+            color=who,
+            detail="basis:N",
+            tooltip=[alt.Tooltip("reading:N", title="Figure")],
+            description=alt.Description("reading:N"),
+        )
+    )  # fmt: skip
     return (
         alt.layer(band, lines)
         .add_params(measure, other)
