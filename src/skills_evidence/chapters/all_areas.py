@@ -24,28 +24,22 @@ KINDS = {
     "E09": "London borough",
     "E10": "county",
 }
-COLUMNS = [
-    "indicator_id",
-    "geography_code",
-    "geography_name",
-    "kind",
-    "region_code",
-    "period",
-    "basis",
-    "value",
-    "ci_lower",
-    "ci_upper",
-    "status",
-    "rank",
-    "rank_of",
-    "rank_in_kind",
-    "rank_in_kind_of",
-    "england_value",
-    "unit",
-    "polarity",
-    "source_id",
-    "vs_england",
-]
+#: The series' own columns (the measure, the authority, its figure, interval and mark; chapters.progress), with
+#: the authority's kind and region, its ranks, England's figure and the verdict against it.
+FIGURE_COLUMNS = [c for c in progress.SERIES_COLUMNS if c not in ("dataset", "method")]
+COLUMNS = [*FIGURE_COLUMNS[:3], "kind", "region_code", *FIGURE_COLUMNS[3:]] + (
+    [
+        "rank",
+        "rank_of",
+        "rank_in_kind",
+        "rank_in_kind_of",
+        "england_value",
+        "unit",
+        "polarity",
+        "source_id",
+        "vs_england",
+    ]
+)
 
 
 def measure(

@@ -120,7 +120,7 @@ def _series(measures: dict[str, pd.DataFrame], table: pd.DataFrame, latest: dict
         codes = set(table.loc[table["indicator_id"] == indicator_id, "geography_code"]) | {progress.ENGLAND[0]}
         data = data[data["geography_code"].isin(codes) & data["value"].notna() & data["period"].isin(kept)]
         frames.append(data.assign(indicator_id=indicator_id))
-    columns = [c for c in progress.SERIES_COLUMNS if c not in ("dataset", "method")]  # what a reader needs
+    columns = all_areas.FIGURE_COLUMNS  # what a reader needs: the measure, authority, period, figure and mark
     return pd.concat(frames, ignore_index=True)[columns].sort_values(columns[:4], ignore_index=True)
 
 
