@@ -63,6 +63,7 @@ def test_a_failed_area_is_reported_and_the_others_still_build(workflow_run):
     assert {code: rows[code]["status"] for code in AREAS} == dict.fromkeys(AREAS, "built")
     assert rows[NOT_AN_AUTHORITY]["status"] == "failed" and rows[NOT_AN_AUTHORITY]["message"]
     assert first.returncode != 0
+    assert "rule area:" in first.stdout + first.stderr  # how Snakemake logs an area's job (the next test's check)
     assert f"1 area(s) failed: {NOT_AN_AUTHORITY}" in first.stdout + first.stderr
 
 

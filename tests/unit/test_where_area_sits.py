@@ -161,3 +161,30 @@ def test_only_editions_that_pin_the_cartogram_gain_the_section():
     assert sections(chapters["progress"], editions[2026]) == [section]
     assert all(sections(chapters["progress"], editions[year]) == [] for year in (2022, 2023, 2024, 2025))
     assert all(sections(chapters[c], editions[2026]) == [] for c in chapters if c != "progress")
+
+
+def test_the_distribution_draws_the_areas_published_interval_not_a_bootstrap(placed, monkeypatch):
+    from skills_evidence.chapters import charts, distribution
+
+    drawn = {}
+    monkeypatch.setattr(charts, "save", lambda fig, stem: drawn.setdefault("fig", fig) and {"png": "x.png"})
+    distribution.figure(placed.all_areas, placed.labels, placed.comparators, COVENTRY, "Coventry", Path("."), "s")
+    labels = list(dict.fromkeys(placed.all_areas["indicator_id"]))
+    ax = drawn["fig"].axes[labels.index("employment_rate_16_64")]
+    (bar,) = [c for c in ax.containers if type(c).__name__ == "ErrorbarContainer"]
+    low, high = sorted(bar.lines[2][0].get_segments()[0][:, 0])
+    # ONS's employment rate file gives Coventry's 2023 interval; the bar spans exactly that.
+    own = placed.all_areas.set_index(["indicator_id", "geography_code"]).loc[("employment_rate_16_64", COVENTRY)]
+    assert (low, high) == pytest.approx((float(own["ci_lower"]), float(own["ci_upper"])))
+    assert (low, high) == pytest.approx(ons_interval("employment-rate.csv", COVENTRY, "2023"))
+    assert not [c for c in ax.collections if type(c).__name__ == "PolyCollection"]  # no seaborn estimate band
+
+
+def ons_interval(file: str, code: str, period: str) -> tuple[float, float]:
+    """An interval read straight from ONS's Explore Local Statistics file with the csv module."""
+    path = shared_dir() / "real-data" / "ons_explore_local_statistics_more" / file
+    with path.open(encoding="utf-8-sig") as handle:
+        for row in csv.DictReader(handle):
+            if row["areacd"] == code and row["period"].startswith(period):
+                return float(row["lci_95"]), float(row["uci_95"])
+    raise AssertionError(f"{code} {period} not in {file}")

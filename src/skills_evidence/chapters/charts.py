@@ -187,6 +187,14 @@ def frame(fig: plt.Figure, ax: plt.Axes, title: str, source: str, stamp: str | N
         _stamp(fig, ax, stamp)
 
 
+def title_and_source(fig: plt.Figure, title: str, source: str) -> None:
+    """A tall chart's title at its top-left and its source at its foot, for charts laid out with fixed margins
+    (a stack of small panels, where `frame`'s tight_layout would squeeze the panels instead)."""
+    height = fig.get_figheight()
+    fig.text(0.01, 1 - 0.08 / height, title, ha="left", va="top", fontsize=12)
+    fig.text(0.01, 0.03 / height, f"Source: {source}", ha="left", va="bottom", fontsize=7.5, color="#3D3D3D")
+
+
 def _stamp(fig: plt.Figure, ax: plt.Axes, stamp: str) -> None:
     """Print `stamp` across the plot, shrunk until it fits inside the plot area (it had run off the image)."""
     mark = ax.text(

@@ -82,9 +82,11 @@ def figure(
     fig.legend(
         handles=legend, loc="lower center", ncol=4, frameon=False, fontsize=8, bbox_to_anchor=(0.5, 0.3 / height)
     )
-    fig.text(0.01, 1 - 0.08 / height, f"{area_name} among English local authorities (better to the right where "
-             "a measure has a better direction)", ha="left", va="top", fontsize=12)  # fmt: skip
-    fig.text(0.01, 0.03 / height, f"Source: {source}", ha="left", va="bottom", fontsize=7.5, color="#3D3D3D")
+    charts.title_and_source(
+        fig,
+        f"{area_name} among English local authorities (better to the right where a measure has a better direction)",
+        source,
+    )
     # Fixed margins rather than tight_layout: every row the same height, room for the legend and source.
     fig.subplots_adjust(left=0.03, right=0.98, top=1 - 0.75 / height, bottom=1.0 / height, hspace=1.1)
     return charts.save(fig, outputs / "distribution")

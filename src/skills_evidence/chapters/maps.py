@@ -162,9 +162,7 @@ def figure(
     fig.legend(
         handles=legend, loc="lower center", ncol=3, frameon=False, fontsize=8, bbox_to_anchor=(0.5, 0.3 / height)
     )
-    fig.text(0.01, 1 - 0.08 / height, f"{area_name} among English local authorities, measure by measure",
-             ha="left", va="top", fontsize=12)  # fmt: skip
-    fig.text(0.01, 0.03 / height, f"Source: {source}", ha="left", va="bottom", fontsize=7.5, color="#3D3D3D")
+    charts.title_and_source(fig, f"{area_name} among English local authorities, measure by measure", source)
     # Fixed margins rather than tight_layout: room for the title above and the legend and source below.
     fig.subplots_adjust(left=0.01, right=0.99, top=1 - 0.75 / height, bottom=1.0 / height, hspace=0.45, wspace=0.06)
     return charts.save(fig, outputs / "maps")
