@@ -72,3 +72,18 @@ def test_a_second_run_with_nothing_changed_builds_nothing(workflow_run):
     again = run(root, f"areas={','.join(AREAS)}", "renderer=fallback")
     assert again.returncode == 0, again.stderr[-2000:]
     assert "rule area:" not in again.stdout + again.stderr  # no area's job ran again
+
+
+def test_by_default_it_plans_every_current_authority_but_the_home_council(workflow_run):
+    root, _ = workflow_run
+    # data/reference/english_authorities.csv lists today's authorities (read here with the csv module); the
+    # home council (the editions' area_code in data/editions.yaml) is `make book`'s, not the workflow's.
+    with (root / "data" / "reference" / "english_authorities.csv").open(encoding="utf-8") as handle:
+        codes = {row["area_code"] for row in csv.DictReader(handle)}
+    plan = run(root, "renderer=fallback", "--dry-run", "--quiet", "rules")  # the renderer the three were built with
+    assert plan.returncode == 0, plan.stderr[-2000:]
+    # Snakemake's job table: a rule's name and its number of jobs on a line.
+    rows = [line.split() for line in plan.stdout.splitlines()]
+    counts = {r[0]: int(r[1]) for r in rows if len(r) == 2 and r[1].isdigit()}
+    assert "E08000026" in codes
+    assert counts["area"] == len(codes - {"E08000026"}) - 3  # the three built above are up to date
