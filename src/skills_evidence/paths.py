@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
 
 def project_root() -> Path:
     """The repository root: $SKILLS_EVIDENCE_ROOT if set, else the folder holding pyproject.toml."""
-    env = os.environ.get("SKILLS_EVIDENCE_ROOT")
+    return _root(os.environ.get("SKILLS_EVIDENCE_ROOT"))
+
+
+@functools.cache  # asked thousands of times a build (every catalogue lookup); the walk up the tree costs ~0.3 ms
+def _root(env: str | None) -> Path:
     if env:
         return Path(env).resolve()
     here = Path(__file__).resolve()

@@ -11,6 +11,7 @@ outlined. The interactive version (chapters.interactive) uses the same colours f
 
 from __future__ import annotations
 
+import functools
 import math
 import textwrap
 from dataclasses import dataclass
@@ -54,7 +55,7 @@ class Scale:
         """The hex colour of a figure; grey for none."""
         if value is None or pd.isna(value):
             return NO_FIGURE
-        ramp = plt.get_cmap(DIVERGING if self.diverging else SEQUENTIAL)
+        ramp = _ramp(DIVERGING if self.diverging else SEQUENTIAL)
         # PuOr runs orange to purple: better (1) is purple.
         return mcolors.to_hex(ramp(self.position(float(value))))
 
@@ -62,6 +63,11 @@ class Scale:
         """`n` figures evenly along the scale and their colours: the interactive map's domain and range."""
         values = [self.low + (self.high - self.low) * i / (n - 1) for i in range(n)]
         return values, [self.colour(v) for v in values]
+
+
+@functools.cache  # matplotlib hands out a fresh copy of a colour map on every lookup, built anew on first use
+def _ramp(name: str) -> mcolors.Colormap:
+    return plt.get_cmap(name)
 
 
 def scale(values: pd.Series, england: float, polarity: int) -> Scale:
