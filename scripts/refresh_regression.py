@@ -66,6 +66,7 @@ def main() -> int:
             parameters = {**job.parameters, "output_dir": f"build/regression/{year}/{chapter_id}"}
             parameters.pop("datasets", None)  # the stored copy resolves the pinned datasets itself (portable paths)
             parameters.pop("vintages", None)
+            parameters.pop("shared_dir", None)  # the stored copy computes what areas share: it checks the computing
             pm.execute_notebook(
                 str(root / chapters[chapter_id].notebook),
                 str(target),

@@ -2,7 +2,7 @@
 different kinds (a shire district, a county, a London borough) and one code that is no authority, with the
 fallback renderer: the three books and the page listing them are built, the bad code is recorded as failed
 without stopping the others, the run ends in an error naming it, and a second run with nothing changed
-rebuilds no book."""
+rebuilds no book; what every area shares is computed once."""
 
 from __future__ import annotations
 
@@ -54,6 +54,17 @@ def test_each_area_gets_its_book_and_the_index_lists_them(workflow_run):
     index = (root / "_book" / "areas" / "index.html").read_text(encoding="utf-8")
     for code, name in AREAS.items():
         assert f'href="{code}/index.html"' in index and name in index
+
+
+def test_what_every_area_shares_is_computed_once_and_read_by_each(workflow_run):
+    root, _ = workflow_run
+    # The rule `shared` ran before any area: one folder for the edition (its key covers all but the area) and
+    # no scratch folder beside it; each area's monitoring notebook was handed that folder.
+    folders = list((root / "build" / "shared" / "progress").iterdir())
+    assert len(folders) == 1 and (folders[0] / "labels.json").is_file(), folders
+    for code in AREAS:
+        executed = (root / "build" / "areas" / code / "2026" / "notebooks" / "progress.ipynb").read_text("utf-8")
+        assert folders[0].name in executed, code
 
 
 def test_a_failed_area_is_reported_and_the_others_still_build(workflow_run):

@@ -66,3 +66,20 @@ def test_a_notebook_gets_only_the_edition_parameters_it_declares():
     jobs = {j.chapter_id: j for j in build.analysis_jobs(defined[2025], chapters, ROOT, ROOT / "build" / "2025")}
     assert "comparators" in jobs["skills_levels"].parameters and "comparators" not in jobs["attainment"].parameters
     assert "vintages" not in jobs["skills_survey"].parameters
+
+
+def test_every_area_of_an_edition_shares_one_folder_and_a_changed_input_moves_it(project_copy: Path):
+    """Issue 27: the monitoring notebook's shared work is keyed over everything but the area, so Leicester's
+    build finds what Coventry's computed, and a changed input (or period) can never be served a stale copy."""
+    from skills_evidence.pipeline import areas
+
+    def folder(area: str | None, root: Path) -> str:
+        chapters, defined, current, _ = areas.load(area)
+        jobs = {j.chapter_id: j for j in build.analysis_jobs(defined[current], chapters, root, root / "build" / "x")}
+        return jobs["progress"].parameters["shared_dir"]
+
+    coventry, leicester = folder(None, project_copy), folder("E06000016", project_copy)
+    assert coventry == leicester and coventry.startswith("build/shared/progress/")
+    catalogue = project_copy / "data" / "indicators.yaml"
+    catalogue.write_text(catalogue.read_text(encoding="utf-8") + "\n# a changed input\n", encoding="utf-8")
+    assert folder(None, project_copy) != coventry

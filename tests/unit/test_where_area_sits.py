@@ -188,3 +188,38 @@ def ons_interval(file: str, code: str, period: str) -> tuple[float, float]:
             if row["areacd"] == code and row["period"].startswith(period):
                 return float(row["lci_95"]), float(row["uci_95"])
     raise AssertionError(f"{code} {period} not in {file}")
+
+
+def test_what_every_area_shares_is_read_back_exactly_as_computed(placed, tmp_path):
+    """Issue 27: the all-areas rows, the maps' colours and the series are computed once per edition; an area
+    that finds them in the shared folder publishes the same files, byte for byte, as one that computes them."""
+    datasets, vintages = inputs("progress", 2026)
+    latest = load()[1][2026].chapter_parameters["progress"]["latest"]
+    data = chapter.read_inputs(datasets, vintages)
+    folder = tmp_path / "shared" / "key"
+    first = where.shared_once(data, latest, folder)  # computes and stores
+    assert first.folder is None and (folder / "labels.json").exists()
+    assert not list(folder.parent.glob(".*partial*"))  # no scratch folder left beside it
+    again = where.shared_once(data, latest, folder)  # reads
+    assert again.folder == folder
+    for part in ("all_areas", "map_rows", "series"):
+        pd.testing.assert_frame_equal(getattr(again, part), getattr(first, part))
+    read = where.compute(data, placed.result, latest, home_code=COVENTRY, shared_dir=folder)
+    pd.testing.assert_frame_equal(read.map_rows, placed.map_rows)
+    direct, copied = tmp_path / "direct", tmp_path / "copied"
+    where.write_outputs(placed, direct)
+    where.write_outputs(read, copied)
+    for name in ("all_areas.csv", "all_areas_series.csv", "maps.csv", "maps.png", "maps.svg", "distribution.svg"):
+        assert (copied / name).read_bytes() == (direct / name).read_bytes(), name
+
+
+def test_a_half_written_shared_folder_is_never_read(tmp_path):
+    datasets, vintages = inputs("progress", 2026)
+    latest = load()[1][2026].chapter_parameters["progress"]["latest"]
+    data = chapter.read_inputs(datasets, vintages)
+    folder = tmp_path / "key"
+    folder.mkdir()
+    pd.DataFrame({"value": [0.0]}).to_pickle(folder / "all_areas.pkl")  # stopped before labels.json, its last file
+    common = where.shared_once(data, latest, folder)
+    assert common.folder is None  # computed afresh, not read
+    assert common.all_areas["geography_code"].nunique() > 300  # every English authority, not the stray row

@@ -8,6 +8,10 @@ charts a reader can query (chapters.interactive). Each chart's data is a CSV pub
 
 from __future__ import annotations
 
+import contextlib
+import json
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +19,7 @@ import pandas as pd
 
 from skills_evidence import csvfiles
 from skills_evidence.chapters import all_areas, distribution, escape, interactive, maps, progress, prose
-from skills_evidence.paths import INTERACTIVE_ASSETS
+from skills_evidence.paths import INTERACTIVE_ASSETS, resolve
 from skills_evidence.places import possessive
 from skills_evidence.statistics import indicators
 
@@ -36,6 +40,7 @@ class Placed:
     series: pd.DataFrame
     comparators: dict[str, list[str]]
     labels: dict[str, str]
+    shared_folder: Path | None = None  # where the edition's shared CSVs are already written (shared_once)
 
 
 def _reading(row: dict) -> str:
@@ -63,11 +68,21 @@ def links(codes: pd.Series, home_code: str, area_code: str) -> pd.Series:
     return codes.map(lambda c: home if c == home_code else f"{areas}{c}/index.html")
 
 
-def compute(inputs: progress.Inputs, result: progress.Result, latest: dict[str, str], home_code: str) -> Placed | None:
-    """Every measure for every authority, with the map's and the series' rows; None where the edition pins
-    no cartogram (editions before 2026 are not changed)."""
-    if inputs.hexes is None:
-        return None
+@dataclass
+class Shared:
+    """What every area's section shares for one edition: every authority's row per measure, the maps' rows
+    (colour and reading included) and the series; only the outline, the links and the comparators are an
+    area's own."""
+
+    all_areas: pd.DataFrame
+    map_rows: pd.DataFrame
+    series: pd.DataFrame
+    labels: dict[str, str]
+    folder: Path | None = None
+
+
+def shared(inputs: progress.Inputs, latest: dict[str, str]) -> Shared:
+    """Every measure for every authority, with the maps' and the series' rows: the same for every area."""
     measures = {i: progress.series(inputs, i) for i in progress.measures_in(latest)}
     table = all_areas.table(inputs, latest, measures)
     labels = {i: indicators.entry(i)["label"] for i in table["indicator_id"].unique()}
@@ -89,20 +104,81 @@ def compute(inputs: progress.Inputs, result: progress.Result, latest: dict[str, 
             readings.get((indicator_id, p["geography_code"])) or _reading(p) for p in placed.to_dict("records")
         ]
         frames.append(placed)
-    map_rows = pd.concat(frames, ignore_index=True)
+    map_rows = pd.concat(frames, ignore_index=True)[MAP_COLUMNS[:-2]]
+    return Shared(table, map_rows, _series(measures, table, latest), labels)
+
+
+#: The maps' CSV: the measure, the authority and its hexagon, its figure, reading and colour, then the area's own.
+MAP_COLUMNS = [
+    "indicator_id", "layout", "geography_code", "geography_name", "x", "y", "period", "value", "ci_lower",
+    "ci_upper", "status", "vs_england", "rank", "rank_of", "england_value", "polarity", "colour", "reading",
+    "own", "link",
+]  # fmt: skip
+_PARTS = ("all_areas", "map_rows", "series")
+#: The published CSVs that are the same for every area: written once into the shared folder, then copied.
+SHARED_CSVS = {"all_areas": "all_areas.csv", "series": "all_areas_series.csv"}
+
+
+def shared_once(inputs: progress.Inputs, latest: dict[str, str], folder: Path | None) -> Shared:
+    """`shared`, read from `folder` when an earlier build (another area's, say) wrote it there, else computed
+    and written there. The build names the folder by a key over everything `shared` reads (the data, the
+    periods, the catalogue, the library: pipeline.build), so a folder that exists is never stale; it is
+    written whole into a scratch folder and renamed, so a reader never sees half of one, and two builds that
+    compute it at once write the same thing."""
+    if folder is None:
+        return shared(inputs, latest)
+    folder = Path(folder)
+    if (folder / "labels.json").exists():
+        # Pickle keeps every column's type exactly as computed; the folder is the build's own (build/shared/).
+        frames = {part: pd.read_pickle(folder / f"{part}.pkl") for part in _PARTS}
+        return Shared(**frames, labels=json.loads((folder / "labels.json").read_text(encoding="utf-8")), folder=folder)
+    result = shared(inputs, latest)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=f".{folder.name}.partial-", dir=folder.parent))
+    try:
+        for part in _PARTS:
+            getattr(result, part).to_pickle(scratch / f"{part}.pkl")
+        for part, name in SHARED_CSVS.items():
+            csvfiles.write(getattr(result, part), scratch / name)
+        (scratch / "labels.json").write_text(json.dumps(result.labels), encoding="utf-8")  # written last: the mark
+        with contextlib.suppress(OSError):  # another build renamed its identical copy first
+            scratch.rename(folder)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return result
+
+
+def compute(
+    inputs: progress.Inputs,
+    result: progress.Result,
+    latest: dict[str, str],
+    home_code: str,
+    shared_dir: str | Path | None = None,
+) -> Placed | None:
+    """The section for one area: the edition's shared rows (`shared_once`) with the area outlined, each
+    authority's link and the area's comparators; None where the edition pins no cartogram (editions before
+    2026 are not changed)."""
+    if inputs.hexes is None:
+        return None
+    common = shared_once(inputs, latest, resolve(shared_dir) if shared_dir else None)
+    map_rows = common.map_rows.copy()
     map_rows["own"] = (map_rows["geography_code"] == result.area_code).astype(int)
     map_rows["link"] = links(map_rows["geography_code"], home_code, result.area_code)
-    map_rows = map_rows[
-        ["indicator_id", "layout", "geography_code", "geography_name", "x", "y", "period", "value", "ci_lower",
-         "ci_upper", "status", "vs_england", "rank", "rank_of", "england_value", "polarity", "colour", "reading",
-         "own", "link"]
-    ]  # fmt: skip
+    table = common.all_areas
     comparators = {
         i: progress.comparator_set(indicators.entry(i), result.places, str(rows["period"].iloc[0]))[1]
         for i, rows in table.groupby("indicator_id", sort=False)
     }
-    series = _series(measures, table, latest)
-    return Placed(result.area_code, result.area_name, table, map_rows, series, comparators, labels)
+    return Placed(
+        result.area_code,
+        result.area_name,
+        table,
+        map_rows[MAP_COLUMNS],
+        common.series,
+        comparators,
+        common.labels,
+        common.folder,
+    )
 
 
 #: How many of each measure's latest periods the series chart offers (its CSV stays small enough to load).
@@ -127,9 +203,12 @@ def _series(measures: dict[str, pd.DataFrame], table: pd.DataFrame, latest: dict
 def write_outputs(placed: Placed, outputs: Path) -> dict[str, str]:
     """The charts' data (CSV), the static figures and the interactive charts' specifications."""
     outputs.mkdir(parents=True, exist_ok=True)
-    csvfiles.write(placed.all_areas, outputs / "all_areas.csv")
+    for part, name in SHARED_CSVS.items():
+        if placed.shared_folder is not None:
+            shutil.copyfile(placed.shared_folder / name, outputs / name)  # the same bytes csvfiles.write gives
+        else:
+            csvfiles.write(getattr(placed, part), outputs / name)
     csvfiles.write(placed.map_rows, outputs / "maps.csv")
-    csvfiles.write(placed.series, outputs / "all_areas_series.csv")
     written = {
         "maps": maps.figure(placed.map_rows, placed.labels, placed.area_name, outputs, SOURCE)["png"],
         "distribution": distribution.figure(

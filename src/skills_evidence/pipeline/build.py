@@ -95,8 +95,30 @@ def analysis_jobs(
             "vintages": snapshots.vintages_for(references, entries),
         }
         parameters = declared(root / chapter.notebook, offered, params)
-        jobs.append(_job(chapter, parameters, [Path(p) for p in offered["datasets"].values()], root, build))
+        inputs = [Path(p) for p in offered["datasets"].values()]
+        job = _job(chapter, parameters, inputs, root, build)
+        if "shared_dir" in papermill.inspect_notebook(str(job.notebook)):
+            job.parameters["shared_dir"] = shared_folder(job, root).relative_to(root).as_posix()
+        jobs.append(job)
     return jobs
+
+
+#: The parameters that make one area's run of a chapter differ from another's; the rest are the edition's.
+AREA_PARAMETERS = ("area_code", "comparators")
+
+
+def shared_folder(job: execute.Job, root: Path) -> Path:
+    """Where a chapter keeps what it computes the same for every area of one edition (build/shared/<chapter>/
+    <key>; chapters.where_area_sits): keyed over the chapter's notebook, its parameters other than the area's,
+    its inputs and the library, as a notebook's own cache key is, so a folder found there is never stale."""
+    edition_wide = {k: v for k, v in job.parameters.items() if k not in AREA_PARAMETERS}
+    return (
+        root
+        / "build"
+        / "shared"
+        / job.chapter_id
+        / cache.notebook_key(job.notebook, edition_wide, job.inputs, cache.library_digest())
+    )
 
 
 def comparison_jobs(
