@@ -3,16 +3,20 @@ rebuild with nothing changed and a rebuild after one input changed; a naive base
 through papermill in a kernel of its own, one after another, no cache, then the fallback render); the
 floor (libraries imported once, every notebook's cells run in one process: benchmarks/floor.py); the
 per-notebook overhead of a kernel of its own against a warm one; the all-authority derivation of
-qualification levels; and `indicators --all-areas`.
+qualification levels; and `indicators --all-areas`. Then (issue 27): Quarto's time per format on the staged
+book, alone and the three at once as the build renders them; the CLI's start-up against a rebuild with
+nothing changed; and the marginal cost of one more area's book through the Snakemake workflow, on a sample
+of authorities of every kind (run once: it takes minutes), extrapolated to every authority.
 
 Runs in scratch copies of the project so the real build/ and _book/ are untouched. Prints a Markdown
 table of medians and writes it to benchmarks/results/latest.md (git-ignored).
-Usage: python benchmarks/build_benchmark.py [--repeats 3]
+Usage: python benchmarks/build_benchmark.py [--repeats 3] [--areas 20]
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import shutil
@@ -27,6 +31,7 @@ import nbformat
 import papermill as pm
 
 from skills_evidence import editions
+from skills_evidence.inputs import snapshots
 from skills_evidence.inputs.loaders.files import read_table
 from skills_evidence.paths import project_root
 from skills_evidence.pipeline import all_areas, warmkernel
@@ -36,7 +41,8 @@ from skills_evidence.pipeline.workspace import copy_project
 from skills_evidence.publishing.render import quarto
 from skills_evidence.statistics.qualifications import aggregated_shares, level_shares
 
-CHANGED_INPUT = "data/snapshots/ons-els/2025/none_16_64_rqf.csv"
+#: The input changed for the one-input-changed rebuild: the no-qualifications file the current edition pins.
+CHANGED_DATASET = "ons_none_rqf"
 SCENARIOS = ("cold build", "rebuild, nothing changed", "rebuild, one input changed")
 NAIVE = "naive loop: a kernel of its own per notebook, no cache, sequential (fallback)"
 FLOOR = "floor: imports once plus computing, one process (benchmarks/floor.py)"
@@ -44,7 +50,15 @@ OVERHEAD_COLD = "per-notebook overhead, kernel of its own (before)"
 OVERHEAD_WARM = "per-notebook overhead, warm kernel (after)"
 SERVER = "warm kernel server start, once per build"
 LEVELS = "qualification levels, every GB authority and year, with English regions"
-ALL_AREAS = "indicators --all-areas (every English authority, 8 measures)"
+ALL_AREAS = "indicators --all-areas (every English authority, every measure of the edition)"
+FORMAT_ALONE = "Quarto, {} alone (staged book)"
+FORMATS_AT_ONCE = "Quarto, the three formats at once (as the build renders them)"
+CLI_START = "CLI start-up (skills-evidence --help)"
+CLI_NO_CHANGE = "rebuild, nothing changed, through the CLI (quarto)"
+AREA = "one more area's book through the workflow ({}), per area, {} cores"
+KINDS = ("E06", "E07", "E08", "E09", "E10")  # unitaries, districts, metropolitan districts, London, counties
+CLI = Path(sys.executable).parent / "skills-evidence"
+SNAKEMAKE = project_root() / ".venv-workflow" / "bin" / "snakemake"
 
 
 def timed(fn) -> float:
@@ -60,7 +74,16 @@ def measure(renderer: str, source: Path, results: dict[str, list[float]]) -> Non
         os.environ["SKILLS_EVIDENCE_ROOT"] = str(root)
         results[f"{SCENARIOS[0]} ({renderer})"].append(timed(lambda: build_edition(renderer=renderer)))
         results[f"{SCENARIOS[1]} ({renderer})"].append(timed(lambda: build_edition(renderer=renderer)))
-        changed = root / CHANGED_INPUT
+        if renderer == "quarto":
+            formats(root, results)
+            env = dict(os.environ, SKILLS_EVIDENCE_ROOT=str(root))
+            results[CLI_START].append(timed(lambda: subprocess.run([CLI, "--help"], env=env, capture_output=True)))
+            results[CLI_NO_CHANGE].append(
+                timed(lambda: subprocess.run([CLI, "build"], env=env, capture_output=True, check=True))
+            )
+        _, defined, current = editions.load()
+        ref = snapshots.ref(CHANGED_DATASET, defined[current].data[CHANGED_DATASET])
+        changed = snapshots.dataset(ref).path
         changed.write_text(changed.read_text() + "\n")
         results[f"{SCENARIOS[2]} ({renderer})"].append(
             timed(lambda: build_edition(renderer=renderer, accept_changed_inputs=True))
@@ -82,6 +105,50 @@ def measure(renderer: str, source: Path, results: dict[str, list[float]]) -> Non
                 ).stdout
             )
             results[FLOOR].append(floor["imports"] + floor["computing"])
+
+
+def formats(root: Path, results: dict[str, list[float]]) -> None:
+    """Quarto on the current edition's staged book: each format alone, then the three at once (quarto.render)."""
+    book = root / "build" / str(editions.load()[2]) / "book"
+    with tempfile.TemporaryDirectory() as tmp:
+        for fmt in quarto.FORMATS:
+            copy = shutil.copytree(book, Path(tmp) / fmt)
+            command = [quarto.executable(), "render", str(copy), "--to", fmt]
+            results[FORMAT_ALONE.format(fmt)].append(timed(lambda c=command: subprocess.run(c, capture_output=True)))
+        copy = shutil.copytree(book, Path(tmp) / "all")
+        results[FORMATS_AT_ONCE].append(timed(lambda: quarto.render(copy, Path(tmp) / "out", "benchmark")))
+
+
+def sample(codes: list[str], home: str, n: int) -> list[str]:
+    """`n` authorities spread over every kind (as many of each kind as n allows), evenly through each kind's codes."""
+    chosen = []
+    for i, kind in enumerate(KINDS):
+        of_kind = sorted(c for c in codes if c.startswith(kind) and c != home)
+        k = n // len(KINDS) + (i < n % len(KINDS))
+        chosen += [of_kind[round(j * (len(of_kind) - 1) / max(k - 1, 1))] for j in range(k)] if k else []
+    return chosen
+
+
+def workflow(renderer: str, source: Path, n: int, results: dict[str, list[float]]) -> int:
+    """The marginal cost of an area's book through Snakemake: after one area (and the edition's shared work)
+    is built, the wall time of `n` more, divided by n. Returns how many authorities the full run would build."""
+    _, defined, current = editions.load()
+    home = defined[current].area_code
+    with (source / "data" / "reference" / "english_authorities.csv").open(encoding="utf-8") as handle:
+        codes = [row["area_code"] for row in csv.DictReader(handle)]
+    first, *more = sample(codes, home, n + 1)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = copy_project(Path(tmp) / "project", source)
+        shutil.copytree(source / "workflow", root / "workflow")
+        env = dict(os.environ, SKILLS_EVIDENCE_ROOT=str(root))
+        base = [str(SNAKEMAKE), "--cores", str(os.cpu_count()), "--config", f"bin={CLI.parent}", f"renderer={renderer}"]
+
+        def run(areas: list[str]) -> None:
+            subprocess.run([*base, f"areas={','.join(areas)}"], cwd=root, env=env, capture_output=True, check=True)
+
+        run([first])
+        results[AREA.format(renderer, os.cpu_count())].append(timed(lambda: run([first, *more])) / len(more))
+    return len([c for c in codes if c != home])
 
 
 #: What a chapter notebook imports, and nothing else: the fixed cost of one notebook.
@@ -136,11 +203,15 @@ def derivations(results: dict[str, list[float]]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--areas", type=int, default=20, help="Areas in the workflow's sample (0: leave it out).")
     args = parser.parse_args()
     renderers = (["quarto"] if quarto.available() else []) + ["fallback"]
     results: dict[str, list[float]] = {f"{s} ({r})": [] for r in renderers for s in SCENARIOS}
     for name in (NAIVE, FLOOR, OVERHEAD_COLD, OVERHEAD_WARM, SERVER, LEVELS, ALL_AREAS):
         results[name] = []
+    if "quarto" in renderers:
+        for name in (*(FORMAT_ALONE.format(f) for f in quarto.FORMATS), FORMATS_AT_ONCE, CLI_START, CLI_NO_CHANGE):
+            results[name] = []
     source = project_root()
     for i in range(args.repeats):
         for renderer in renderers:
@@ -149,6 +220,13 @@ def main() -> None:
         overhead(results)
         derivations(results)
         print(f"repeat {i + 1}/{args.repeats} done", flush=True)
+    authorities = 0
+    if args.areas and SNAKEMAKE.is_file():
+        for renderer in renderers:
+            authorities = workflow(renderer, source, args.areas, results)
+            print(f"workflow sample of {args.areas} areas with {renderer} done", flush=True)
+    elif args.areas:
+        print(f"Snakemake is not installed at {SNAKEMAKE} (make workflow-env): the workflow's rows are left out")
     versions = ", ".join(choose_renderer(r) for r in renderers)
     lines = [
         f"Build of the current edition on {os.cpu_count()} cores ({versions}), median of {args.repeats} runs (seconds):",
@@ -166,6 +244,24 @@ def main() -> None:
         f"Cold build (fallback) against the naive loop: {cold / median[NAIVE]:.2f}x (target at most 0.35x); "
         f"against the floor: {cold / median[FLOOR]:.2f}x (target within 1.5x).",
     ]
+    if "quarto" in renderers:
+        cold_quarto = median[f"{SCENARIOS[0]} (quarto)"]
+        lines += [
+            f"Cold build, Quarto against the fallback: {cold_quarto / cold:.2f}x (target at most 1.3x).",
+            f"Rebuild after one input changed, Quarto, against its cold build: "
+            f"{median[f'{SCENARIOS[2]} (quarto)'] / cold_quarto:.2f}x (target at most 0.5x).",
+            f"Rebuild with nothing changed through the CLI: {median[CLI_NO_CHANGE] - median[CLI_START]:.1f} s more "
+            "than the CLI's start-up (target within 1 s).",
+        ]
+    for renderer in renderers:
+        name = AREA.format(renderer, os.cpu_count())
+        if name in median:
+            lines.append(
+                f"One more area's book through the workflow ({renderer}): {median[name]:.1f} s, "
+                f"{median[name] / cold:.2f}x the cold fallback build (target at most "
+                f"{0.25 if renderer == 'fallback' else 0.5}x); all {authorities} authorities: about "
+                f"{median[name] * authorities / 60:.0f} minutes."
+            )
     text = "\n".join(lines) + "\n"
     out = source / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
