@@ -239,3 +239,19 @@ def test_the_chapter_says_how_much_it_widened_from_the_data(inputs):
     words = r.key_figures["skills"]["sentences"]["intervals"]
     assert f"widened by {r.scale.factor:.2f}" in words and f"{r.scale.pairs:,} area-years" in words
     assert "errs on the wide side" not in (project_root() / "chapters/skills-levels.qmd").read_text(encoding="utf-8")
+
+
+def test_a_combined_authority_formed_after_the_t19_tables_is_summed_from_its_members(inputs):
+    """The East Midlands Combined Authority (E47000013, 2024) has no T19 counts; Gedling's book (a member) failed
+    until its level shares were summed from its member districts, as a region's are. The members are those
+    data/reference/lad21.csv gives it, counted here with the csv module."""
+    import csv
+
+    with (project_root() / "data" / "reference" / "lad21.csv").open(encoding="utf-8") as handle:
+        members = sorted(row["lad_code"] for row in csv.DictReader(handle) if row["ca_code"] == "E47000013")
+    assert len(members) == 17 and "E07000173" in members  # Gedling
+    shares = skills_levels.nvq_shares(inputs, "E47000013", "East Midlands Combined Authority")
+    l3 = shares[(shares.indicator_id == "qual_l3plus_16_64") & (shares.period == "2021")].iloc[0]
+    assert "sum of 17 local authority estimates" in l3.note
+    direct = aggregated_shares(inputs.t19[inputs.t19.period == "2021"], members, "E47000013", "East Midlands")
+    assert l3.value == pytest.approx(direct[direct.indicator_id == "qual_l3plus_16_64"].value.iloc[0])

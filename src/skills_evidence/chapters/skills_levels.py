@@ -128,8 +128,11 @@ def nvq_shares(inputs: Inputs, code: str, name: str) -> pd.DataFrame:
         shares = level_shares(t19[t19["geography_code"] == code], inputs.scale.factor)
     elif code == GREAT_BRITAIN[0]:
         shares = aggregated_shares(t19, inputs.lad21["lad_code"].tolist(), code, name, inputs.scale.factor)
-    elif code.startswith("E12"):
-        members = inputs.lad21.loc[inputs.lad21["region_code"] == code, "lad_code"].tolist()
+    elif code.startswith(("E12", "E47")):
+        # A region, or a combined authority formed after the T19 tables (East Midlands, 2024): its member
+        # districts' counts summed, as for a region.
+        column = "region_code" if code.startswith("E12") else "ca_code"
+        members = inputs.lad21.loc[inputs.lad21[column] == code, "lad_code"].tolist()
         shares = aggregated_shares(t19, members, code, name, inputs.scale.factor)
     else:
         raise KeyError(f"{code} ({name}) has no T19 counts and no rule to build it from local authorities")
