@@ -96,7 +96,7 @@ regression-refresh: $(STAMP)
 	$(BIN)/python scripts/refresh_regression.py
 
 benchmark: $(STAMP)
-	$(BIN)/python benchmarks/build_benchmark.py
+	$(BIN)/python benchmarks/build_benchmark.py $(BENCH_ARGS)
 
 lock: $(STAMP)
 	$(BIN)/pip freeze --exclude-editable | grep -v '^skills-evidence' > requirements.lock.tmp

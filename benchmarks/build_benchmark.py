@@ -38,6 +38,7 @@ from skills_evidence.pipeline import all_areas, warmkernel
 from skills_evidence.pipeline.build import build_edition, choose_renderer
 from skills_evidence.pipeline.execute import IPCKernelManager
 from skills_evidence.pipeline.workspace import copy_project
+from skills_evidence.publishing import staging
 from skills_evidence.publishing.render import quarto
 from skills_evidence.statistics.qualifications import aggregated_shares, level_shares
 
@@ -109,14 +110,17 @@ def measure(renderer: str, source: Path, results: dict[str, list[float]]) -> Non
 
 def formats(root: Path, results: dict[str, list[float]]) -> None:
     """Quarto on the current edition's staged book: each format alone, then the three at once (quarto.render)."""
-    book = root / "build" / str(editions.load()[2]) / "book"
+    year = editions.load()[2]
+    book = root / "build" / str(year) / "book"
     with tempfile.TemporaryDirectory() as tmp:
         for fmt in quarto.FORMATS:
             copy = shutil.copytree(book, Path(tmp) / fmt)
             command = [quarto.executable(), "render", str(copy), "--to", fmt]
             results[FORMAT_ALONE.format(fmt)].append(timed(lambda c=command: subprocess.run(c, capture_output=True)))
         copy = shutil.copytree(book, Path(tmp) / "all")
-        results[FORMATS_AT_ONCE].append(timed(lambda: quarto.render(copy, Path(tmp) / "out", "benchmark")))
+        results[FORMATS_AT_ONCE].append(
+            timed(lambda: quarto.render(copy, Path(tmp) / "out", staging.output_stem(year)))
+        )
 
 
 def sample(codes: list[str], home: str, n: int) -> list[str]:
@@ -144,10 +148,16 @@ def workflow(renderer: str, source: Path, n: int, results: dict[str, list[float]
         base = [str(SNAKEMAKE), "--cores", str(os.cpu_count()), "--config", f"bin={CLI.parent}", f"renderer={renderer}"]
 
         def run(areas: list[str]) -> None:
-            subprocess.run([*base, f"areas={','.join(areas)}"], cwd=root, env=env, capture_output=True, check=True)
+            # Not check=True: an area that fails is reported below, the others' time still counts.
+            subprocess.run([*base, f"areas={','.join(areas)}"], cwd=root, env=env, capture_output=True)
 
         run([first])
-        results[AREA.format(renderer, os.cpu_count())].append(timed(lambda: run([first, *more])) / len(more))
+        seconds = timed(lambda: run([first, *more]))
+        with (root / "build" / "areas" / "summary.csv").open(encoding="utf-8") as handle:
+            failed = [row["area"] for row in csv.DictReader(handle) if row["status"] != "built"]
+        if failed:
+            print(f"workflow ({renderer}): {len(failed)} area(s) failed: {', '.join(failed)}", flush=True)
+        results.setdefault(AREA.format(renderer, os.cpu_count()), []).append(seconds / len(more))
     return len([c for c in codes if c != home])
 
 
