@@ -4,10 +4,15 @@ being sent on, and the synthetic-data label on the same PDF page as every synthe
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 
 import pytest
 from document_text import docx_link_targets, docx_text, html_pages, pdf_pages, pdf_text
 from pypdf import PdfReader
+
+from skills_evidence.publishing import staging
+from skills_evidence.publishing.render import quarto
 
 pytestmark = pytest.mark.e2e
 
@@ -68,3 +73,27 @@ def test_csv_links_in_pdf_and_word_name_the_file_instead_of_a_relative_path(quar
         for annotation in page.get("/Annots") or []:
             uri = annotation.get_object().get("/A", {}).get("/URI", "")
             assert "outputs/" not in str(uri), uri
+
+
+def test_rendering_the_formats_at_once_gives_the_books_one_quarto_render_gives(quarto_site, tmp_path, monkeypatch):
+    """Issue 27: the build renders HTML, PDF and Word in three processes at once (publishing.render.quarto).
+    The staged 2022 book rendered that way and by one `quarto render` must give the same files, byte for byte
+    (the same post-processing applied to both; the document date fixed, as the build fixes it)."""
+    root, _ = quarto_site
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1656633600")
+    staged = root / "build" / "2022" / "book"
+    at_once = quarto.render(
+        shutil.copytree(staged, tmp_path / "a" / "book"), tmp_path / "a" / "out", staging.output_stem(2022)
+    )
+    single = shutil.copytree(staged, tmp_path / "b" / "book")
+    subprocess.run([quarto.executable(), "render", str(single)], cwd=single, capture_output=True, check=True)
+    out = single / "_output"
+    quarto._drop_local_paths(out, single)
+    quarto._name_page_links_by_what_they_show(out)
+    quarto._date_sitemap(out)
+    made = at_once["html"].parent
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(made).as_posix() for p in made.rglob("*") if p.is_file())
+    assert any(f.endswith(".pdf") for f in files) and any(f.endswith(".docx") for f in files)
+    differ = [f for f in files if (out / f).read_bytes() != (made / f).read_bytes()]
+    assert differ == []

@@ -52,10 +52,10 @@ FORMATS = ("html", "typst", "docx")
 def render(book: Path, out: Path, output_stem: str) -> dict[str, Path]:
     """Render the staged book's three formats at once and gather them in `out`; returns the main files.
 
-    One `quarto render` renders HTML, then Typst, then Word, one after another (15.6 s, 7.6 s and 6.4 s on
-    the 2026 book on the 2-core machine); each format rendered by its own process, the PDF and Word file
-    from copies of the staged book so no two processes share Quarto's working folders, took 18.0 s in all.
-    The pages, PDF and Word file are byte for byte those of one `quarto render` (tests/e2e checks verify)."""
+    One `quarto render` renders HTML, then Typst, then Word, one after another; each format rendered by its
+    own process (the PDF and Word file from copies of the staged book, so no two processes share Quarto's
+    working folders) takes about the time of the slowest, HTML (README, Performance). The files are byte for
+    byte those of one `quarto render` (tests/e2e/test_quarto_book.py)."""
     command = executable()
     if command is None:
         raise RuntimeError("Quarto is not installed (see README: Installing Quarto)")
