@@ -122,8 +122,8 @@ def check(text: str, path: Path) -> dict:
     """Parse data/editions.yaml and check its shape (keys, duplicate years and chapters), naming the line
     of every fault; returns the parsed mapping."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        spec = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=snapshots.SAFE_LOADER)
+        spec = yaml.load(text, Loader=snapshots.SAFE_LOADER)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path} is not valid YAML: {exc}") from None
     if root is None:
@@ -213,7 +213,7 @@ def words_for(spec: dict, code: str) -> dict[str, str]:
 
 def area_words(path: str | Path = EDITIONS) -> dict[str, dict]:
     """The `areas:` block of data/editions.yaml: the words each area's book uses, and the defaults."""
-    return yaml.safe_load(resolve(path).read_text(encoding="utf-8")).get("areas") or {}
+    return yaml.load(resolve(path).read_text(encoding="utf-8"), Loader=snapshots.SAFE_LOADER).get("areas") or {}
 
 
 def published_pins(path: str | Path = EDITIONS) -> dict[str, int]:

@@ -14,7 +14,9 @@ dataset, version, file, sha256 and schema: one without them is refused by name, 
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -89,6 +91,12 @@ REQUIRED = ("dataset", "version", "file", "sha256", "schema")
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+@functools.lru_cache(maxsize=1024)
+def _parsed(text: str) -> object:
+    """A sidecar's text parsed, remembered by the text itself: one build reads every sidecar several times."""
+    return yaml.load(text, Loader=SAFE_LOADER)
+
+
 class SidecarError(ValueError):
     """A sidecar is malformed, incomplete, or points outside its own snapshot folder."""
 
@@ -96,7 +104,7 @@ class SidecarError(ValueError):
 def read_entry(sidecar: Path) -> dict:
     """One sidecar, checked: valid YAML, every required key, a file named inside its own folder."""
     try:
-        entry = yaml.load(sidecar.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+        entry = copy.deepcopy(_parsed(sidecar.read_text(encoding="utf-8")))  # a copy: callers may change theirs
     except yaml.YAMLError as exc:
         raise SidecarError(f"{sidecar} is not valid YAML: {exc}") from None
     if not isinstance(entry, dict):
@@ -254,3 +262,19 @@ def vintages_for(references: list[str], entries: dict[str, dict] | None = None) 
     """Dataset name → vintage label of the referenced version, for the indicators table."""
     entries = entries if entries is not None else load_sidecars()
     return {ds.name: str(ds.entry.get("vintage", "")) for ds in (dataset(r, entries) for r in references)}
+
+
+def vintages_text(data: dict[str, str], entries: dict[str, dict]) -> dict[str, str]:
+    """The landing page's "data used" lines for the pinned datasets (reference lookups left out), from
+    each snapshot's own sidecar: what it is, and the periods it covers."""
+    lines = {}
+    for name, version in sorted(data.items()):
+        entry = entries[ref(name, version)]
+        if entry["path"].startswith("data/reference/"):
+            continue
+        title = (entry.get("source") or {}).get("title")
+        described = re.split(r";| \(", str(entry.get("description") or name), maxsplit=1)[0].strip()
+        label = str(title) if title and not entry.get("synthetic") else described
+        vintage = str(entry.get("vintage") or version)
+        lines[label] = vintage + (" (synthetic)" if entry.get("synthetic") and "synthetic" not in vintage else "")
+    return lines

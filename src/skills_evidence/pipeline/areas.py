@@ -19,7 +19,6 @@ import pandas as pd
 from skills_evidence import editions as editions_mod
 from skills_evidence.inputs import snapshots
 from skills_evidence.inputs.loaders.files import read_table
-from skills_evidence.pipeline import new_edition
 from skills_evidence.places import possessive
 
 #: Where an area's builds and books go, beside the home editions' build/ and _book/.
@@ -131,7 +130,7 @@ def for_area(
         }
         # The data lines name only what the kept chapters read (not the home council's survey or extract).
         read = {d for c in kept for d in edition.datasets(chapters[c])}
-        vintages = new_edition.vintages_text({d: v for d, v in edition.data.items() if d in read}, held)
+        vintages = snapshots.vintages_text({d: v for d, v in edition.data.items() if d in read}, held)
         out[year] = dataclasses.replace(
             edition,
             area_code=code,

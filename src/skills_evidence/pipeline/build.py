@@ -12,13 +12,12 @@ import contextlib
 import errno
 import hashlib
 import json
+import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import papermill
 
 from skills_evidence import editions as editions_mod
 from skills_evidence.chapters import prose
@@ -63,11 +62,28 @@ def _job(chapter: editions_mod.Chapter, parameters: dict, inputs: list[Path], ro
     )
 
 
+def declared_names(notebook: Path) -> set[str]:
+    """The parameters a notebook's parameters cell declares, as papermill reads them; remembered under
+    build/cache/parameters/ by the notebook's checksum, because importing papermill is a large part of a
+    rebuild in which no notebook runs (it is imported when a notebook's cell is new to the cache)."""
+    record = project_root() / "build" / "cache" / "parameters" / f"{snapshots.sha256_file(notebook)}.json"
+    if record.exists():
+        return set(json.loads(record.read_text(encoding="utf-8")))
+    import papermill
+
+    names = sorted(papermill.inspect_notebook(str(notebook)))
+    record.parent.mkdir(parents=True, exist_ok=True)
+    partial = record.with_name(f".{record.name}.partial-{os.getpid()}")
+    partial.write_text(json.dumps(names) + "\n", encoding="utf-8")
+    partial.replace(record)
+    return set(names)
+
+
 def declared(notebook: Path, offered: dict, chapter_parameters: dict) -> dict:
     """The parameters to inject: the chapter's own from editions.yaml (each must be declared in the
     notebook's parameters cell, so a misspelt one is an error) and whichever of the edition-wide ones
     (`offered`) the notebook declares, so no notebook carries a parameter it does not use."""
-    names = set(papermill.inspect_notebook(str(notebook)))
+    names = declared_names(notebook)
     unknown = sorted(set(chapter_parameters) - names)
     if unknown:
         raise ValueError(
@@ -97,7 +113,7 @@ def analysis_jobs(
         parameters = declared(root / chapter.notebook, offered, params)
         inputs = [Path(p) for p in offered["datasets"].values()]
         job = _job(chapter, parameters, inputs, root, build)
-        if "shared_dir" in papermill.inspect_notebook(str(job.notebook)):
+        if "shared_dir" in declared_names(job.notebook):
             job.parameters["shared_dir"] = shared_folder(job, root).relative_to(root).as_posix()
         jobs.append(job)
     return jobs
@@ -250,7 +266,9 @@ def publish_indicators(
     builds: dict[int, Path],
     progress: Progress,
 ) -> None:
-    """Each edition's indicators.csv: every analysis chapter's rows, with its CSVW description."""
+    """Each edition's indicators.csv: every analysis chapter's rows, with its CSVW description; not written
+    again when its chapters' rows, title, synthetic sources and the library are those it was written from
+    (a no-change rebuild), as recorded beside it with the file's own checksum."""
     for y in years:
         # Only the edition's own chapter folders: a stale or half-written folder is never read as output.
         known = [
@@ -258,15 +276,38 @@ def publish_indicators(
             for c in sorted(editions[y].chapter_parameters)
             if chapters[c].step == "analysis"
         ]
-        combined = indicators.combine([p for p in known if p.exists()])
+        present = [p for p in known if p.exists()]
         target = builds[y] / "outputs" / "indicators.csv"
-        dataset.publish(
-            combined,
-            target,
-            title=f"{editions[y].title}, {y} edition: indicators",
-            synthetic_from=dataset.synthetic_sources(editions[y].data),
+        title = f"{editions[y].title}, {y} edition: indicators"
+        sources = dataset.synthetic_sources(editions[y].data)
+        key = _indicators_key(present, title, sources)
+        record = target.with_name(f".{target.name}.record.json")
+        made = json.loads(record.read_text(encoding="utf-8")) if record.exists() else {}
+        unchanged = (
+            made.get("key") == key
+            and target.exists()
+            and target.with_name(target.name + dataset.METADATA_SUFFIX).exists()
+            and made.get("sha256") == snapshots.sha256_file(target)
         )
-        progress(f"{y}: {len(combined)} indicator rows in build/{y}/outputs/indicators.csv")
+        if not unchanged:
+            combined = indicators.combine(present)
+            dataset.publish(combined, target, title=title, synthetic_from=sources)
+            made = {"key": key, "sha256": snapshots.sha256_file(target), "rows": len(combined)}
+            record.write_text(json.dumps(made) + "\n", encoding="utf-8")
+        shown = target.relative_to(project_root()).as_posix()
+        progress(f"{y}: {made['rows']} indicator rows in {shown}" + ("" if not unchanged else " (unchanged)"))
+
+
+def _indicators_key(chapters_rows: list[Path], title: str, synthetic: set[str]) -> str:
+    """sha256 over what an edition's indicators.csv is made from: its chapters' rows, title, synthetic
+    sources and the library that combines them."""
+    parts = {
+        "rows": [[p.parent.name, snapshots.sha256_file(p)] for p in chapters_rows],
+        "title": title,
+        "synthetic": sorted(synthetic),
+        "library": cache.library_digest(),
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
 def build_edition(

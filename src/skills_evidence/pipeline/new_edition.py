@@ -39,22 +39,6 @@ FROM_DATA: dict[str, Callable[[Params, dict[str, str], str], Params]] = {
 }
 
 
-def vintages_text(data: dict[str, str], entries: dict[str, dict]) -> dict[str, str]:
-    """The landing page's "data used" lines for the pinned datasets (reference lookups left out), from
-    each snapshot's own sidecar: what it is, and the periods it covers."""
-    lines = {}
-    for name, version in sorted(data.items()):
-        entry = entries[snapshots.ref(name, version)]
-        if entry["path"].startswith("data/reference/"):
-            continue
-        title = (entry.get("source") or {}).get("title")
-        described = re.split(r";| \(", str(entry.get("description") or name), maxsplit=1)[0].strip()
-        label = str(title) if title and not entry.get("synthetic") else described
-        vintage = str(entry.get("vintage") or version)
-        lines[label] = vintage + (" (synthetic)" if entry.get("synthetic") and "synthetic" not in vintage else "")
-    return lines
-
-
 def _progress_needs(ideal: Params, actual: Params) -> list[str]:
     """Monitoring measures whose newest figure held is older than the period the new year would report."""
     labels = indicators.catalogue()
@@ -118,7 +102,7 @@ def scaffold(year: int, path: str | Path = editions.EDITIONS) -> tuple[str, dict
         "subtitle": f"{year} edition",
         "area_code": last.area_code,
         "comparators": last.comparators,
-        "vintages": vintages_text(data, held),
+        "vintages": snapshots.vintages_text(data, held),
         "data": data,
         "chapters": chapters,
     }

@@ -11,6 +11,7 @@ import yaml
 
 from skills_evidence import csvfiles
 from skills_evidence.inputs.loaders.files import read_table
+from skills_evidence.inputs.snapshots import SAFE_LOADER
 from skills_evidence.paths import resolve
 
 COLUMNS = [
@@ -80,7 +81,7 @@ REQUIRED_KEYS = ("indicators", "priorities", "baseline_edition", "statistical_ne
 @functools.cache
 def _catalogue_file(path: Path) -> dict:
     try:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        spec = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         raise CatalogueError(f"{path} is not valid YAML: {exc}") from None
     except OSError as exc:

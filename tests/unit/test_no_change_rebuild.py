@@ -1,0 +1,97 @@
+"""What a rebuild in which nothing changed still does, and what it no longer does (issue 27: a no-change
+rebuild within a second of the command line's own start-up). Timings live in `make benchmark`; these tests
+check the behaviour the saving rests on, so that it cannot return a stale result."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from skills_evidence import editions
+from skills_evidence.inputs import snapshots
+from skills_evidence.pipeline import build
+
+# The monitoring page and the attainment chapter both publish Coventry's statistical neighbours' average for
+# KS2 reading, writing and maths: 61.2% (DfE, 2024/25; the figure tests/unit/test_progress_chapter.py uses).
+KS2_NEIGHBOURS = {
+    "indicator_id": "ks2_rwm_expected",
+    "breakdown": "",
+    "geography_code": "dfe_sn_2025",
+    "geography_name": "Coventry's statistical neighbours (average)",
+    "period": "2024/25",
+    "value": 61.2,
+    "source_id": "ons_ks2_rwm",
+    "status": "",
+}
+
+
+def _publish(build_dir: Path, messages: list[str]) -> Path:
+    chapters, defined, _ = editions.load()
+    build.publish_indicators([2026], defined, chapters, {2026: build_dir}, messages.append)
+    return build_dir / "outputs" / "indicators.csv"
+
+
+def test_the_indicators_table_is_written_again_only_when_what_it_is_made_from_changes(project_copy: Path):
+    build_dir = project_copy / "build" / "2026"
+    rows = build_dir / "outputs" / "attainment" / "indicators.csv"
+    rows.parent.mkdir(parents=True)
+    pd.DataFrame([KS2_NEIGHBOURS]).to_csv(rows, index=False)
+    messages: list[str] = []
+
+    target = _publish(build_dir, messages)
+    first = target.stat().st_mtime_ns
+    assert pd.read_csv(target)["value"].tolist() == [61.2]
+    assert messages[-1] == "2026: 1 indicator rows in build/2026/outputs/indicators.csv"
+
+    _publish(build_dir, messages)  # nothing changed: the file is left as it is, and the build says so
+    assert target.stat().st_mtime_ns == first
+    assert messages[-1].endswith("(unchanged)")
+
+    pd.DataFrame([{**KS2_NEIGHBOURS, "value": 61.3}]).to_csv(rows, index=False)  # a chapter's figure moved
+    _publish(build_dir, messages)
+    assert pd.read_csv(target)["value"].tolist() == [61.3]
+    assert not messages[-1].endswith("(unchanged)")
+
+    target.write_text(target.read_text(encoding="utf-8").replace("61.3", "99.9"), encoding="utf-8")  # by hand
+    _publish(build_dir, messages)
+    assert pd.read_csv(target)["value"].tolist() == [61.3]
+    (target.parent / "indicators.csv-metadata.json").unlink()  # its CSVW description lost
+    _publish(build_dir, messages)
+    assert json.loads((target.parent / "indicators.csv-metadata.json").read_text(encoding="utf-8"))["url"] == (
+        "indicators.csv"
+    )
+
+
+def test_a_notebook_s_parameters_are_read_by_papermill_once_per_version_of_the_notebook(project_copy: Path):
+    notebook = project_copy / "notebooks" / "progress.ipynb"
+    # The monitoring notebook's parameters cell declares the area and the folder every area shares.
+    assert {"edition", "area_code", "latest", "shared_dir"} <= build.declared_names(notebook)
+    # A later command that runs no notebook finds them without importing papermill or any chapter's libraries.
+    probe = (
+        "import sys; from pathlib import Path; from skills_evidence.pipeline import build; "
+        f"names = build.declared_names(Path({str(notebook)!r})); "
+        "print(sorted(m for m in ('papermill', 'statsmodels', 'skills_evidence.chapters.progress') if m in sys.modules))"
+    )
+    env = dict(os.environ, SKILLS_EVIDENCE_ROOT=str(project_copy))
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+    # A new parameter in the cell is a new version of the notebook: read afresh, not from the record.
+    text = notebook.read_text(encoding="utf-8").replace("shared_dir = None", "shared_dir = None\\nextra_knob = 1", 1)
+    notebook.write_text(text, encoding="utf-8")
+    assert "extra_knob" in build.declared_names(notebook)
+
+
+def test_a_rewritten_sidecar_is_read_anew_and_each_reader_gets_its_own_copy(project_copy: Path):
+    entries = snapshots.load_sidecars()
+    name = "lad21_reference@2024-05"  # ONS's 2021 local authority districts, the lookup every area's book reads
+    entries[name]["schema"]["columns"] = {}  # one reader changing its copy ...
+    assert snapshots.load_sidecars()[name]["schema"]["columns"]  # ... changes nobody else's
+    # Accepting a changed input rewrites the checksum in place: a line of the same length, read anew.
+    new = "0" * 64
+    snapshots.update_fields(entries[name], sha256=new)
+    assert snapshots.load_sidecars()[name]["sha256"] == new
