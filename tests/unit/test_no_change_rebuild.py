@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ import pandas as pd
 
 from skills_evidence import editions
 from skills_evidence.inputs import snapshots
-from skills_evidence.pipeline import build
+from skills_evidence.pipeline import build, cache
 
 # The monitoring page and the attainment chapter both publish Coventry's statistical neighbours' average for
 # KS2 reading, writing and maths: 61.2% (DfE, 2024/25; the figure tests/unit/test_progress_chapter.py uses).
@@ -95,3 +96,21 @@ def test_a_rewritten_sidecar_is_read_anew_and_each_reader_gets_its_own_copy(proj
     new = "0" * 64
     snapshots.update_fields(entries[name], sha256=new)
     assert snapshots.load_sidecars()[name]["sha256"] == new
+
+
+def test_a_change_to_the_code_that_writes_the_published_files_renders_the_book_again(tmp_path: Path, monkeypatch):
+    book = tmp_path / "book"
+    book.mkdir()
+    (book / "index.qmd").write_text("# Skills evidence\n", encoding="utf-8")
+    library = tmp_path / "skills_evidence"
+    shutil.copytree(cache.LIBRARY, library, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "LIBRARY", library)
+    quarto, fallback = (build.render_key(book, r) for r in ("quarto 1.11.0", "pandoc+typst"))
+    # A chapter's code reaches a Quarto book through the files it stages (the same here), not as code ...
+    (library / "chapters" / "maps.py").write_text("# a chapter's code changed\n", encoding="utf-8")
+    assert build.render_key(book, "quarto 1.11.0") == quarto
+    assert build.render_key(book, "pandoc+typst") != fallback  # ... while the fallback renderer is library code
+    # ... but the code that writes the workbooks beside the pages (the ODS writer changed in December 2026)
+    # must make a book already built with Quarto render again, or it keeps the old files.
+    (library / "publishing" / "workbook.py").write_text("# the workbook's writer changed\n", encoding="utf-8")
+    assert build.render_key(book, "quarto 1.11.0") != quarto

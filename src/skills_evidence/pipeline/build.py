@@ -461,11 +461,14 @@ def choose_renderer(requested: str, progress: Progress = lambda message: None) -
 
 
 def render_key(book: Path, renderer: str, extra: str = "") -> str:
-    """sha256 over every staged file, the renderer with its version and `extra` (what is written into the
-    pages after rendering): equal keys render equal books."""
+    """sha256 over every staged file, the renderer with its version, `extra` (what is written into the
+    pages after rendering) and the code that renders or publishes (the whole library for the fallback, which
+    is part of it; the publishing package for Quarto): equal keys render equal books."""
     digest = hashlib.sha256(renderer.encode() + extra.encode())
     if renderer == "pandoc+typst":
         digest.update(cache.library_digest().encode())
+    else:  # Quarto makes the pages from the staged files, but the library writes the workbooks and checksums
+        digest.update(cache.library_digest("publishing").encode())
     for path in sorted(p for p in book.rglob("*") if p.is_file()):
         digest.update(path.relative_to(book).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()

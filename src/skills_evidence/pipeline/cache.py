@@ -15,10 +15,10 @@ from skills_evidence.inputs.snapshots import sha256_file
 LIBRARY = Path(__file__).resolve().parents[1]  # the whole skills_evidence package
 
 
-def library_digest() -> str:
-    """sha256 over the library's Python source, in a stable order."""
+def library_digest(part: str = "") -> str:
+    """sha256 over the library's Python source (or one subpackage's, `part`), in a stable order."""
     digest = hashlib.sha256()
-    for path in sorted(LIBRARY.rglob("*.py")):
+    for path in sorted((LIBRARY / part).rglob("*.py")):
         digest.update(path.relative_to(LIBRARY).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
