@@ -16,6 +16,10 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/pip install --quiet -r requirements.txt
 	$(BIN)/pip install --quiet --no-deps -e .
 	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 > /dev/null
+	@# The project's modules compiled once: where Python runs with PYTHONDONTWRITEBYTECODE (as on CI), they would
+	@# otherwise be compiled again by every command and in every notebook's kernel. A module edited later is
+	@# compiled afresh in memory, as before.
+	$(BIN)/python -m compileall -q src
 	touch $(STAMP)
 
 book: $(STAMP) quarto vega

@@ -36,7 +36,7 @@ from skills_evidence.inputs.loaders.files import read_table
 from skills_evidence.paths import project_root
 from skills_evidence.pipeline import all_areas, warmkernel
 from skills_evidence.pipeline.build import build_edition, choose_renderer
-from skills_evidence.pipeline.execute import IPCKernelManager
+from skills_evidence.pipeline.kernels import IPCKernelManager
 from skills_evidence.pipeline.workspace import copy_project
 from skills_evidence.publishing import staging
 from skills_evidence.publishing.render import quarto

@@ -19,7 +19,7 @@ import papermill as pm
 from skills_evidence import editions
 from skills_evidence.paths import project_root
 from skills_evidence.pipeline import build
-from skills_evidence.pipeline.execute import IPCKernelManager
+from skills_evidence.pipeline.kernels import IPCKernelManager
 
 CHECKED = ("text/plain", "text/markdown")
 

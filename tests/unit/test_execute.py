@@ -13,7 +13,7 @@ import nbformat
 import papermill as pm
 
 from skills_evidence.pipeline import warmkernel
-from skills_evidence.pipeline.execute import IPCKernelManager
+from skills_evidence.pipeline.kernels import IPCKernelManager
 
 
 def execute(notebook: Path, target: Path) -> None:

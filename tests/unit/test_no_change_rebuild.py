@@ -72,11 +72,12 @@ def test_a_notebook_s_parameters_are_read_by_papermill_once_per_version_of_the_n
     notebook = project_copy / "notebooks" / "progress.ipynb"
     # The monitoring notebook's parameters cell declares the area and the folder every area shares.
     assert {"edition", "area_code", "latest", "shared_dir"} <= build.declared_names(notebook)
-    # A later command that runs no notebook finds them without importing papermill or any chapter's libraries.
+    # A later command that runs no notebook finds them without importing papermill, the kernel client or any
+    # chapter's libraries.
     probe = (
         "import sys; from pathlib import Path; from skills_evidence.pipeline import build; "
         f"names = build.declared_names(Path({str(notebook)!r})); "
-        "print(sorted(m for m in ('papermill', 'statsmodels', 'skills_evidence.chapters.progress') if m in sys.modules))"
+        "print(sorted(m for m in ('papermill', 'jupyter_client', 'statsmodels', 'skills_evidence.chapters.progress') if m in sys.modules))"
     )
     env = dict(os.environ, SKILLS_EVIDENCE_ROOT=str(project_copy))
     done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
