@@ -76,17 +76,21 @@ def broken_series_chart(
     return fig
 
 
-def save(fig: plt.Figure, stem: str | Path) -> dict[str, str]:
-    """Write `stem`.png and `stem`.svg without timestamps and close the figure (notebooks draw several).
+def save(fig: plt.Figure, stem: str | Path, svg: bool = True) -> dict[str, str]:
+    """Write `stem`.png (and `stem`.svg unless `svg` is False) without timestamps and close the figure
+    (notebooks draw several).
 
     Captions and alt text are not stored here: the notebook's `fig-cap` and `fig-alt` are what readers
     get, and the chapter prints the data-driven description from its key figures."""
     stem = Path(stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(stem.with_suffix(".png"), dpi=150, metadata={"Software": None})
-    fig.savefig(stem.with_suffix(".svg"), metadata={"Date": None, "Creator": None})
+    written = {"png": stem.with_suffix(".png").name}
+    if svg:
+        fig.savefig(stem.with_suffix(".svg"), metadata={"Date": None, "Creator": None})
+        written["svg"] = stem.with_suffix(".svg").name
     plt.close(fig)
-    return {"png": stem.with_suffix(".png").name, "svg": stem.with_suffix(".svg").name}
+    return written
 
 
 def rates_with_intervals(

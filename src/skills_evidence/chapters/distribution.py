@@ -35,7 +35,7 @@ def figure(
     source: str,
 ) -> dict[str, str]:
     """The chart for every measure in `all_areas` (chapters.all_areas), the area's comparator set for each
-    measure in `comparators`; saved as PNG and SVG (charts.save)."""
+    measure in `comparators`; saved as PNG (charts.save)."""
     charts.use_style()
     measures = list(dict.fromkeys(all_areas["indicator_id"]))
     height = 0.62 * len(measures) + 1.9
@@ -89,4 +89,6 @@ def figure(
     )
     # Fixed margins rather than tight_layout: every row the same height, room for the legend and source.
     fig.subplots_adjust(left=0.03, right=0.98, top=1 - 0.75 / height, bottom=1.0 / height, hspace=1.1)
-    return charts.save(fig, outputs / "distribution")
+    # PNG only: no page links an SVG of it, and a point per authority made a 0.8 MB SVG that took seconds to
+    # write in every area's book. Every figure is in all_areas.csv beside it.
+    return charts.save(fig, outputs / "distribution", svg=False)

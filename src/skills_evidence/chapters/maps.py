@@ -138,7 +138,7 @@ def figure(
     map_rows: pd.DataFrame, labels: dict[str, str], area_name: str, outputs: Path, source: str
 ) -> dict[str, str]:
     """Small multiples: one map per measure, in the catalogue's order, each with the ends of its own scale
-    named beneath it; saved as PNG and SVG (charts.save)."""
+    named beneath it; saved as PNG (charts.save)."""
     charts.use_style()
     measures = list(dict.fromkeys(map_rows["indicator_id"]))
     columns = 4
@@ -171,4 +171,6 @@ def figure(
     charts.title_and_source(fig, f"{area_name} among English local authorities, measure by measure", source)
     # Fixed margins rather than tight_layout: room for the title above and the legend and source below.
     fig.subplots_adjust(left=0.01, right=0.99, top=1 - 0.75 / height, bottom=1.0 / height, hspace=0.45, wspace=0.06)
-    return charts.save(fig, outputs / "maps")
+    # PNG only: no page links an SVG of it, and its ~9,000 hexagons made a 1.7 MB SVG that took seconds to
+    # write in every area's book. Every figure is in maps.csv beside it.
+    return charts.save(fig, outputs / "maps", svg=False)
