@@ -24,6 +24,22 @@ def real_data() -> Path:
 
 
 @pytest.fixture()
+def ks2_neighbours_row() -> dict:
+    """One published indicator row: Coventry's statistical neighbours' average for KS2 reading, writing and
+    maths, 61.2% in 2024/25 (DfE), which the monitoring page and the attainment chapter both publish."""
+    return {
+        "indicator_id": "ks2_rwm_expected",
+        "breakdown": "",
+        "geography_code": "dfe_sn_2025",
+        "geography_name": "Coventry's statistical neighbours (average)",
+        "period": "2024/25",
+        "value": 61.2,
+        "source_id": "ons_ks2_rwm",
+        "status": "",
+    }
+
+
+@pytest.fixture()
 def project_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A scratch project the library treats as its root for the duration of one test."""
     root = copy_project(tmp_path / "project")

@@ -155,19 +155,10 @@ def test_the_neighbour_averages_the_page_quotes_are_in_indicators_csv_on_the_set
     assert "(10 of 10, 2025 set)" in detail.loc["KS2 expected standard (2024/25)", "Statistical neighbours"]
 
 
-def test_a_figure_two_chapters_publish_must_agree(tmp_path):
+def test_a_figure_two_chapters_publish_must_agree(tmp_path, ks2_neighbours_row):
     # The monitoring page and the attainment chapter both publish KS2's neighbour average: kept once when
     # equal; two different values for one figure stop the build, naming both files.
-    row = {
-        "indicator_id": "ks2_rwm_expected",
-        "breakdown": "",
-        "geography_code": "dfe_sn_2025",
-        "geography_name": "Coventry's statistical neighbours (average)",
-        "period": "2024/25",
-        "value": 61.2,
-        "source_id": "ons_ks2_rwm",
-        "status": "",
-    }
+    row = ks2_neighbours_row
     first, second = tmp_path / "attainment.csv", tmp_path / "progress.csv"
     pd.DataFrame([row]).to_csv(first, index=False)
     pd.DataFrame([row]).to_csv(second, index=False)
