@@ -293,7 +293,9 @@ def publish_indicators(
             combined = indicators.combine(present)
             dataset.publish(combined, target, title=title, synthetic_from=sources)
             made = {"key": key, "sha256": snapshots.sha256_file(target), "rows": len(combined)}
-            record.write_text(json.dumps(made) + "\n", encoding="utf-8")
+            partial = record.with_name(f"{record.name}.partial")
+            partial.write_text(json.dumps(made) + "\n", encoding="utf-8")
+            partial.replace(record)  # whole or not at all: a record cut short would stop the next build
         shown = target.relative_to(project_root()).as_posix()
         progress(f"{y}: {made['rows']} indicator rows in {shown}" + ("" if not unchanged else " (unchanged)"))
 
