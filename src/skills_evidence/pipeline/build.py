@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import importlib.metadata
 import json
 import os
 import shutil
@@ -66,17 +67,26 @@ def declared_names(notebook: Path) -> set[str]:
     """The parameters a notebook's parameters cell declares, as papermill reads them; remembered under
     build/cache/parameters/ by the notebook's checksum, because importing papermill is a large part of a
     rebuild in which no notebook runs (it is imported when a notebook's cell is new to the cache)."""
-    record = project_root() / "build" / "cache" / "parameters" / f"{snapshots.sha256_file(notebook)}.json"
+    # papermill's version is part of the name (read from its metadata, not by importing it): a newer papermill
+    # may read a cell differently.
+    key = f"{snapshots.sha256_file(notebook)}-papermill-{importlib.metadata.version('papermill')}"
+    record = project_root() / "build" / "cache" / "parameters" / f"{key}.json"
     if record.exists():
         return set(json.loads(record.read_text(encoding="utf-8")))
     import papermill
 
     names = sorted(papermill.inspect_notebook(str(notebook)))
-    record.parent.mkdir(parents=True, exist_ok=True)
-    partial = record.with_name(f".{record.name}.partial-{os.getpid()}")
-    partial.write_text(json.dumps(names) + "\n", encoding="utf-8")
-    partial.replace(record)
+    _write_json_whole(record, names)
     return set(names)
+
+
+def _write_json_whole(path: Path, data: object) -> None:
+    """Write `data` as JSON into a scratch file beside `path`, then rename it: a record cut short by a stopped
+    build would otherwise stop the next one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
+    partial.write_text(json.dumps(data) + "\n", encoding="utf-8")
+    partial.replace(path)
 
 
 def declared(notebook: Path, offered: dict, chapter_parameters: dict) -> dict:
@@ -293,9 +303,7 @@ def publish_indicators(
             combined = indicators.combine(present)
             dataset.publish(combined, target, title=title, synthetic_from=sources)
             made = {"key": key, "sha256": snapshots.sha256_file(target), "rows": len(combined)}
-            partial = record.with_name(f"{record.name}.partial")
-            partial.write_text(json.dumps(made) + "\n", encoding="utf-8")
-            partial.replace(record)  # whole or not at all: a record cut short would stop the next build
+            _write_json_whole(record, made)
         shown = target.relative_to(project_root()).as_posix()
         progress(f"{y}: {made['rows']} indicator rows in {shown}" + ("" if not unchanged else " (unchanged)"))
 
