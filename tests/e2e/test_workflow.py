@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from skills_evidence.chapters.where_area_sits import DISTRIBUTION_BASE, DISTRIBUTION_SCALES, MAPS_BASE
 from skills_evidence.pipeline.workspace import copy_project
 
 pytestmark = pytest.mark.e2e
@@ -62,6 +63,8 @@ def test_what_every_area_shares_is_computed_once_and_read_by_each(workflow_run):
     # no scratch folder beside it; each area's monitoring notebook was handed that folder.
     folders = list((root / "build" / "shared" / "progress").iterdir())
     assert len(folders) == 1 and (folders[0] / "labels.json").is_file(), folders
+    # With the layers of the two charts every area shares, drawn there once (most of their drawing).
+    assert all((folders[0] / name).is_file() for name in (MAPS_BASE, DISTRIBUTION_BASE, DISTRIBUTION_SCALES))
     for code in AREAS:
         executed = (root / "build" / "areas" / code / "2026" / "notebooks" / "progress.ipynb").read_text("utf-8")
         assert folders[0].name in executed, code

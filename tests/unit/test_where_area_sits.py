@@ -163,14 +163,13 @@ def test_only_editions_that_pin_the_cartogram_gain_the_section():
     assert all(sections(chapters[c], editions[2026]) == [] for c in chapters if c != "progress")
 
 
-def test_the_distribution_draws_the_areas_published_interval_not_a_bootstrap(placed, monkeypatch):
-    from skills_evidence.chapters import charts, distribution
+def test_the_distribution_draws_the_areas_published_interval_not_a_bootstrap(placed):
+    from skills_evidence.chapters import distribution
 
-    drawn = {}
-    monkeypatch.setattr(charts, "save", lambda fig, stem, svg=True: drawn.setdefault("fig", fig) and {"png": "x.png"})
-    distribution.figure(placed.all_areas, placed.labels, placed.comparators, COVENTRY, "Coventry", Path("."), "s")
+    base = distribution.base_layer(placed.all_areas, placed.labels, "s")
+    fig = distribution.area_figure(placed.all_areas, placed.comparators, COVENTRY, "Coventry", base.limits)
     labels = list(dict.fromkeys(placed.all_areas["indicator_id"]))
-    ax = drawn["fig"].axes[labels.index("employment_rate_16_64")]
+    ax = fig.axes[labels.index("employment_rate_16_64")]
     (bar,) = [c for c in ax.containers if type(c).__name__ == "ErrorbarContainer"]
     low, high = sorted(bar.lines[2][0].get_segments()[0][:, 0])
     # ONS's employment rate file gives Coventry's 2023 interval; the bar spans exactly that.
@@ -178,11 +177,35 @@ def test_the_distribution_draws_the_areas_published_interval_not_a_bootstrap(pla
     assert (low, high) == pytest.approx((float(own["ci_lower"]), float(own["ci_upper"])))
     assert (low, high) == pytest.approx(ons_interval("employment-rate.csv", COVENTRY, "2023"))
     assert not [c for c in ax.collections if type(c).__name__ == "PolyCollection"]  # no seaborn estimate band
+    # The area's layer is drawn on the shared layer's scale, so its marks sit over the right grey points.
+    assert ax.get_xlim() == pytest.approx(base.limits["employment_rate_16_64"])
+    plt.close(fig)
 
 
-def ons_interval(file: str, code: str, period: str) -> tuple[float, float]:
+def test_an_interval_beyond_every_authoritys_figure_is_never_cut_off(placed, tmp_path):
+    """Issue 27: the distribution's grey points are drawn once per edition on scales fitted to every authority's
+    figure; an area whose interval runs further gets its own scales, so its whole interval shows."""
+    from skills_evidence.chapters import distribution
+
+    cambridge = "E07000008"
+    low, high = ons_interval("qualifications-level-3-or-above.csv", cambridge, "2023", "ons_explore_local_statistics")
+    shared = distribution.base_layer(placed.all_areas, placed.labels, "s")
+    highest = placed.all_areas.loc[placed.all_areas["indicator_id"] == "qual_l3plus_16_64", "value"].max()
+    assert high > highest == pytest.approx(shared.fitted["qual_l3plus_16_64"][1])  # ONS: Cambridge's reaches past
+    beyond = distribution.reach(placed.all_areas, cambridge, shared)
+    assert beyond["qual_l3plus_16_64"] == pytest.approx((low, high))
+    assert "employment_rate_16_64" not in beyond and not distribution.reach(placed.all_areas, COVENTRY, shared)
+    own = distribution.base_layer(placed.all_areas, placed.labels, "s", beyond)
+    assert max(own.limits["qual_l3plus_16_64"]) > high
+    assert own.limits["gcse_em_by19"] == shared.limits["gcse_em_by19"]  # every other row as shared
+    plt.close("all")
+
+
+def ons_interval(
+    file: str, code: str, period: str, folder: str = "ons_explore_local_statistics_more"
+) -> tuple[float, float]:
     """An interval read straight from ONS's Explore Local Statistics file with the csv module."""
-    path = shared_dir() / "real-data" / "ons_explore_local_statistics_more" / file
+    path = shared_dir() / "real-data" / folder / file
     with path.open(encoding="utf-8-sig") as handle:
         for row in csv.DictReader(handle):
             if row["areacd"] == code and row["period"].startswith(period):
@@ -197,8 +220,8 @@ def test_what_every_area_shares_is_read_back_exactly_as_computed(placed, tmp_pat
     latest = load()[1][2026].chapter_parameters["progress"]["latest"]
     data = chapter.read_inputs(datasets, vintages)
     folder = tmp_path / "shared" / "key"
-    first = where.shared_once(data, latest, folder)  # computes and stores
-    assert first.folder is None and (folder / "labels.json").exists()
+    first = where.shared_once(data, latest, folder)  # computes and stores, then hands its area the stored copy
+    assert first.folder == folder and (folder / "labels.json").exists()
     assert not list(folder.parent.glob(".*partial*"))  # no scratch folder left beside it
     again = where.shared_once(data, latest, folder)  # reads
     assert again.folder == folder

@@ -9,11 +9,15 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from afcharts.af_colours import get_af_colours  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
+from PIL import Image  # noqa: E402
 
 STYLE = Path(__import__("afcharts").__file__).with_name("afcharts.mplstyle")
+#: Every PNG's resolution.
+DPI = 150
 
 
 def use_style() -> None:
@@ -84,13 +88,34 @@ def save(fig: plt.Figure, stem: str | Path, svg: bool = True) -> dict[str, str]:
     get, and the chapter prints the data-driven description from its key figures."""
     stem = Path(stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(stem.with_suffix(".png"), dpi=150, metadata={"Software": None})
+    fig.savefig(stem.with_suffix(".png"), dpi=DPI, metadata={"Software": None})
     written = {"png": stem.with_suffix(".png").name}
     if svg:
         fig.savefig(stem.with_suffix(".svg"), metadata={"Date": None, "Creator": None})
         written["svg"] = stem.with_suffix(".svg").name
     plt.close(fig)
     return written
+
+
+def layer(fig: plt.Figure, transparent: bool = False) -> Image.Image:
+    """The figure drawn at DPI as an RGBA image, then closed: one layer of a chart whose edition-wide part is
+    drawn once and each area's part over it (`save_layers`). A transparent layer keeps only what is drawn."""
+    fig.set_dpi(DPI)
+    if transparent:
+        fig.patch.set_alpha(0.0)
+    fig.canvas.draw()
+    image = Image.fromarray(np.asarray(fig.canvas.buffer_rgba()).copy())
+    plt.close(fig)
+    return image
+
+
+def save_layers(base: Image.Image, overlay: Image.Image, stem: str | Path) -> dict[str, str]:
+    """Write `stem`.png: `overlay` (a transparent `layer`) over `base`, as drawing them on one canvas would.
+    Pillow writes no date or software in the file, so the same layers give the same bytes."""
+    stem = Path(stem)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    Image.alpha_composite(base, overlay).save(stem.with_suffix(".png"), format="PNG")
+    return {"png": stem.with_suffix(".png").name}
 
 
 def rates_with_intervals(
@@ -191,12 +216,15 @@ def frame(fig: plt.Figure, ax: plt.Axes, title: str, source: str, stamp: str | N
         _stamp(fig, ax, stamp)
 
 
-def title_and_source(fig: plt.Figure, title: str, source: str) -> None:
+def title_and_source(fig: plt.Figure, title: str | None, source: str | None) -> None:
     """A tall chart's title at its top-left and its source at its foot, for charts laid out with fixed margins
-    (a stack of small panels, where `frame`'s tight_layout would squeeze the panels instead)."""
+    (a stack of small panels, where `frame`'s tight_layout would squeeze the panels instead); None leaves one
+    out, for a chart drawn in layers (`layer`)."""
     height = fig.get_figheight()
-    fig.text(0.01, 1 - 0.08 / height, title, ha="left", va="top", fontsize=12)
-    fig.text(0.01, 0.03 / height, f"Source: {source}", ha="left", va="bottom", fontsize=7.5, color="#3D3D3D")
+    if title is not None:
+        fig.text(0.01, 1 - 0.08 / height, title, ha="left", va="top", fontsize=12)
+    if source is not None:
+        fig.text(0.01, 0.03 / height, f"Source: {source}", ha="left", va="bottom", fontsize=7.5, color="#3D3D3D")
 
 
 def _stamp(fig: plt.Figure, ax: plt.Axes, stamp: str) -> None:

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.collections import PolyCollection
 from matplotlib.patches import Patch, RegularPolygon
+from PIL import Image
 
 from skills_evidence.chapters import charts
 
@@ -103,8 +104,9 @@ def _corners(x: float, y: float) -> np.ndarray:
 
 
 def draw(ax: plt.Axes, rows: pd.DataFrame) -> None:
-    """One measure's map on `ax` from its map rows (x, y, value, colour, own: chapters.where_area_sits):
-    every hexagon in its colour, hatched grey where there is no figure, the area outlined."""
+    """One measure's map on `ax` from its map rows (x, y, value, colour: chapters.where_area_sits): every
+    hexagon in its colour, hatched grey where there is no figure (the same for every area: `outline` adds
+    the area's own)."""
     has = rows["value"].notna()
     for part, hatch in ((rows[has], None), (rows[~has], "////")):
         if len(part):
@@ -117,12 +119,21 @@ def draw(ax: plt.Axes, rows: pd.DataFrame) -> None:
                     hatch=hatch,
                 )
             )
+    _frame(ax, rows)
+
+
+def outline(ax: plt.Axes, rows: pd.DataFrame) -> None:
+    """The area's hexagon outlined (map rows with `own` 1), on the same frame as `draw`'s map."""
     for item in rows[rows["own"] == 1].itertuples():
         ax.add_patch(
             RegularPolygon(
                 (item.x, item.y), 6, radius=1 / math.sqrt(3) + 0.12, fill=False, edgecolor="#0B0C0C", linewidth=1.6
             )
         )
+    _frame(ax, rows)
+
+
+def _frame(ax: plt.Axes, rows: pd.DataFrame) -> None:
     ax.set_xlim(rows["x"].min() - 1, rows["x"].max() + 1)
     ax.set_ylim(rows["y"].min() - 1, rows["y"].max() + 1)
     ax.set_aspect("equal")
@@ -134,20 +145,27 @@ def _short(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.1f}"
 
 
-def figure(
-    map_rows: pd.DataFrame, labels: dict[str, str], area_name: str, outputs: Path, source: str
-) -> dict[str, str]:
-    """Small multiples: one map per measure, in the catalogue's order, each with the ends of its own scale
-    named beneath it; saved as PNG (charts.save)."""
-    charts.use_style()
-    measures = list(dict.fromkeys(map_rows["indicator_id"]))
+def _panels(measures: list[str]) -> tuple[plt.Figure, list[plt.Axes]]:
+    """The figure and one panel per measure, laid out alike in every layer so the layers line up."""
     columns = 4
     rows_n = math.ceil(len(measures) / columns)
     height = 2.75 * rows_n + 1.6
     fig, axes = plt.subplots(rows_n, columns, figsize=(10, height), squeeze=False)
     for ax in axes.flat[len(measures) :]:
         ax.axis("off")
-    for ax, indicator_id in zip(axes.flat, measures):
+    # Fixed margins rather than tight_layout: room for the title above and the legend and source below.
+    fig.subplots_adjust(left=0.01, right=0.99, top=1 - 0.75 / height, bottom=1.0 / height, hspace=0.45, wspace=0.06)
+    return fig, list(axes.flat[: len(measures)])
+
+
+def base_layer(map_rows: pd.DataFrame, labels: dict[str, str], source: str) -> Image.Image:
+    """What every area's maps share, drawn once per edition (chapters.where_area_sits keeps it with the
+    edition's shared rows): one map per measure, in the catalogue's order, with the ends of its own scale
+    named beneath it, and the source."""
+    charts.use_style()
+    measures = list(dict.fromkeys(map_rows["indicator_id"]))
+    fig, axes = _panels(measures)
+    for ax, indicator_id in zip(axes, measures):
         rows = map_rows[map_rows["indicator_id"] == indicator_id]
         first = rows.iloc[0]
         measure_scale = scale(rows["value"], float(first["england_value"]), int(first["polarity"]))
@@ -158,6 +176,17 @@ def figure(
         first_end, last_end = (high, low) if measure_scale.diverging and measure_scale.polarity < 0 else (low, high)
         ax.text(0, -0.02, f"{ends[0]}: {_short(first_end)}", transform=ax.transAxes, fontsize=6.5, va="top")
         ax.text(1, -0.02, f"{ends[1]}: {_short(last_end)}", transform=ax.transAxes, fontsize=6.5, va="top", ha="right")
+    charts.title_and_source(fig, None, source)
+    return charts.layer(fig)
+
+
+def area_layer(map_rows: pd.DataFrame, area_name: str) -> Image.Image:
+    """The area's own part of the maps, on a transparent layer: its hexagon outlined, the legend and the title."""
+    charts.use_style()
+    measures = list(dict.fromkeys(map_rows["indicator_id"]))
+    fig, axes = _panels(measures)
+    for ax, indicator_id in zip(axes, measures):
+        outline(ax, map_rows[map_rows["indicator_id"] == indicator_id])
     legend = [
         Patch(facecolor=plt.get_cmap(DIVERGING)(1.0), label="better than England"),
         Patch(facecolor=plt.get_cmap(DIVERGING)(0.0), label="worse than England"),
@@ -165,12 +194,24 @@ def figure(
         Patch(facecolor=NO_FIGURE, hatch="////", edgecolor="#FFFFFF", label="no figure"),
         Patch(facecolor="none", edgecolor="#0B0C0C", linewidth=1.6, label=area_name),
     ]
+    height = fig.get_figheight()
     fig.legend(
         handles=legend, loc="lower center", ncol=3, frameon=False, fontsize=8, bbox_to_anchor=(0.5, 0.3 / height)
     )
-    charts.title_and_source(fig, f"{area_name} among English local authorities, measure by measure", source)
-    # Fixed margins rather than tight_layout: room for the title above and the legend and source below.
-    fig.subplots_adjust(left=0.01, right=0.99, top=1 - 0.75 / height, bottom=1.0 / height, hspace=0.45, wspace=0.06)
-    # PNG only: no page links an SVG of it, and its ~9,000 hexagons made a 1.7 MB SVG that took seconds to
-    # write in every area's book. Every figure is in maps.csv beside it.
-    return charts.save(fig, outputs / "maps", svg=False)
+    charts.title_and_source(fig, f"{area_name} among English local authorities, measure by measure", None)
+    return charts.layer(fig, transparent=True)
+
+
+def figure(
+    map_rows: pd.DataFrame,
+    labels: dict[str, str],
+    area_name: str,
+    outputs: Path,
+    source: str,
+    base: Image.Image | None = None,
+) -> dict[str, str]:
+    """Small multiples: one map per measure with the area outlined, saved as PNG. `base` is the edition's
+    `base_layer`, drawn once for every area (the ~9,000 hexagons are most of the drawing); without it, it is
+    drawn here. PNG only: no page links an SVG of it, and every figure is in maps.csv beside it."""
+    base = base if base is not None else base_layer(map_rows, labels, source)
+    return charts.save_layers(base, area_layer(map_rows, area_name), outputs / "maps")

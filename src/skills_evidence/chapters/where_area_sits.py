@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+from PIL import Image
 
 from skills_evidence import csvfiles
 from skills_evidence.chapters import all_areas, distribution, escape, interactive, maps, progress, prose
@@ -121,10 +122,10 @@ SHARED_CSVS = {"all_areas": "all_areas.csv", "series": "all_areas_series.csv"}
 
 def shared_once(inputs: progress.Inputs, latest: dict[str, str], folder: Path | None) -> Shared:
     """`shared`, read from `folder` when an earlier build (another area's, say) wrote it there, else computed
-    and written there. The build names the folder by a key over everything `shared` reads (the data, the
-    periods, the catalogue, the library: pipeline.build), so a folder that exists is never stale; it is
-    written whole into a scratch folder and renamed, so a reader never sees half of one, and two builds that
-    compute it at once write the same thing."""
+    and written there with the two charts' layers every area shares (`_write_bases`). The build names the
+    folder by a key over everything `shared` reads (the data, the periods, the catalogue, the library:
+    pipeline.build), so a folder that exists is never stale; it is written whole into a scratch folder and
+    renamed, so a reader never sees half of one, and two builds that compute it at once write the same thing."""
     if folder is None:
         return shared(inputs, latest)
     folder = Path(folder)
@@ -140,12 +141,38 @@ def shared_once(inputs: progress.Inputs, latest: dict[str, str], folder: Path | 
             getattr(result, part).to_pickle(scratch / f"{part}.pkl")
         for part, name in SHARED_CSVS.items():
             csvfiles.write(getattr(result, part), scratch / name)
+        _write_bases(result, scratch)
         (scratch / "labels.json").write_text(json.dumps(result.labels), encoding="utf-8")  # written last: the mark
         with contextlib.suppress(OSError):  # another build renamed its identical copy first
             scratch.rename(folder)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    if (folder / "labels.json").exists():  # whole, so this build's area reads the charts' layers drawn there
+        result.folder = folder
     return result
+
+
+#: The charts' layers every area shares, kept in the shared folder (maps.base_layer, distribution.base_layer).
+MAPS_BASE, DISTRIBUTION_BASE, DISTRIBUTION_SCALES = "maps_base.png", "distribution_base.png", "distribution_base.json"
+
+
+def _write_bases(common: Shared, folder: Path) -> None:
+    """Draw the two charts' shared layers once for the edition (most of the drawing) into `folder`."""
+    maps.base_layer(common.map_rows, common.labels, SOURCE).save(folder / MAPS_BASE, format="PNG")
+    base = distribution.base_layer(common.all_areas, common.labels, SOURCE)
+    base.image.save(folder / DISTRIBUTION_BASE, format="PNG")
+    scales = {"fitted": base.fitted, "limits": base.limits}
+    (folder / DISTRIBUTION_SCALES).write_text(json.dumps(scales, indent=1), encoding="utf-8")
+
+
+def _read_bases(folder: Path) -> tuple[Image.Image, distribution.Base]:
+    """The charts' shared layers as `_write_bases` left them (PNG is lossless: the same pixels as drawn)."""
+    scales = json.loads((folder / DISTRIBUTION_SCALES).read_text(encoding="utf-8"))
+    with Image.open(folder / MAPS_BASE) as maps_image, Image.open(folder / DISTRIBUTION_BASE) as chart_image:
+        maps_base, chart_base = maps_image.convert("RGBA"), chart_image.convert("RGBA")
+    return maps_base, distribution.Base(
+        chart_base, *({k: tuple(v) for k, v in scales[part].items()} for part in ("fitted", "limits"))
+    )
 
 
 def compute(
@@ -209,10 +236,18 @@ def write_outputs(placed: Placed, outputs: Path) -> dict[str, str]:
         else:
             csvfiles.write(getattr(placed, part), outputs / name)
     csvfiles.write(placed.map_rows, outputs / "maps.csv")
+    maps_base, chart_base = _read_bases(placed.shared_folder) if placed.shared_folder is not None else (None, None)
     written = {
-        "maps": maps.figure(placed.map_rows, placed.labels, placed.area_name, outputs, SOURCE)["png"],
+        "maps": maps.figure(placed.map_rows, placed.labels, placed.area_name, outputs, SOURCE, maps_base)["png"],
         "distribution": distribution.figure(
-            placed.all_areas, placed.labels, placed.comparators, placed.area_code, placed.area_name, outputs, SOURCE
+            placed.all_areas,
+            placed.labels,
+            placed.comparators,
+            placed.area_code,
+            placed.area_name,
+            outputs,
+            SOURCE,
+            chart_base,
         )["png"],
     }
     authorities = dict(zip(placed.all_areas["geography_code"], placed.all_areas["geography_name"]))
