@@ -46,6 +46,8 @@ PRELOAD = (
     "statsmodels.api",
     "statsmodels.formula.api",
     "matplotlib.pyplot",
+    "seaborn",  # the distribution chart (chapters.distribution)
+    "altair",  # the interactive charts' specifications (chapters.interactive): over a second to import
     "afcharts.af_colours",
     "pandera.pandas",
     "jinja2",
