@@ -3,7 +3,6 @@ warning, no port to collide on when several start at once, and no socket left be
 
 from __future__ import annotations
 
-import glob
 import os
 import shutil
 import tempfile
@@ -23,15 +22,21 @@ def execute(notebook: Path, target: Path) -> None:
     )
 
 
-def test_a_kernel_runs_over_ipc_quietly_and_cleans_up(tmp_path: Path, capfd):
+def test_a_kernel_runs_over_ipc_quietly_and_cleans_up(tmp_path: Path, capfd, monkeypatch):
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_code_cell("print(6 * 7)")]
     nbformat.write(notebook, tmp_path / "in.ipynb")
-    before = set(glob.glob(f"{tempfile.gettempdir()}/skills-evidence-kernel-*"))
+    # The manager's socket folder goes into a temporary folder of this test's own, so a build running beside
+    # the tests (with folders of its own coming and going) cannot make it pass or fail.
+    private, made, mkdtemp = tmp_path / "tmp", [], tempfile.mkdtemp
+    private.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private))
+    monkeypatch.setattr(tempfile, "mkdtemp", lambda *a, **k: made.append(mkdtemp(*a, **k)) or made[-1])
     execute(tmp_path / "in.ipynb", tmp_path / "out.ipynb")
     assert nbformat.read(tmp_path / "out.ipynb", as_version=4).cells[0].outputs[0]["text"] == "42\n"
     assert "without encryption" not in capfd.readouterr().err
-    assert set(glob.glob(f"{tempfile.gettempdir()}/skills-evidence-kernel-*")) == before
+    sockets = [Path(folder) for folder in made if Path(folder).name.startswith("skills-evidence-kernel-")]
+    assert sockets and all(folder.parent == private and not folder.exists() for folder in sockets)
 
 
 def test_the_manager_uses_ipc_transport_in_a_private_folder():
@@ -44,10 +49,12 @@ def test_the_manager_uses_ipc_transport_in_a_private_folder():
             shutil.rmtree(Path(manager.ip).parent, ignore_errors=True)
 
 
-def run_warm(notebooks: list[Path], tmp_path: Path) -> list[nbformat.NotebookNode]:
-    """Execute notebooks one after another with kernels forked from one warm server."""
+def run_warm(notebooks: list[Path], tmp_path: Path, servers: list[Path] | None = None) -> list[nbformat.NotebookNode]:
+    """Execute notebooks one after another with kernels forked from one warm server (its folder added to
+    `servers`)."""
     out = []
-    with warmkernel.server():
+    with warmkernel.server() as socket:
+        (servers if servers is not None else []).append(Path(socket).parent)
         for i, path in enumerate(notebooks):
             target = tmp_path / f"warm-{i}.ipynb"
             execute(path, target)
@@ -66,11 +73,13 @@ def test_warm_kernels_are_fresh_for_every_notebook_and_leave_nothing_behind(tmp_
     ]
     nbformat.write(first, tmp_path / "first.ipynb")
     nbformat.write(second, tmp_path / "second.ipynb")
-    ran = run_warm([tmp_path / "first.ipynb", tmp_path / "second.ipynb"], tmp_path)
+    servers: list[Path] = []
+    ran = run_warm([tmp_path / "first.ipynb", tmp_path / "second.ipynb"], tmp_path, servers)
     # pandas is already imported in the second kernel: it came warm from the server, not from the notebook.
     assert ran[1].cells[0].outputs[0]["text"] == "False False True\n"
     assert warmkernel.SOCKET_ENV not in os.environ
-    assert not glob.glob(f"{tempfile.gettempdir()}/skills-evidence-warm-*")
+    # Its server's folder (socket) is gone; only its own: a build running beside the tests has one of its own.
+    assert servers and not any(folder.exists() for folder in servers)
 
 
 def test_a_warm_kernel_gives_the_same_outputs_as_a_cold_one(tmp_path: Path):
