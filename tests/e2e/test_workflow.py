@@ -79,6 +79,9 @@ def test_a_failed_area_is_reported_and_the_others_still_build(workflow_run):
     assert first.returncode != 0
     assert "rule area:" in first.stdout + first.stderr  # how Snakemake logs an area's job (the next test's check)
     assert f"1 area(s) failed: {NOT_AN_AUTHORITY}" in first.stdout + first.stderr
+    # With the workflow's own settings (workflow/profiles/default): the greedy scheduler, and each area's job in
+    # a thread rather than a new Snakemake process per area (which made 316 areas' jobs cost minutes of CPU).
+    assert "workflow specific profile workflow/profiles/default" in first.stderr
 
 
 def test_a_second_run_with_nothing_changed_builds_nothing(workflow_run):
