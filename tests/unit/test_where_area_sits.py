@@ -167,7 +167,7 @@ def test_the_distribution_draws_the_areas_published_interval_not_a_bootstrap(pla
     from skills_evidence.chapters import distribution
 
     base = distribution.base_layer(placed.all_areas, placed.labels, "s")
-    fig = distribution.area_figure(placed.all_areas, placed.comparators, COVENTRY, "Coventry", base.limits)
+    fig = distribution.area_marks(placed.all_areas, placed.comparators, COVENTRY, "Coventry", base.limits)
     labels = list(dict.fromkeys(placed.all_areas["indicator_id"]))
     ax = fig.axes[labels.index("employment_rate_16_64")]
     (bar,) = [c for c in ax.containers if type(c).__name__ == "ErrorbarContainer"]

@@ -107,7 +107,7 @@ def reach(all_areas: pd.DataFrame, area_code: str, base: Base) -> dict[str, tupl
     return beyond
 
 
-def area_figure(
+def area_marks(
     all_areas: pd.DataFrame,
     comparators: dict[str, list[str]],
     area_code: str,
@@ -115,7 +115,8 @@ def area_figure(
     limits: dict[str, tuple[float, float]],
 ) -> plt.Figure:
     """The area's own part of the chart, on the base's scales (`limits`): its comparators darker, England's
-    line, the area with its published interval (drawn from the figures, never a bootstrap), legend and title."""
+    line, the area with its published interval (drawn from the figures, never a bootstrap), legend and title
+    (`figure` lays it over the base as a transparent layer)."""
     charts.use_style()
     measures = list(dict.fromkeys(all_areas["indicator_id"]))
     fig, axes = _panels(measures)
@@ -180,5 +181,5 @@ def figure(
     beyond = reach(all_areas, area_code, base)
     if beyond:
         base = base_layer(all_areas, labels, source, beyond)
-    overlay = charts.layer(area_figure(all_areas, comparators, area_code, area_name, base.limits), transparent=True)
+    overlay = charts.layer(area_marks(all_areas, comparators, area_code, area_name, base.limits), transparent=True)
     return charts.save_layers(base.image, overlay, outputs / "distribution")

@@ -180,8 +180,9 @@ def base_layer(map_rows: pd.DataFrame, labels: dict[str, str], source: str) -> I
     return charts.layer(fig)
 
 
-def area_layer(map_rows: pd.DataFrame, area_name: str) -> Image.Image:
-    """The area's own part of the maps, on a transparent layer: its hexagon outlined, the legend and the title."""
+def area_marks(map_rows: pd.DataFrame, area_name: str) -> plt.Figure:
+    """The area's own part of the maps, drawn on the base's panels: its hexagon outlined, the legend and the
+    title (`figure` lays it over the base as a transparent layer)."""
     charts.use_style()
     measures = list(dict.fromkeys(map_rows["indicator_id"]))
     fig, axes = _panels(measures)
@@ -199,7 +200,7 @@ def area_layer(map_rows: pd.DataFrame, area_name: str) -> Image.Image:
         handles=legend, loc="lower center", ncol=3, frameon=False, fontsize=8, bbox_to_anchor=(0.5, 0.3 / height)
     )
     charts.title_and_source(fig, f"{area_name} among English local authorities, measure by measure", None)
-    return charts.layer(fig, transparent=True)
+    return fig
 
 
 def figure(
@@ -214,4 +215,5 @@ def figure(
     `base_layer`, drawn once for every area (the ~9,000 hexagons are most of the drawing); without it, it is
     drawn here. PNG only: no page links an SVG of it, and every figure is in maps.csv beside it."""
     base = base if base is not None else base_layer(map_rows, labels, source)
-    return charts.save_layers(base, area_layer(map_rows, area_name), outputs / "maps")
+    overlay = charts.layer(area_marks(map_rows, area_name), transparent=True)
+    return charts.save_layers(base, overlay, outputs / "maps")
