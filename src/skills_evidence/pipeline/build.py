@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -69,7 +70,7 @@ def declared_names(notebook: Path) -> set[str]:
     rebuild in which no notebook runs (it is imported when a notebook's cell is new to the cache)."""
     # papermill's version is part of the name (read from its metadata, not by importing it): a newer papermill
     # may read a cell differently.
-    key = f"{snapshots.sha256_file(notebook)}-papermill-{importlib.metadata.version('papermill')}"
+    key = f"{snapshots.sha256_file(notebook)}-papermill-{_papermill_version()}"
     record = project_root() / "build" / "cache" / "parameters" / f"{key}.json"
     if record.exists():
         return set(json.loads(record.read_text(encoding="utf-8")))
@@ -78,6 +79,13 @@ def declared_names(notebook: Path) -> set[str]:
     names = sorted(papermill.inspect_notebook(str(notebook)))
     _write_json_whole(record, names)
     return set(names)
+
+
+@functools.cache
+def _papermill_version() -> str:
+    """papermill's installed version, read once per process: each read searches every installed package's
+    metadata, and a build asks for it once per notebook."""
+    return importlib.metadata.version("papermill")
 
 
 def _write_json_whole(path: Path, data: object) -> None:
@@ -103,10 +111,15 @@ def declared(notebook: Path, offered: dict, chapter_parameters: dict) -> dict:
 
 
 def analysis_jobs(
-    edition: editions_mod.Edition, chapters: dict[str, editions_mod.Chapter], root: Path, build: Path
+    edition: editions_mod.Edition,
+    chapters: dict[str, editions_mod.Chapter],
+    root: Path,
+    build: Path,
+    entries: dict[str, dict] | None = None,
 ) -> list[execute.Job]:
-    """Analysis jobs: one per analysis chapter, with its parameters and the datasets it reads."""
-    entries = snapshots.load_sidecars()
+    """Analysis jobs: one per analysis chapter, with its parameters and the datasets it reads (described by
+    the snapshots' sidecars, `entries`, read here unless given)."""
+    entries = entries if entries is not None else snapshots.load_sidecars()
     jobs = []
     for chapter_id, params in edition.chapter_parameters.items():
         chapter = chapters[chapter_id]
@@ -154,13 +167,14 @@ def comparison_jobs(
     build: Path,
     previous: int | None,
     previous_data: dict[str, str] | None = None,
+    entries: dict[str, dict] | None = None,
 ) -> list[execute.Job]:
     """Comparison jobs: chapters that read this edition's indicators (and the previous edition's), and the
     release reviews of the datasets whose pinned version moved on since the previous edition."""
     jobs = []
     current = build / "outputs" / "indicators.csv"
     before = build.parent / str(previous) / "outputs" / "indicators.csv" if previous else None
-    entries = snapshots.load_sidecars()
+    entries = entries if entries is not None else snapshots.load_sidecars()
     reviews = [
         snapshots.dataset(snapshots.ref(name, version), entries).path.with_name(
             Path(entries[snapshots.ref(name, version)]["path"]).name + release.REVIEW
@@ -209,7 +223,8 @@ def run_notebooks(
         {r for y in years for c in editions[y].chapter_parameters for r in editions[y].references(chapters[c])}
     )
     builds = {y: areas.folder(root / "build", code) / str(y) for y in years}
-    analysis = [(y, job) for y in years for job in analysis_jobs(editions[y], chapters, root, builds[y])]
+    entries = snapshots.load_sidecars()  # read once: every job's datasets are described by them
+    analysis = [(y, job) for y in years for job in analysis_jobs(editions[y], chapters, root, builds[y], entries)]
 
     handed: list[execute.Job] = []  # every job given to the notebook workers, for clean-up if stopped
 
@@ -258,6 +273,7 @@ def run_notebooks(
                         builds[year],
                         previous,
                         editions[previous].data if previous else None,
+                        entries=entries,
                     )
                 ]
             )
