@@ -67,11 +67,43 @@ def read_table(path: str | Path) -> pd.DataFrame:
     for column in frame.columns:
         if column in TEXT or column.endswith("_code"):
             continue
-        text = frame[column].str.strip()
-        numbers = pd.to_numeric(text.where(text != ""), errors="coerce")
-        if len(text) and (numbers.notna() | (text == "")).all() and numbers.notna().any():
+        numbers = _numbers(frame[column])
+        if numbers is not None:
             frame[column] = numbers
     return frame
+
+
+def _numbers(cells: pd.Series) -> pd.Series | None:
+    """A column of text cells as floats when every cell, stripped, is a number or blank and one is a number;
+    else None. Done as `_numbers_stripped` would, but without stripping every cell first: pandas parses a
+    number with spaces around it, so only the cells it cannot parse are stripped, and a column whose first
+    such cell is words (a name) is known to be text at once. A build reads every authority's rows of ~30
+    files in each notebook, and stripping every cell was most of the time that took."""
+    if len(cells) and _words(cells.iloc[0]):
+        return None
+    numbers = pd.to_numeric(cells, errors="coerce")
+    failed = numbers.isna()
+    if failed.any():
+        if _words(cells[failed].iloc[0]):
+            return None
+        if (cells[failed].str.strip() != "").any():  # a number pandas reads only once stripped (rare)
+            return _numbers_stripped(cells)
+    return numbers if numbers.notna().any() else None
+
+
+def _words(cell: str) -> bool:
+    """Whether a cell, stripped, is neither blank nor a number (so its column is text)."""
+    stripped = cell.strip()
+    return bool(stripped) and pd.isna(pd.to_numeric(pd.Series([stripped]), errors="coerce").iloc[0])
+
+
+def _numbers_stripped(cells: pd.Series) -> pd.Series | None:
+    """`_numbers` by the definition: every cell stripped, then read as a number."""
+    text = cells.str.strip()
+    numbers = pd.to_numeric(text.where(text != ""), errors="coerce")
+    if len(text) and (numbers.notna() | (text == "")).all() and numbers.notna().any():
+        return numbers
+    return None
 
 
 def numbers_or_marks(
