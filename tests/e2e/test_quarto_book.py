@@ -7,12 +7,14 @@ import re
 import shutil
 import subprocess
 
+import nbformat
 import pytest
+import yaml
 from document_text import docx_link_targets, docx_text, html_pages, pdf_pages, pdf_text
 from pypdf import PdfReader
 
 from skills_evidence.publishing import staging
-from skills_evidence.publishing.render import quarto
+from skills_evidence.publishing.render import quarto, reach
 
 pytestmark = pytest.mark.e2e
 
@@ -97,3 +99,41 @@ def test_rendering_the_formats_at_once_gives_the_books_one_quarto_render_gives(q
     assert any(f.endswith(".pdf") for f in files) and any(f.endswith(".docx") for f in files)
     differ = [f for f in files if (out / f).read_bytes() != (made / f).read_bytes()]
     assert differ == []
+
+
+def test_a_change_renders_again_only_the_pages_it_reaches_and_gives_the_files_a_full_render_gives(
+    quarto_site, tmp_path, monkeypatch
+):
+    """Issue 27: with the HTML kept in a workspace between builds, a changed figure in the attainment chapter's
+    notebook and a changed sentence it shows render that one page again, and the book then has the files a
+    full render of the changed book gives, byte for byte (search index, sitemap, PDF and Word included)."""
+    root, _ = quarto_site
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1656633600")
+    stem = staging.output_stem(2022)
+    book = shutil.copytree(root / "build" / "2022" / "book", tmp_path / "book")
+    workspace = tmp_path / "workspace"
+    first = quarto.render(book, tmp_path / "first", stem, workspace)["html"].parent
+
+    notebook = nbformat.read(book / "notebooks" / "attainment.ipynb", as_version=4)
+    shown = next(o for c in notebook.cells for o in c.get("outputs", []) if "text/markdown" in o.get("data", {}))
+    shown["data"]["text/markdown"] += "\n\nA figure revised by its publisher.\n"
+    nbformat.write(notebook, book / "notebooks" / "attainment.ipynb")
+    variables = yaml.safe_load((book / "_variables.yml").read_text(encoding="utf-8"))
+    variables["attainment"]["intro"] += " A sentence the change adds."
+    (book / "_variables.yml").write_text(yaml.safe_dump(variables, sort_keys=True, allow_unicode=True, width=1000))
+
+    asked: list[list[str] | None] = []
+    decide = reach.pages_reached
+    monkeypatch.setattr(reach, "pages_reached", lambda *a: asked.append(decide(*a)) or asked[-1])
+    again = quarto.render(book, tmp_path / "again", stem, workspace)["html"].parent
+    assert asked == [["chapters/attainment.qmd"]]
+    whole = quarto.render(book, tmp_path / "whole", stem, tmp_path / "fresh workspace")["html"].parent
+    assert asked == [["chapters/attainment.qmd"]], "a first render in a workspace renders every page"
+
+    files = sorted(p.relative_to(whole).as_posix() for p in whole.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(again).as_posix() for p in again.rglob("*") if p.is_file())
+    assert [f for f in files if (whole / f).read_bytes() != (again / f).read_bytes()] == []
+    page = (again / "chapters" / "attainment.html").read_text(encoding="utf-8")
+    assert "A figure revised by its publisher." in page and "A sentence the change adds." in page
+    assert (first / "chapters" / "attainment.html").read_bytes() != page.encode()
+    assert (first / "index.html").read_bytes() == (again / "index.html").read_bytes()

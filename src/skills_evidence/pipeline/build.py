@@ -336,6 +336,11 @@ def _indicators_key(chapters_rows: list[Path], title: str, synthetic: set[str]) 
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
+#: Beside an edition's staged book: the Quarto project its HTML was last rendered in, so that a change renders
+#: only the pages it reaches (publishing.render.quarto).
+QUARTO_WORKSPACE = "quarto-html"
+
+
 def build_edition(
     year: int | None = None,
     accept_changed_inputs: bool = False,
@@ -449,7 +454,7 @@ def render_book(
     try:
         with reproducible.source_date(edition):
             if report.renderer.startswith("quarto"):
-                files = quarto.render(book, partial, stem)
+                files = quarto.render(book, partial, stem, workspace=book.parent / QUARTO_WORKSPACE)
             else:
                 files = fallback.render(book, partial, stem)
             summary = scrutiny.write(book, partial, edition)

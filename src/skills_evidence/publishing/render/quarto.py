@@ -7,6 +7,8 @@ Quarto is taken from PATH, else from the project's `.quarto-runtime/` (where `ma
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import os
 import re
 import shutil
@@ -14,6 +16,7 @@ import subprocess
 from pathlib import Path
 
 from skills_evidence.paths import project_root
+from skills_evidence.publishing.render import reach
 
 RUNTIME = ".quarto-runtime"
 REPOSITORY = Path(__file__).resolve().parents[4]
@@ -42,61 +45,71 @@ def version() -> str:
     command = executable()
     if command is None:
         raise RuntimeError("Quarto is not installed (see README: Installing Quarto)")
+    return _version(command)
+
+
+@functools.cache
+def _version(command: str) -> str:
+    """The version `command --version` prints, asked once per process (Quarto takes a moment to start)."""
     return subprocess.run([command, "--version"], capture_output=True, text=True, check=True).stdout.strip()
 
 
 #: The book's formats, each rendered by its own `quarto render --to` at the same time (see `render`).
 FORMATS = ("html", "typst", "docx")
+#: In a render's workspace: the Quarto project the HTML is rendered in, kept between builds, and what it was
+#: staged from (the staged files' digests and Quarto's version) when it last rendered whole.
+PROJECT = "project"
+MANIFEST = "staged.json"
+LEVEL2_SECTION = re.compile(r'<section id="([^"]+)" class="(?:level2|footnotes)')
 
 
-def render(book: Path, out: Path, output_stem: str) -> dict[str, Path]:
+def render(book: Path, out: Path, output_stem: str, workspace: Path | None = None) -> dict[str, Path]:
     """Render the staged book's three formats at once and gather them in `out`; returns the main files.
 
     One `quarto render` renders HTML, then Typst, then Word, one after another; each format rendered by its
     own process (the PDF and Word file from copies of the staged book, so no two processes share Quarto's
     working folders) takes about the time of the slowest, HTML (README, Performance). The files are byte for
-    byte those of one `quarto render` (tests/e2e/test_quarto_book.py)."""
+    byte those of one `quarto render` (tests/e2e/test_quarto_book.py). With a `workspace` kept between builds,
+    the HTML is rendered there, and only the pages a change reaches are rendered again (`reach`)."""
     command = executable()
     if command is None:
         raise RuntimeError("Quarto is not installed (see README: Installing Quarto)")
-    # Not --quiet: that hides Quarto's own error too. Its output is captured and shown only when it fails.
-    env = dict(os.environ, QUARTO_LOG_LEVEL="WARNING")
-    # HTML from the staged book itself; the others from copies named .partial, so a build stopped by a full
-    # disk removes them (pipeline.build).
+    # HTML from the staged book itself, or from the workspace's project; the others from copies named .partial,
+    # so a build stopped by a full disk removes them (pipeline.build).
     copies = {fmt: book.with_name(f".{book.name}.partial-{fmt}") for fmt in FORMATS if fmt != "html"}
-    folders = {"html": book, **copies}
+    html = book
+    pages: list[str] | None = None
+    staged = reach.digests(book) if workspace is not None else {}
+    if workspace is not None:
+        html, pages = _prepare_workspace(book, workspace, staged)
+    jobs = {fmt: (folder, None) for fmt, folder in copies.items()}
+    if pages != []:
+        jobs["html"] = (html, pages)
     try:
         for folder in copies.values():
             shutil.rmtree(folder, ignore_errors=True)
             shutil.copytree(book, folder)
-        running = {
-            fmt: subprocess.Popen(
-                [command, "render", str(folder), "--to", fmt],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                env=env,
-                cwd=folder,
+        before = _sections(html, pages)
+        _run(command, book, jobs)
+        if pages and _sections(html, pages) != before:
+            # A page gained or lost a section: Quarto would leave its old search entries in place or add the
+            # new at the end, where a full render orders them by page. Render every page instead.
+            html, _ = _prepare_workspace(book, workspace, staged, whole=True)
+            _run(command, book, {"html": (html, None)})
+        if workspace is None:
+            shutil.move(str(book / "_output"), str(out))
+        else:
+            (workspace / MANIFEST).write_text(
+                json.dumps({"quarto": version(), "files": staged}, indent=1), encoding="utf-8"
             )
-            for fmt, folder in folders.items()
-        }
-        said = {fmt: process.communicate() for fmt, process in running.items()}
-        failed = [fmt for fmt, process in running.items() if process.returncode != 0]
-        if failed:
-            fmt = failed[0]
-            text = "\n".join(part.strip() for part in reversed(said[fmt]) if part.strip())
-            raise RuntimeError(
-                f"quarto render failed for {book} (--to {fmt}, exit {running[fmt].returncode}):\n"
-                f"{text[-4000:] or 'Quarto printed nothing'}"
-            )
-        shutil.move(str(book / "_output"), str(out))
+            shutil.copytree(html / "_output", out)
         for folder in copies.values():
             for made in (folder / "_output").iterdir():
                 shutil.move(str(made), str(out / made.name))
     finally:
         for folder in copies.values():
             shutil.rmtree(folder, ignore_errors=True)
-    _drop_local_paths(out, book)
+    _drop_local_paths(out, html)
     _name_page_links_by_what_they_show(out)
     _date_sitemap(out)
     files = {"html": out / "index.html", "pdf": out / f"{output_stem}.pdf", "docx": out / f"{output_stem}.docx"}
@@ -104,6 +117,81 @@ def render(book: Path, out: Path, output_stem: str) -> dict[str, Path]:
     if missing:
         raise RuntimeError(f"quarto render of {book} did not write {', '.join(missing)}")
     return files
+
+
+def _run(command: str, book: Path, jobs: dict[str, tuple[Path, list[str] | None]]) -> None:
+    """Run one `quarto render` per format at once, each in its folder (only `pages` when given); a failure
+    raises with Quarto's own words."""
+    # Not --quiet: that hides Quarto's own error too. Its output is captured and shown only when it fails.
+    env = dict(os.environ, QUARTO_LOG_LEVEL="WARNING")
+    running = {
+        fmt: subprocess.Popen(
+            [command, "render", *(pages or [str(folder.absolute())]), "--to", fmt],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=folder,
+        )
+        for fmt, (folder, pages) in jobs.items()
+    }
+    said = {fmt: process.communicate() for fmt, process in running.items()}
+    failed = [fmt for fmt, process in running.items() if process.returncode != 0]
+    if failed:
+        fmt = failed[0]
+        text = "\n".join(part.strip() for part in reversed(said[fmt]) if part.strip())
+        raise RuntimeError(
+            f"quarto render failed for {book} (--to {fmt}, exit {running[fmt].returncode}):\n"
+            f"{text[-4000:] or 'Quarto printed nothing'}"
+        )
+
+
+def _prepare_workspace(
+    book: Path, workspace: Path, files: dict[str, str], whole: bool = False
+) -> tuple[Path, list[str] | None]:
+    """The workspace's Quarto project made ready to render `book` (its files' digests `files`), and the pages
+    to render: None for
+    every page (a first render, another Quarto, a change `reach` cannot confine, or `whole`), else those the
+    change reaches, whose changed files are copied in. The manifest is removed until the render succeeds,
+    so an interrupted render is followed by a whole one."""
+    project = workspace / PROJECT
+    manifest = workspace / MANIFEST
+    try:
+        last = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        last = {}
+    manifest.unlink(missing_ok=True)
+    pages = None
+    if not whole and last.get("quarto") == version() and project.is_dir():
+        pages = reach.pages_reached(project, book, last.get("files", {}), files)
+    if pages is None:
+        shutil.rmtree(project, ignore_errors=True)
+        # Hard links, not copies: the workspace would otherwise double the disk a book takes (the staged book
+        # is replaced whole by the next build, so the linked files are never written to by staging).
+        shutil.copytree(book, project, copy_function=_link_or_copy)
+        return project, None
+    for name, digest in files.items():
+        if last["files"][name] != digest:
+            (project / name).unlink()
+            _link_or_copy(book / name, project / name)
+    return project, pages
+
+
+def _link_or_copy(source: str | Path, target: str | Path) -> None:
+    """`target` as a hard link to `source`, or a copy where the file system cannot link them."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _sections(project: Path, pages: list[str] | None) -> dict[str, list[str]]:
+    """The level-2 sections (and footnotes) of each page's HTML as last rendered, which its search entries follow."""
+    found = {}
+    for page in pages or []:
+        html = project / "_output" / Path(page).with_suffix(".html")
+        found[page] = LEVEL2_SECTION.findall(html.read_text(encoding="utf-8")) if html.exists() else []
+    return found
 
 
 def _drop_local_paths(out: Path, book: Path) -> None:
