@@ -125,8 +125,10 @@ def test_a_change_renders_again_only_the_pages_it_reaches_and_gives_the_files_a_
     asked: list[list[str] | None] = []
     decide = reach.pages_reached
     monkeypatch.setattr(reach, "pages_reached", lambda *a: asked.append(decide(*a)) or asked[-1])
-    again = quarto.render(book, tmp_path / "again", stem, workspace)["html"].parent
+    said: list[str] = []
+    again = quarto.render(book, tmp_path / "again", stem, workspace, said.append)["html"].parent
     assert asked == [["chapters/attainment.qmd"]]
+    assert said == ["web pages the change reaches, rendered again: chapters/attainment.qmd"]
     whole = quarto.render(book, tmp_path / "whole", stem, tmp_path / "fresh workspace")["html"].parent
     assert asked == [["chapters/attainment.qmd"]], "a first render in a workspace renders every page"
 

@@ -454,7 +454,9 @@ def render_book(
     try:
         with reproducible.source_date(edition):
             if report.renderer.startswith("quarto"):
-                files = quarto.render(book, partial, stem, workspace=book.parent / QUARTO_WORKSPACE)
+                files = quarto.render(
+                    book, partial, stem, book.parent / QUARTO_WORKSPACE, lambda m: progress(f"{year}: {m}")
+                )
             else:
                 files = fallback.render(book, partial, stem)
             summary = scrutiny.write(book, partial, edition)

@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 from skills_evidence.paths import project_root
@@ -63,7 +64,13 @@ MANIFEST = "staged.json"
 LEVEL2_SECTION = re.compile(r'<section id="([^"]+)" class="(?:level2|footnotes)')
 
 
-def render(book: Path, out: Path, output_stem: str, workspace: Path | None = None) -> dict[str, Path]:
+def render(
+    book: Path,
+    out: Path,
+    output_stem: str,
+    workspace: Path | None = None,
+    progress: Callable[[str], None] = lambda message: None,
+) -> dict[str, Path]:
     """Render the staged book's three formats at once and gather them in `out`; returns the main files.
 
     One `quarto render` renders HTML, then Typst, then Word, one after another; each format rendered by its
@@ -82,6 +89,8 @@ def render(book: Path, out: Path, output_stem: str, workspace: Path | None = Non
     staged = reach.digests(book) if workspace is not None else {}
     if workspace is not None:
         html, pages = _prepare_workspace(book, workspace, staged)
+        if pages is not None:
+            progress(f"web pages the change reaches, rendered again: {', '.join(pages) or 'none'}")
     jobs = {fmt: (folder, None) for fmt, folder in copies.items()}
     if pages != []:
         jobs["html"] = (html, pages)
