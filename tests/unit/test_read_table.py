@@ -9,21 +9,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from skills_evidence.inputs.loaders.files import TEXT, _numbers_stripped, read_csv_text, read_table
+from skills_evidence.inputs.loaders.files import _numbers_stripped, read_csv_text, read_table, with_numbers
 from skills_evidence.paths import resolve
 
 NAN = float("nan")
 
 
 def by_definition(path: Path) -> pd.DataFrame:
-    frame = read_csv_text(path)
-    for column in frame.columns:
-        if column in TEXT or column.endswith("_code"):
-            continue
-        numbers = _numbers_stripped(frame[column])
-        if numbers is not None:
-            frame[column] = numbers
-    return frame
+    return with_numbers(read_csv_text(path), _numbers_stripped)
 
 
 def test_every_snapshot_reads_as_the_definition_reads_it():

@@ -3,7 +3,7 @@ the file. Every loader opens its input through here, so encoding and format fail
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 import pandas as pd
@@ -63,13 +63,19 @@ TEXT = {"period", "breakdown", "status", "count_mark", "ci_mark", "la_number", "
 def read_table(path: str | Path) -> pd.DataFrame:
     """A project CSV: label columns (codes, periods, marks, names) as text with "" for blank; every
     column whose non-blank cells are all numbers as float, blanks missing (never zero)."""
-    frame = read_csv_text(Path(path))
+    return with_numbers(read_csv_text(Path(path)))
+
+
+def with_numbers(frame: pd.DataFrame, numbers: Callable[[pd.Series], pd.Series | None] | None = None) -> pd.DataFrame:
+    """`frame` (text cells) with each column but the labels read as numbers where `numbers` (by default
+    `_numbers`) says its cells are numbers."""
+    numbers = numbers or _numbers
     for column in frame.columns:
         if column in TEXT or column.endswith("_code"):
             continue
-        numbers = _numbers(frame[column])
-        if numbers is not None:
-            frame[column] = numbers
+        converted = numbers(frame[column])
+        if converted is not None:
+            frame[column] = converted
     return frame
 
 
