@@ -52,3 +52,22 @@ def test_the_sitemap_is_dated_by_the_edition_not_the_clock(tmp_path, monkeypatch
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1640995200")
     quarto._date_sitemap(tmp_path)
     assert "<lastmod>2022-01-01T00:00:00Z</lastmod>" in (tmp_path / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_a_notebook_run_again_with_the_same_results_stages_the_same_bytes(tmp_path):
+    # papermill gives the parameters cell it injects a new random id on every run ("218c3dba", then "1f88023c" for
+    # the 2026 attainment notebook, run twice by the same code): each run would change the staged book, and
+    # Quarto would render again every page embedding the notebook.
+    staged = []
+    for run, random_id in enumerate(("218c3dba", "1f88023c")):
+        notebook = nbformat.v4.new_notebook()
+        injected = nbformat.v4.new_code_cell("edition = 2026", metadata={"tags": ["injected-parameters"]})
+        injected.id = random_id
+        notebook.cells = [injected, nbformat.v4.new_code_cell("1 + 1")]
+        notebook.cells[1].id = "kept"
+        nbformat.write(notebook, tmp_path / f"executed{run}.ipynb")
+        staging.write_publishable_notebook(tmp_path / f"executed{run}.ipynb", tmp_path / f"staged{run}.ipynb")
+        staged.append((tmp_path / f"staged{run}.ipynb").read_bytes())
+    assert staged[0] == staged[1]
+    cells = nbformat.reads(staged[0].decode(), as_version=4).cells
+    assert [c.id for c in cells] == ["injected-parameters", "kept"]

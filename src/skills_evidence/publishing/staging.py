@@ -24,6 +24,10 @@ def output_stem(year: int) -> str:
     return f"skills-evidence-{year}"
 
 
+#: papermill's tag on the parameters cell it injects.
+INJECTED = "injected-parameters"
+
+
 def write_publishable_notebook(executed: Path, target: Path) -> None:
     """Copy an executed notebook without what describes the run rather than the results (papermill's
     timings and paths, cell timing metadata): the book embeds its cells, and the same results must
@@ -33,6 +37,8 @@ def write_publishable_notebook(executed: Path, target: Path) -> None:
     for cell in notebook.cells:
         tags = [tag for tag in cell.metadata.get("tags", []) if tag]
         cell.metadata = nbformat.NotebookNode({"tags": tags} if tags else {})
+        if INJECTED in tags:  # papermill gives the cell it adds a new random id on every run
+            cell.id = INJECTED
         for output in cell.get("outputs", []):
             _inert_text(output)
             _without_scripted_forms(output)
