@@ -181,7 +181,7 @@ def _prepare_workspace(
         return project, None
     for name, digest in files.items():
         if last["files"][name] != digest:
-            (project / name).unlink()
+            (project / name).unlink(missing_ok=True)  # a workspace file someone removed is linked again
             _link_or_copy(book / name, project / name)
     return project, pages
 
