@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -68,6 +69,19 @@ def test_what_every_area_shares_is_computed_once_and_read_by_each(workflow_run):
     for code in AREAS:
         executed = (root / "build" / "areas" / code / "2026" / "notebooks" / "progress.ipynb").read_text("utf-8")
         assert folders[0].name in executed, code
+
+
+def test_every_area_forks_its_kernels_from_the_runs_one_server_which_stops_with_the_run(workflow_run):
+    root, _ = workflow_run
+    # Each build names the server its notebooks' kernels came from (rather than starting its own).
+    named = set()
+    for code in AREAS:
+        log = (root / "build" / "areas" / "logs" / f"{code}.log").read_text(encoding="utf-8")
+        found = re.search(r"notebooks' kernels forked from the warm kernel server at (\S+)", log)
+        assert found, f"{code} started a server of its own: {log[-1500:]}"
+        named.add(found.group(1))
+    assert len(named) == 1, named  # one server for the whole run
+    assert not Path(named.pop()).parent.exists()  # stopped, and its folder removed, when the run ended
 
 
 def test_a_failed_area_is_reported_and_the_others_still_build(workflow_run):

@@ -106,3 +106,28 @@ def test_the_launcher_passes_a_kernel_that_fails_to_start_back_as_an_error(tmp_p
     bad.write_text("not json", encoding="utf-8")
     with warmkernel.server() as path:
         assert warmkernel.launch(path, str(bad)) == 1
+
+
+def test_a_server_named_by_another_machine_is_not_used_and_the_build_starts_its_own(tmp_path: Path, monkeypatch):
+    # The workflow names its one server in the environment; a job on another machine inherits the name but not
+    # the folder. Its notebook must still run, on a server of its own.
+    monkeypatch.setenv(warmkernel.SOCKET_ENV, str(tmp_path / "gone" / "kernels.sock"))
+    assert warmkernel.running() is None and warmkernel.launch_command("kernel.json") is None
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell("import sys\nprint('pandas' in sys.modules)")]
+    nbformat.write(notebook, tmp_path / "in.ipynb")
+    with warmkernel.session(), warmkernel.ensure():
+        own = warmkernel.running()
+        assert own and "gone" not in own
+        execute(tmp_path / "in.ipynb", tmp_path / "out.ipynb")
+    assert nbformat.read(tmp_path / "out.ipynb", as_version=4).cells[0].outputs[0]["text"] == "True\n"  # warm
+    assert os.environ[warmkernel.SOCKET_ENV] == str(tmp_path / "gone" / "kernels.sock")  # restored, unused
+
+
+def test_a_server_started_for_several_builds_is_used_rather_than_a_new_one(tmp_path: Path):
+    # The workflow's case: a server already running when a build's session starts serves that build's kernels.
+    with warmkernel.server() as outside, warmkernel.session():
+        warmkernel.prestart()
+        with warmkernel.ensure():
+            assert warmkernel.running() == outside
+            assert warmkernel.launch_command("kernel.json")[-2] == outside

@@ -253,6 +253,9 @@ def run_notebooks(
             if use_cache:
                 execute.plan([j for _, j in analysis])
             if warm and any(job.status != "cached" for _, job in analysis):
+                shared_server = warmkernel.running()
+                if shared_server:
+                    progress(f"{year}: notebooks' kernels forked from the warm kernel server at {shared_server}")
                 warmkernel.prestart()  # its imports overlap the checks below
             progress(f"{year}: checking {len(ids)} pinned input snapshots against their sidecar checksums")
             accepted = snapshots.verify(ids, accept_changed=accept_changed_inputs)

@@ -213,7 +213,7 @@ def launch(path: str, connection_file: str, timeout: float = 120.0) -> int:
 
 def launch_command(connection_file: str) -> list[str] | None:
     """The command that launches a warm kernel, or None when no server is running for this build."""
-    path = os.environ.get(SOCKET_ENV)
+    path = running()
     if not path:
         return None
     return [sys.executable, "-m", "skills_evidence.pipeline.warmkernel", "launch", path, connection_file]
@@ -272,15 +272,24 @@ def session() -> Iterator[None]:
             _session = None
 
 
+def running() -> str | None:
+    """The socket of a server this process may use: one it started, or one started for several builds (the
+    workflow's, workflow/Snakefile) and named in SOCKET_ENV. A socket whose folder is gone, as when the name
+    came from another machine or from a server that has stopped, is not one: the build then starts its own."""
+    path = os.environ.get(SOCKET_ENV)
+    return path if path and os.path.isdir(os.path.dirname(path)) else None
+
+
 def prestart() -> None:
     """Start the session's server now, in the background, so its imports overlap the build's other work."""
-    if _session is not None and not os.environ.get(SOCKET_ENV):
+    if _session is not None and not running():
         _session.enter_context(server(wait=False))
 
 
 def ensure() -> contextlib.AbstractContextManager:
-    """A context in which a server is running: the session's (started now if need be) or one of its own."""
-    if os.environ.get(SOCKET_ENV):
+    """A context in which a server is running: one already running, the session's (started now if need be)
+    or one of its own."""
+    if running():
         return contextlib.nullcontext()
     if _session is not None:
         _session.enter_context(server())
