@@ -94,6 +94,27 @@ def test_a_chapters_text_reaches_that_page_but_its_title_reaches_every_page(book
     assert reached(old, new) is None
 
 
+def test_a_title_given_in_front_matter_reaches_every_page_like_a_heading(books):
+    # Quarto also takes a page's title from its YAML front matter (no chapter does so today): the sidebar shows it.
+    old, new = books
+    page = new / "chapters" / "attainment.qmd"
+    page.write_text("---\ntitle: Attainment\n---\n\n" + page.read_text())
+    shutil.copy(page, old / "chapters" / "attainment.qmd")
+    edit(page, "\n\n## Primary school", "\n\nA new paragraph.\n\n## Primary school")
+    assert reached(old, new) == ["chapters/attainment.qmd"]  # the text below it: that page only
+    edit(page, "title: Attainment", "title: Attainment at school")
+    assert reached(old, new) is None
+
+
+def test_a_variable_in_a_front_matter_title_renders_every_page(books):
+    old, new = books
+    for folder in (old, new):
+        page = folder / "chapters" / "attainment.qmd"
+        page.write_text("---\ntitle: '{{< var attainment.ks2_sentence >}}'\n---\n\n" + page.read_text())
+    edit(new / "_variables.yml", "66%", "67%")
+    assert reached(old, new) is None
+
+
 def test_a_file_a_notebook_names_reaches_the_page_embedding_it(books):
     old, new = books
     (new / "outputs" / "progress" / "series.vl.json").write_text('{"data": 1}')

@@ -22,6 +22,7 @@ EMBED = re.compile(r"\{\{<\s*embed\s+([^\s#>]+)")
 VAR = re.compile(r"\{\{<\s*var\s+([\w.-]+)\s*>\}\}")
 LABEL_DEFINED = re.compile(r"#((?:fig|tbl|sec)-[\w-]+)")
 TITLE = re.compile(r"^# .*$", re.MULTILINE)
+FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 
 
 def digests(book: Path) -> dict[str, str]:
@@ -53,6 +54,13 @@ def changed_variables(old: Path, new: Path) -> set[str]:
     before = _flat(yaml.safe_load(old.read_text(encoding="utf-8")) or {})
     after = _flat(yaml.safe_load(new.read_text(encoding="utf-8")) or {})
     return {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
+
+
+def _title(text: str) -> list[str]:
+    """What a page's title may come from, which every page's sidebar shows: its YAML front matter (Quarto reads a
+    `title` there; any change to it is taken as one to the title) and its level-1 headings."""
+    front = FRONT_MATTER.match(text)
+    return ([front.group(0)] if front else []) + TITLE.findall(text)
 
 
 def _related(used: str, changed: set[str]) -> bool:
@@ -87,16 +95,13 @@ def pages_reached(old: Path, new: Path, before: dict[str, str], after: dict[str,
     book_pages = pages(after)
     text = {page: (new / page).read_text(encoding="utf-8") for page in book_pages}
     titles = "\n".join(
-        line
-        for page in book_pages
-        for folder in (old, new)
-        for line in TITLE.findall((folder / page).read_text(encoding="utf-8"))
+        part for page in book_pages for folder in (old, new) for part in _title((folder / page).read_text("utf-8"))
     )
     embeds = {page: {_resolve(page, target) for target in EMBED.findall(text[page])} for page in book_pages}
     reached: set[str] = set()
     for name in changed:
         if name.endswith(".qmd") and name in text:
-            if TITLE.findall((old / name).read_text(encoding="utf-8")) != TITLE.findall(text[name]):
+            if _title((old / name).read_text(encoding="utf-8")) != _title(text[name]):
                 return None
             reached.add(name)
         elif name == "_variables.yml":
