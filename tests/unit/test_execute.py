@@ -131,3 +131,17 @@ def test_a_server_started_for_several_builds_is_used_rather_than_a_new_one(tmp_p
         with warmkernel.ensure():
             assert warmkernel.running() == outside
             assert warmkernel.launch_command("kernel.json")[-2] == outside
+
+
+def test_warm_kernels_keep_no_input_history(tmp_path: Path):
+    # Kernels running at once would otherwise all write each cell into the one SQLite file of the user's
+    # IPython profile, waiting on its lock; papermill never reads that history. Execution counts still run on.
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_code_cell("1"),
+        nbformat.v4.new_code_cell("get_ipython().history_manager.enabled"),
+    ]
+    nbformat.write(notebook, tmp_path / "in.ipynb")
+    ran = run_warm([tmp_path / "in.ipynb"], tmp_path)[0]
+    assert ran.cells[1].outputs[0]["data"]["text/plain"] == "False"
+    assert [cell.execution_count for cell in ran.cells] == [1, 2]

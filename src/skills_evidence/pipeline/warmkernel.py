@@ -84,7 +84,9 @@ def _kernel(request: dict) -> None:
         sys.argv = ["ipykernel_launcher", "-f", request["connection_file"]]
         from ipykernel.kernelapp import IPKernelApp
 
-        IPKernelApp.launch_instance(argv=["-f", request["connection_file"]])
+        # No input history: papermill never reads it, and every kernel would otherwise write each cell to the
+        # one SQLite file in the user's IPython profile, the kernels running at once waiting on its lock.
+        IPKernelApp.launch_instance(argv=["-f", request["connection_file"], "--HistoryManager.enabled=False"])
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
