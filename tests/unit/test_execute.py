@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -145,3 +147,31 @@ def test_warm_kernels_keep_no_input_history(tmp_path: Path):
     ran = run_warm([tmp_path / "in.ipynb"], tmp_path)[0]
     assert ran.cells[1].outputs[0]["data"]["text/plain"] == "False"
     assert [cell.execution_count for cell in ran.cells] == [1, 2]
+
+
+def test_a_held_server_serves_until_its_input_closes_then_leaves_nothing(tmp_path: Path):
+    # How the workflow keeps one server for a whole run (workflow/Snakefile, onstart): the helper prints the
+    # socket once the server is ready, a notebook's kernel is forked from it, and closing its input stops it.
+    helper = subprocess.Popen(
+        [sys.executable, "-m", "skills_evidence.pipeline.warmkernel", "hold", str(os.getpid())],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        path = helper.stdout.readline().strip()
+        assert path and Path(path).is_socket()
+        notebook = nbformat.v4.new_notebook()
+        notebook.cells = [nbformat.v4.new_code_cell("import sys\nprint('pandas' in sys.modules)")]
+        nbformat.write(notebook, tmp_path / "in.ipynb")
+        os.environ[warmkernel.SOCKET_ENV] = path
+        try:
+            execute(tmp_path / "in.ipynb", tmp_path / "out.ipynb")
+        finally:
+            del os.environ[warmkernel.SOCKET_ENV]
+        assert nbformat.read(tmp_path / "out.ipynb", as_version=4).cells[0].outputs[0]["text"] == "True\n"  # warm
+        helper.stdin.close()
+        assert helper.wait(timeout=30) == 0
+        assert not Path(path).parent.exists()
+    finally:
+        helper.kill()

@@ -95,7 +95,8 @@ def test_a_chapters_text_reaches_that_page_but_its_title_reaches_every_page(book
 
 
 def test_a_title_given_in_front_matter_reaches_every_page_like_a_heading(books):
-    # Quarto also takes a page's title from its YAML front matter (no chapter does so today): the sidebar shows it.
+    # Quarto also takes a page's title from its YAML front matter (only the About page has any today, its citation
+    # metadata, without a title): the sidebar shows it.
     old, new = books
     page = new / "chapters" / "attainment.qmd"
     page.write_text("---\ntitle: Attainment\n---\n\n" + page.read_text())

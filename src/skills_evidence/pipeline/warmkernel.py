@@ -299,10 +299,31 @@ def ensure() -> contextlib.AbstractContextManager:
     return server()
 
 
+def hold(parent: int) -> None:
+    """A server for several builds (the workflow's, workflow/Snakefile): start one, print its socket on one line
+    (an empty line if it did not start), and keep it until standard input closes or `parent` ends."""
+    from skills_evidence.pipeline import lifetime
+
+    lifetime.die_with_parent(parent)
+    lifetime.terminate_cleanly()  # a terminate signal still stops the server and removes its folder
+    try:
+        with server() as path:
+            print(path, flush=True)
+            sys.stdin.read()
+    except RuntimeError as exc:
+        print("", flush=True)
+        print(exc, file=sys.stderr)
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["serve"]:
         serve(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else None)
     elif sys.argv[1:2] == ["launch"]:
         sys.exit(launch(sys.argv[2], sys.argv[3]))
+    elif sys.argv[1:2] == ["hold"]:
+        hold(int(sys.argv[2]))
     else:
-        sys.exit("usage: python -m skills_evidence.pipeline.warmkernel serve SOCKET | launch SOCKET CONNECTION_FILE")
+        sys.exit(
+            "usage: python -m skills_evidence.pipeline.warmkernel serve SOCKET [BUILD] | launch SOCKET CONNECTION_FILE"
+            " | hold PARENT"
+        )
