@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from skills_evidence.publishing.render.fallback import Doc, RenderError, number_labels, transform
+from skills_evidence.publishing.render.fallback import Doc, RenderError, heading_text, number_labels, transform
 
 VARS = {"skills": {"area": "Coventry", "l3plus": {"value": "58.9"}}}
 
@@ -61,3 +61,13 @@ def test_shortcode_outside_the_subset_is_refused(tmp_path: Path):
     d = doc(tmp_path, "{{< include other.qmd >}}\n")
     with pytest.raises(RenderError, match="outside the supported Quarto subset"):
         transform(d, VARS, {}, tmp_path, tmp_path)
+
+
+def test_a_heading_made_of_a_key_figure_is_named_by_its_value_in_the_navigation(tmp_path: Path):
+    # The progress chapter's heading is `# {{< var progress.title >}}`: Quarto's sidebar shows the title, and
+    # the fallback's navigation and page head showed the shortcode itself until this was mended.
+    d = doc(tmp_path, "# {{< var skills.area >}} in   numbers {#sec-skills}\n\nText.\n")
+    assert heading_text(d, VARS) == "Coventry in numbers"
+    assert heading_text(doc(tmp_path, "Text first.\n"), VARS) is None
+    with pytest.raises(RenderError, match=r"chapters/c.qmd: key figure 'skills.missing'"):
+        heading_text(doc(tmp_path, "# {{< var skills.missing >}}\n"), VARS)

@@ -281,9 +281,8 @@ def render(book: Path, out: Path, stem: str) -> dict[str, Path]:
         source = work / (page.replace("/", "__") + ".md")
         source.write_text(transform(doc, variables, numbers, book / "_media", book, pages), encoding="utf-8")
         nav = work / (page.replace("/", "__") + ".nav.html")
-        nav.write_text(_navigation(docs, page, up, config["book"]["title"]), encoding="utf-8")
-        heading = HEADING.match(doc.body.lstrip().splitlines()[0])
-        title = re.sub(r"\s+", " ", heading.group(2)) if heading else config["book"]["title"]
+        nav.write_text(_navigation(docs, page, up, config["book"]["title"], variables), encoding="utf-8")
+        title = heading_text(doc, variables) or config["book"]["title"]
         head = work / (page.replace("/", "__") + ".head.html")
         head.write_text(_head(config["book"], title, up), encoding="utf-8")
         target = out / page
@@ -359,13 +358,30 @@ def _give_images_their_alt(typ: Path, markdown: str) -> None:
     typ.write_text(source, encoding="utf-8")
 
 
-def _navigation(docs: list[Doc], page: str, up: str, title: str) -> str:
+def heading_text(doc: Doc, variables: dict) -> str | None:
+    """A page's first heading as its navigation entry and head show it, with its key figures (`var`) filled
+    in as Quarto fills them in; None for a page that does not open with a heading."""
+    heading = HEADING.match(doc.body.lstrip().splitlines()[0])
+    if heading is None:
+        return None
+
+    def fill(match: re.Match) -> str:
+        if match.group(1) != "var":
+            raise RenderError(f"{doc.relpath}: shortcode {match.group(1)!r} in the page's heading")
+        try:
+            return keyfigures.lookup(variables, match.group(2).strip())
+        except KeyError as exc:
+            raise RenderError(f"{doc.relpath}: {exc.args[0]}") from None
+
+    return re.sub(r"\s+", " ", SHORTCODE.sub(fill, heading.group(2)))
+
+
+def _navigation(docs: list[Doc], page: str, up: str, title: str, variables: dict) -> str:
     """The list of chapters shown on every web page, with the current one marked."""
     items = []
     for doc in docs:
         target = page_of(doc.relpath)
-        heading = HEADING.match(doc.body.lstrip().splitlines()[0])
-        name = html.escape(heading.group(2) if heading else target)
+        name = html.escape(heading_text(doc, variables) or target)
         label = f"{doc.number} {name}" if doc.number else name
         current = ' aria-current="page"' if target == page else ""
         items.append(f'<li><a href="{up}{target}"{current}>{label}</a></li>')
