@@ -50,6 +50,38 @@ def test_leicester_unitary_outside_any_combined_authority(project: Path):
     assert "ks2_rwm_expected,,dfe_sn_2025,Leicester's statistical neighbours (average),2024/25," in indicators
 
 
+def test_every_fallback_page_names_its_chapters_with_their_words_not_shortcodes(project: Path):
+    book = project / "_book/areas/E06000016/2025"
+    pages = sorted(book.rglob("*.html"))
+    assert len(pages) == 6 and not [p.name for p in pages if "{{" in html.unescape(p.read_text(encoding="utf-8"))]
+    # The progress chapter's heading is a key figure (chapters/progress.sentences.yaml: its title).
+    assert '<a href="chapters/progress.html">1 Official measures at a glance</a>' in (book / "index.html").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_an_areas_previous_edition_is_computed_for_the_comparison_without_its_charts(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+):
+    previous = project / "build/areas/E06000016/2024"
+    assert sorted(p.name for p in (previous / "notebooks").iterdir()) == [
+        "attainment.indicators-only.ipynb",
+        "progress.indicators-only.ipynb",
+        "skills_levels.indicators-only.ipynb",
+    ]
+    assert not list((previous / "outputs").rglob("*.png")) and (previous / "outputs/indicators.csv").exists()
+    # What changed compares the 2024 edition's Claimant Count (4.8%, 2023) with the 2025 edition's (5.5%, 2024).
+    changed = text(project / "_book/areas/E06000016/2025/chapters/what-changed.html")
+    assert "Claimant Count, residents aged 16-64 4.8 (2023) 5.5 (2024) +0.7" in changed
+    # Building that edition's own book runs its notebooks, charts and all: the figures-only run is not its cache.
+    monkeypatch.setenv("SKILLS_EVIDENCE_ROOT", str(project))
+    result = CliRunner().invoke(app, ["build", "--area", "E06000016", "--edition", "2024", "--renderer", "fallback"])
+    assert result.exit_code == 0, result.output
+    assert "notebook progress (2024) ran in" in result.output
+    assert (previous / "notebooks/progress.ipynb").exists() and list((previous / "outputs").rglob("*.png"))
+    assert (project / "_book/areas/E06000016/2024/chapters/progress.html").exists()
+
+
 def test_birmingham_metropolitan_district_in_the_west_midlands_combined_authority(project: Path):
     book = project / "_book/areas/E08000025/2025"
     # ONS Claimant Count 2024 (claimant-count.csv): Birmingham 9.4%, the highest of the 292 English districts

@@ -25,7 +25,7 @@ from skills_evidence import editions as editions_mod
 from skills_evidence.chapters import prose
 from skills_evidence.inputs import release, snapshots, validation
 from skills_evidence.paths import project_root
-from skills_evidence.pipeline import areas, cache, execute, locks, warmkernel
+from skills_evidence.pipeline import areas, cache, execute, indicators_only, locks, warmkernel
 from skills_evidence.publishing import dataset, pdfs, reproducible, scrutiny, staging, website, workbook
 from skills_evidence.publishing.render import fallback, quarto
 from skills_evidence.statistics import indicators
@@ -225,6 +225,8 @@ def run_notebooks(
     builds = {y: areas.folder(root / "build", code) / str(y) for y in years}
     entries = snapshots.load_sidecars()  # read once: every job's datasets are described by them
     analysis = [(y, job) for y in years for job in analysis_jobs(editions[y], chapters, root, builds[y], entries)]
+    if code is not None and previous is not None:
+        analysis = _previous_figures_only(analysis, previous, use_cache)
 
     handed: list[execute.Job] = []  # every job given to the notebook workers, for clean-up if stopped
 
@@ -241,7 +243,9 @@ def run_notebooks(
             workers=workers,
             warm=warm,
             on_done=lambda j: progress(
-                f"notebook {j.chapter_id} ({j.outputs.parent.parent.name}) {j.status} in {j.seconds:.1f}s"
+                f"notebook {j.chapter_id} ({j.outputs.parent.parent.name})"
+                + (" figures only, no charts," if j.notebook == indicators_only.INDICATORS_ONLY else "")
+                + f" {j.status} in {j.seconds:.1f}s"
             ),
         )
         report.ran += [j.chapter_id for y, j in jobs if y == year and j.status == "ran"]
@@ -286,6 +290,17 @@ def run_notebooks(
         execute.discard_unfinished([j for j in handed if j.status == "pending"])  # a failed one keeps its notebook
         raise
     return report
+
+
+def _previous_figures_only(
+    analysis: list[tuple[int, execute.Job]], previous: int, use_cache: bool
+) -> list[tuple[int, execute.Job]]:
+    """Another area's previous edition is built only for the "What changed" chapter, which reads its
+    figures: each of its chapters not already run as a notebook computes them without the notebook's charts
+    and tables (pipeline.indicators_only)."""
+    if use_cache:
+        execute.plan([job for y, job in analysis if y == previous])
+    return [(y, indicators_only.job(job) if y == previous and job.status != "cached" else job) for y, job in analysis]
 
 
 def publish_indicators(
