@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from skills_evidence import editions
 from skills_evidence.inputs import snapshots
 from skills_evidence.pipeline import build as build_mod
 from skills_evidence.pipeline import locks
@@ -156,6 +157,30 @@ def test_a_full_disk_names_the_path_and_leaves_no_partial_files(project_copy: Pa
     assert "no space left on the device while writing" in str(err.value)
     assert "book.partial" in str(err.value) and "MB free there" in str(err.value)
     assert not list((project_copy / "build").rglob("*.partial*"))
+
+
+def test_a_render_that_fails_leaves_the_published_book_and_nothing_half_written(
+    fallback_site, tmp_path: Path, monkeypatch
+):
+    # The workbooks and the scrutiny summary are written in a thread while the renderer runs: when the render
+    # fails, the thread's folder goes too, and the book already published stays as it was.
+    root, _ = fallback_site
+    books = tmp_path / "_book"
+    shutil.copytree(root / "_book/2022", books / "2022")
+    before = {p.relative_to(books).as_posix(): p.read_bytes() for p in books.rglob("*") if p.is_file()}
+    book = shutil.copytree(root / "build/2022/book", tmp_path / "book")
+    (book / "chapters/skills-levels.qmd").write_text("# Changed\n", encoding="utf-8")  # so it renders again
+
+    def fails(*args, **kwargs):
+        raise RuntimeError("the renderer stopped")
+
+    monkeypatch.setattr(build_mod.fallback, "render", fails)
+    edition = editions.load()[1][2022]
+    report = build_mod.BuildReport(2022, renderer="pandoc+typst")
+    with pytest.raises(RuntimeError, match="the renderer stopped"):
+        build_mod.render_book(root, edition, book, report, lambda message: None, books)
+    assert sorted(p.name for p in books.iterdir()) == ["2022"]  # no .2022.partial, no .2022.partial-tables
+    assert {p.relative_to(books).as_posix(): p.read_bytes() for p in books.rglob("*") if p.is_file()} == before
 
 
 def test_quartos_own_error_is_shown(site, tmp_path: Path):

@@ -18,6 +18,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -465,22 +466,25 @@ def render_book(
         )
         report.restored = changed
     partial = books / f".{year}.partial"
-    shutil.rmtree(partial, ignore_errors=True)
+    tables = books / f".{year}.partial-tables"
+    for folder in (partial, tables):
+        shutil.rmtree(folder, ignore_errors=True)
     partial.parent.mkdir(parents=True, exist_ok=True)
     progress(f"{year}: rendering with {report.renderer}")
     stem = staging.output_stem(year)
     try:
-        with reproducible.source_date(edition):
+        # The scrutiny summary and the workbooks are made from the staged book, not from the pages, so they are
+        # written in a thread while the renderer runs (its processes leave a core free for part of the render).
+        with reproducible.source_date(edition), ThreadPoolExecutor(max_workers=1) as pool:
+            downloads = pool.submit(_downloads, book, tables, edition, stem)
             if report.renderer.startswith("quarto"):
                 files = quarto.render(
                     book, partial, stem, book.parent / QUARTO_WORKSPACE, lambda m: progress(f"{year}: {m}")
                 )
             else:
                 files = fallback.render(book, partial, stem)
-            summary = scrutiny.write(book, partial, edition)
-            if summary:
-                files["scrutiny"] = summary
-            files.update(workbook.write(book, partial, edition, stem))
+            for kind, made in downloads.result().items():
+                files[kind] = made.replace(partial / made.name)
             for kind in ("pdf", "scrutiny"):
                 if kind in files:
                     pdfs.finish(files[kind])
@@ -492,9 +496,18 @@ def render_book(
     except Exception:
         shutil.rmtree(partial, ignore_errors=True)
         raise
+    finally:
+        shutil.rmtree(tables, ignore_errors=True)
     _swap_in(partial, final)
     report.rendered = True
     report.files = {k: final / v.relative_to(partial) for k, v in files.items()}
+
+
+def _downloads(book: Path, folder: Path, edition: editions_mod.Edition, stem: str) -> dict[str, Path]:
+    """The edition's scrutiny summary (if it has a progress chapter) and its workbooks, from the staged book."""
+    folder.mkdir(parents=True)
+    summary = scrutiny.write(book, folder, edition)
+    return ({"scrutiny": summary} if summary else {}) | workbook.write(book, folder, edition, stem)
 
 
 def choose_renderer(requested: str, progress: Progress = lambda message: None) -> str:
