@@ -86,9 +86,6 @@ def _execute(job: Job, root: str) -> tuple[str, float, str]:
             progress_bar=False,
             log_output=False,
             kernel_manager_class=IPCKernelManager,
-            # Written once at the end, or where it failed (papermill writes a failed run's copy with its
-            # error), rather than again before and after every cell.
-            request_save_on_cell_execute=False,
         )
     except pm.PapermillExecutionError as exc:
         shutil.rmtree(scratch, ignore_errors=True)  # the partial notebook stays, to show where it stopped
