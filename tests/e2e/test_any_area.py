@@ -70,7 +70,8 @@ def test_an_areas_previous_edition_is_computed_for_the_comparison_without_its_ch
         "skills_levels.indicators-only.ipynb",
     ]
     assert not list((previous / "outputs").rglob("*.png")) and (previous / "outputs/indicators.csv").exists()
-    # What changed compares the 2024 edition's Claimant Count (4.8%, 2023) with the 2025 edition's (5.5%, 2024).
+    # What changed compares the 2024 edition's Claimant Count with the 2025 edition's: ONS Explore Local Statistics,
+    # Leicester 4.8% in 2023 and 5.5% in 2024 (data/snapshots/ons-els/2026/claimant_count.csv, source rows 2086-2087).
     changed = text(project / "_book/areas/E06000016/2025/chapters/what-changed.html")
     assert "Claimant Count, residents aged 16-64 4.8 (2023) 5.5 (2024) +0.7" in changed
     # Building that edition's own book runs its notebooks, charts and all: the figures-only run is not its cache.

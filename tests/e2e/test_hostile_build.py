@@ -167,7 +167,11 @@ def test_a_render_that_fails_leaves_the_published_book_and_nothing_half_written(
     root, _ = fallback_site
     books = tmp_path / "_book"
     shutil.copytree(root / "_book/2022", books / "2022")
-    before = {p.relative_to(books).as_posix(): p.read_bytes() for p in books.rglob("*") if p.is_file()}
+
+    def contents() -> dict[str, bytes]:
+        return {p.relative_to(books).as_posix(): p.read_bytes() for p in books.rglob("*") if p.is_file()}
+
+    before = contents()
     book = shutil.copytree(root / "build/2022/book", tmp_path / "book")
     (book / "chapters/skills-levels.qmd").write_text("# Changed\n", encoding="utf-8")  # so it renders again
 
@@ -180,7 +184,7 @@ def test_a_render_that_fails_leaves_the_published_book_and_nothing_half_written(
     with pytest.raises(RuntimeError, match="the renderer stopped"):
         build_mod.render_book(root, edition, book, report, lambda message: None, books)
     assert sorted(p.name for p in books.iterdir()) == ["2022"]  # no .2022.partial, no .2022.partial-tables
-    assert {p.relative_to(books).as_posix(): p.read_bytes() for p in books.rglob("*") if p.is_file()} == before
+    assert contents() == before
 
 
 def test_quartos_own_error_is_shown(site, tmp_path: Path):

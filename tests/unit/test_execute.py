@@ -149,7 +149,7 @@ def test_warm_kernels_keep_no_input_history(tmp_path: Path):
     assert [cell.execution_count for cell in ran.cells] == [1, 2]
 
 
-def test_a_held_server_serves_until_its_input_closes_then_leaves_nothing(tmp_path: Path):
+def test_a_held_server_serves_until_its_input_closes_then_leaves_nothing(tmp_path: Path, monkeypatch):
     # How the workflow keeps one server for a whole run (workflow/Snakefile, onstart): the helper prints the
     # socket once the server is ready, a notebook's kernel is forked from it, and closing its input stops it.
     helper = subprocess.Popen(
@@ -164,11 +164,9 @@ def test_a_held_server_serves_until_its_input_closes_then_leaves_nothing(tmp_pat
         notebook = nbformat.v4.new_notebook()
         notebook.cells = [nbformat.v4.new_code_cell("import sys\nprint('pandas' in sys.modules)")]
         nbformat.write(notebook, tmp_path / "in.ipynb")
-        os.environ[warmkernel.SOCKET_ENV] = path
-        try:
+        with monkeypatch.context() as patch:
+            patch.setenv(warmkernel.SOCKET_ENV, path)
             execute(tmp_path / "in.ipynb", tmp_path / "out.ipynb")
-        finally:
-            del os.environ[warmkernel.SOCKET_ENV]
         assert nbformat.read(tmp_path / "out.ipynb", as_version=4).cells[0].outputs[0]["text"] == "True\n"  # warm
         helper.stdin.close()
         assert helper.wait(timeout=30) == 0
