@@ -14,6 +14,7 @@ import pytest
 from document_text import docx_images, docx_text, html_pages, html_text, pdf_images, pdf_text
 
 from skills_evidence.chapters import formatting
+from skills_evidence.inputs import snapshots
 from skills_evidence.pipeline.build import build_edition
 from skills_evidence.pipeline.execute import NotebookFailed
 
@@ -207,6 +208,21 @@ def test_cache_and_a_failed_notebook(project_copy: Path):
     partial = Path(re.search(r"Partially executed notebook: (\S+)", str(err.value)).group(1))
     assert partial.exists()
     assert (book / "index.html").read_bytes() == before, "a failed build must leave the previous book in place"
+
+
+def test_after_a_revised_input_is_accepted_the_next_build_runs_nothing(project_copy: Path):
+    build_edition(2022, renderer="fallback")
+    # A revision as ONS makes one: Coventry's 2021 Claimant Count rate (ONS published 6.7) raised to 6.8.
+    revised = snapshots.dataset(snapshots.ref("ons_claimant_rate", "2026")).path
+    text = revised.read_text(encoding="utf-8")
+    assert text.count("\nE08000026,Coventry,2021,6.7,") == 1
+    revised.write_text(text.replace("\nE08000026,Coventry,2021,6.7,", "\nE08000026,Coventry,2021,6.8,"), "utf-8")
+    accepted = build_edition(2022, renderer="fallback", accept_changed_inputs=True)
+    assert "progress" in accepted.ran and accepted.accepted_inputs == ["ons_claimant_rate@2026"]
+    # The acceptance is saved in the dataset's sidecar, which every job reads; the next build must find the
+    # cache keys this one recorded, the progress notebook's shared folder (a parameter) included.
+    again = build_edition(2022, renderer="fallback")
+    assert again.ran == [] and not again.rendered
 
 
 def test_synthetic_retention_data_is_labelled_everywhere_it_is_used(site):

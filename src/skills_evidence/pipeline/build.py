@@ -224,10 +224,15 @@ def run_notebooks(
         {r for y in years for c in editions[y].chapter_parameters for r in editions[y].references(chapters[c])}
     )
     builds = {y: areas.folder(root / "build", code) / str(y) for y in years}
+
+    def analysis_batch(entries: dict[str, dict]) -> list[tuple[int, execute.Job]]:
+        batch = [(y, job) for y in years for job in analysis_jobs(editions[y], chapters, root, builds[y], entries)]
+        if code is not None and previous is not None:
+            batch = _previous_figures_only(batch, previous, use_cache)
+        return batch
+
     entries = snapshots.load_sidecars()  # read once: every job's datasets are described by them
-    analysis = [(y, job) for y in years for job in analysis_jobs(editions[y], chapters, root, builds[y], entries)]
-    if code is not None and previous is not None:
-        analysis = _previous_figures_only(analysis, previous, use_cache)
+    analysis = analysis_batch(entries)
 
     handed: list[execute.Job] = []  # every job given to the notebook workers, for clean-up if stopped
 
@@ -266,6 +271,11 @@ def run_notebooks(
             accepted = snapshots.verify(ids, accept_changed=accept_changed_inputs)
             checked = validation.validate_all(ids, record=root / "build" / "validated.json")
             report.accepted_inputs += snapshots.record_accepted(accepted)  # only once the new bytes passed
+            if accepted:
+                # The sidecars just saved are every job's inputs, and the shared folder's name is keyed over
+                # them: jobs made before would name a folder (and record a key) the next build never finds.
+                entries = snapshots.load_sidecars()
+                analysis = analysis_batch(entries)
             progress(
                 f"{year}: {len(checked)} changed datasets validated against their schemas ({len(ids) - len(checked)} unchanged)"
             )
