@@ -21,6 +21,33 @@ def test_numbers_are_plain_decimals_rounded_by_the_one_rule():
     assert csvfiles.plain(-0.0001) == "0" and csvfiles.plain(float("nan")) == ""
 
 
+def test_a_whole_column_is_written_as_plain_and_inert_write_each_cell():
+    # Every figure of ONS's level 3+ file (the real spread of values, intervals and gaps), then the edges:
+    # halves at the third decimal, negative zero, counts past a million, sizes where "%.3f" and numpy differ
+    # (9379631364690.46: "%.3f" gives .461).
+    ons = pd.read_csv(Path(__file__).parents[2] / "data/snapshots/ons-els/2025/l3plus_16_64_rqf.csv")
+    edges = [
+        0.0005,
+        -0.0005,
+        0.0015,
+        2.5e-4,
+        -0.0,
+        1e-9,
+        2897300.0,
+        999999999999.9995,
+        1e12 + 0.125,
+        9379631364690.46,
+        1e15,
+        1e20,
+    ]
+    numbers = pd.concat([ons["value"], ons["ci_lower"], pd.Series(edges + [float("nan"), float("inf")])])
+    assert csvfiles.plain_column(numbers) == [csvfiles.plain(n) for n in numbers]
+    assert csvfiles.plain_column(pd.Series([1.5, None], dtype="Float64")) == ["1.5", ""]
+    texts = pd.Series(["=HYPERLINK(1)", "-11.6", "+x", "@a", "\tz", "a\r\nb", "Coventry", None, 3])
+    assert csvfiles.inert_column(texts).tolist() == [csvfiles.inert(t) for t in texts]
+    assert csvfiles.inert_column(pd.Series([1, 2], dtype=object)).tolist() == [1, 2]
+
+
 def rows() -> pd.DataFrame:
     return pd.DataFrame(
         [
