@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import zipfile
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -77,6 +79,19 @@ def test_csv_links_in_pdf_and_word_name_the_file_instead_of_a_relative_path(quar
             assert "outputs/" not in str(uri), uri
 
 
+def test_the_word_file_holds_no_folder_of_the_machine_that_built_it(quarto_site):
+    """Pandoc describes each picture by its source path, and Quarto's callout icons (the synthetic-data warning,
+    the notes) come from Quarto's own folder: the Word file named the build machine's folders and differed
+    between two checkouts."""
+    root, reports = quarto_site
+    with zipfile.ZipFile(reports[2022].files["docx"]) as archive:
+        body = archive.read("word/document.xml").decode("utf-8")
+    assert 'descr="warning.png"' in body  # the synthetic-data warning's icon is there, described by its name
+    resources = Path(quarto.executable()).resolve().parents[1]
+    assert str(root) not in body and str(resources) not in body and "quarto-cli" not in body
+    assert re.findall(r'descr="/[^"]*"', body) == []
+
+
 def test_rendering_the_formats_at_once_gives_the_books_one_quarto_render_gives(quarto_site, tmp_path, monkeypatch):
     """Issue 27: the build renders HTML, PDF and Word in three processes at once (publishing.render.quarto).
     The staged 2022 book rendered that way and by one `quarto render` must give the same files, byte for byte
@@ -90,9 +105,7 @@ def test_rendering_the_formats_at_once_gives_the_books_one_quarto_render_gives(q
     single = shutil.copytree(staged, tmp_path / "b" / "book")
     subprocess.run([quarto.executable(), "render", str(single)], cwd=single, capture_output=True, check=True)
     out = single / "_output"
-    quarto._drop_local_paths(out, single)
-    quarto._name_page_links_by_what_they_show(out)
-    quarto._date_sitemap(out)
+    quarto.finish(out, single)
     made = at_once["html"].parent
     files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(made).as_posix() for p in made.rglob("*") if p.is_file())

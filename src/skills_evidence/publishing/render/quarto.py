@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import subprocess
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -118,9 +119,7 @@ def render(
     finally:
         for folder in copies.values():
             shutil.rmtree(folder, ignore_errors=True)
-    _drop_local_paths(out, html)
-    _name_page_links_by_what_they_show(out)
-    _date_sitemap(out)
+    finish(out, html)
     files = {"html": out / "index.html", "pdf": out / f"{output_stem}.pdf", "docx": out / f"{output_stem}.docx"}
     missing = [str(p) for p in files.values() if not p.exists()]
     if missing:
@@ -203,6 +202,15 @@ def _sections(project: Path, pages: list[str] | None) -> dict[str, list[str]]:
     return found
 
 
+def finish(out: Path, book: Path) -> None:
+    """What the book needs from Quarto's output that Quarto cannot be told to do (each step says why)."""
+    _drop_local_paths(out, book)
+    for word in out.glob("*.docx"):
+        _drop_local_paths_from_word(word)
+    _name_page_links_by_what_they_show(out)
+    _date_sitemap(out)
+
+
 def _drop_local_paths(out: Path, book: Path) -> None:
     """Quarto writes the embedded notebooks' absolute paths into the pages (`data-notebook="/…/book/
     notebooks/x.ipynb"`); make them relative to the book, so pages neither reveal the build machine's
@@ -214,6 +222,30 @@ def _drop_local_paths(out: Path, book: Path) -> None:
             for prefix in prefixes:
                 text = text.replace(prefix, "")
             page.write_text(text, encoding="utf-8")
+
+
+#: A picture's description in a Word file that is an absolute path (POSIX or Windows): the file name is kept.
+ABSOLUTE_DESCR = re.compile(r'descr="(?:/|[A-Za-z]:[\\/])[^"]*[\\/]([^"\\/]*)"')
+WORD_BODY = "word/document.xml"
+
+
+def _drop_local_paths_from_word(docx: Path) -> None:
+    """Pandoc describes each picture in a Word file by its source path (`pic:cNvPr descr`), and Quarto's callout
+    icons come from its own resources, so the file held the build machine's folders (`/…/quarto-cli/src/
+    resources/formats/docx/note.png`) and differed between two checkouts. Keep the file name alone. The
+    archive is written again entry by entry, in order, each with its own date and compression, so its bytes
+    depend on its contents alone."""
+    with zipfile.ZipFile(docx) as archive:
+        entries = [(info, archive.read(info)) for info in archive.infolist()]
+    body = next((data for info, data in entries if info.filename == WORD_BODY), b"").decode("utf-8")
+    if not ABSOLUTE_DESCR.search(body):
+        return
+    fixed = ABSOLUTE_DESCR.sub(r'descr="\1"', body).encode("utf-8")
+    partial = docx.with_name(f".{docx.name}.partial")
+    with zipfile.ZipFile(partial, "w") as archive:
+        for info, data in entries:
+            archive.writestr(info, fixed if info.filename == WORD_BODY else data)
+    partial.replace(docx)
 
 
 #: Quarto's previous/next links: named by the chapter's title alone (`aria-label`) while they show its number too.
