@@ -71,3 +71,24 @@ def test_a_notebook_run_again_with_the_same_results_stages_the_same_bytes(tmp_pa
     assert staged[0] == staged[1]
     cells = nbformat.reads(staged[0].decode(), as_version=4).cells
     assert [c.id for c in cells] == ["injected-parameters", "kept"]
+
+
+def test_a_notebook_computed_in_another_folder_stages_the_same_bytes(tmp_path):
+    # papermill writes the parameters it injects as they were passed: absolute paths under the project folder
+    # (`output_dir = "/work/main/build/2026/outputs/attainment.partial"`), so two checkouts staged different
+    # notebooks, and the edition's render key (in edition.json) differed between them.
+    staged = []
+    for place in ("work/main", "tmp/fresh/main"):
+        root = tmp_path / place
+        notebook = nbformat.v4.new_notebook()
+        parameters = f'datasets = {{"ons_claimant_rate": "{root}/data/snapshots/ons-els/2026/claimant_count.csv"}}\n'
+        parameters += f'output_dir = "{root}/build/2026/outputs/progress.partial"'
+        notebook.cells = [nbformat.v4.new_code_cell(parameters, metadata={"tags": ["injected-parameters"]})]
+        executed = tmp_path / f"{place.replace('/', '-')}.ipynb"
+        nbformat.write(notebook, executed)
+        staging.write_publishable_notebook(executed, executed.with_suffix(".staged.ipynb"), root)
+        staged.append(executed.with_suffix(".staged.ipynb").read_bytes())
+    assert staged[0] == staged[1]
+    source = nbformat.reads(staged[0].decode(), as_version=4).cells[0].source
+    assert '"ons_claimant_rate": "data/snapshots/ons-els/2026/claimant_count.csv"' in source
+    assert 'output_dir = "build/2026/outputs/progress.partial"' in source

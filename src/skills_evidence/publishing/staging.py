@@ -28,17 +28,22 @@ def output_stem(year: int) -> str:
 INJECTED = "injected-parameters"
 
 
-def write_publishable_notebook(executed: Path, target: Path) -> None:
+def write_publishable_notebook(executed: Path, target: Path, root: Path | None = None) -> None:
     """Copy an executed notebook without what describes the run rather than the results (papermill's
-    timings and paths, cell timing metadata): the book embeds its cells, and the same results must
-    stage, and so render, the same bytes wherever and whenever they were computed."""
+    timings and paths, cell timing metadata, and the project folder `root` in the parameters' paths): the
+    book embeds its cells, and the same results must stage, and so render, the same bytes wherever and
+    whenever they were computed."""
     notebook = nbformat.read(executed, as_version=4)
     notebook.metadata.pop("papermill", None)
+    prefixes = sorted({f"{root}/", f"{Path(root).resolve()}/"}, key=len, reverse=True) if root else []
     for cell in notebook.cells:
         tags = [tag for tag in cell.metadata.get("tags", []) if tag]
         cell.metadata = nbformat.NotebookNode({"tags": tags} if tags else {})
         if INJECTED in tags:  # papermill gives the cell it adds a new random id on every run
             cell.id = INJECTED
+            # The inputs' and outputs' paths, relative to the project folder, as the notebook reads them.
+            for prefix in prefixes:
+                cell.source = cell.source.replace(prefix, "")
         for output in cell.get("outputs", []):
             _inert_text(output)
             _without_scripted_forms(output)
@@ -169,7 +174,7 @@ def stage(
     for chapter in chapters:
         executed = build / "notebooks" / f"{chapter.id}.ipynb"
         if executed.exists():
-            write_publishable_notebook(executed, partial / "notebooks" / executed.name)
+            write_publishable_notebook(executed, partial / "notebooks" / executed.name, root)
         if (build / "outputs" / chapter.id).is_dir():
             shutil.copytree(build / "outputs" / chapter.id, partial / "outputs" / chapter.id)
     for name in ("indicators.csv", "indicators.csv-metadata.json"):
