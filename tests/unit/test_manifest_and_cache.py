@@ -74,3 +74,34 @@ def test_changing_one_input_reruns_only_the_notebook_that_reads_it(tmp_path: Pat
 
 def test_changing_a_parameter_reruns(tmp_path: Path):
     assert replan(tmp_path, lambda js: setattr(js[0], "parameters", {"p": 2})) == ["pending", "cached"]
+
+
+def test_the_shared_folder_has_one_name_in_any_checkout(tmp_path: Path):
+    # The progress notebook is handed the folder every area shares (build/shared/progress/<key>), and the name is
+    # written into the staged book; keyed over papermill's absolute paths, it differed between /work/main and a
+    # fresh clone, and so did the edition's render key.
+    from skills_evidence.pipeline import build
+
+    lookup = Path(__file__).parents[2] / "data/reference/lad21.csv"  # one real input, the same bytes in both
+    names = []
+    for place in ("work/main", "tmp/fresh/main"):
+        root = tmp_path / place
+        job = execute.Job(
+            chapter_id="progress",
+            notebook=Path(__file__).parents[2] / "notebooks/progress.ipynb",
+            parameters={
+                "edition": 2026,
+                "area_code": "E08000026",
+                "datasets": {"lad21_reference": f"{root}/data/reference/lad21.csv"},
+                "output_dir": f"{root}/build/2026/outputs/progress.partial",
+                "latest": {"qual_l3plus_16_64": "2023"},
+            },
+            inputs=[lookup],
+            outputs=root / "build/2026/outputs/progress",
+            executed=root / "build/2026/notebooks/progress.ipynb",
+            record=root / "build/2026/cache/progress.json",
+        )
+        folder = build.shared_folder(job, root)
+        assert folder.parent == root / "build/shared/progress"
+        names.append(folder.name)
+    assert names[0] == names[1]

@@ -151,7 +151,7 @@ def shared_folder(job: execute.Job, root: Path) -> Path:
     """Where a chapter keeps what it computes the same for every area of one edition (build/shared/<chapter>/
     <key>; chapters.where_area_sits): keyed over the chapter's notebook, its parameters other than the area's,
     its inputs and the library, as a notebook's own cache key is, so a folder found there is never stale."""
-    edition_wide = {k: v for k, v in job.parameters.items() if k not in AREA_PARAMETERS}
+    edition_wide = {k: _without_root(v, root) for k, v in job.parameters.items() if k not in AREA_PARAMETERS}
     return (
         root
         / "build"
@@ -159,6 +159,16 @@ def shared_folder(job: execute.Job, root: Path) -> Path:
         / job.chapter_id
         / cache.notebook_key(job.notebook, edition_wide, job.inputs, cache.library_digest())
     )
+
+
+def _without_root(value: object, root: Path) -> object:
+    """`value` with the project folder cut from the start of every path in it: the shared folder's name is
+    written into the staged notebook, so it must be the same in any checkout of the project."""
+    if isinstance(value, dict):
+        return {key: _without_root(item, root) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_root(item, root) for item in value]
+    return value.removeprefix(f"{root}/") if isinstance(value, str) else value
 
 
 def comparison_jobs(
