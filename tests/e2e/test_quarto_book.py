@@ -15,7 +15,9 @@ import yaml
 from document_text import docx_link_targets, docx_text, html_pages, pdf_pages, pdf_text
 from pypdf import PdfReader
 
-from skills_evidence.publishing import staging
+from skills_evidence.pipeline.build import build_edition
+from skills_evidence.pipeline.workspace import copy_project
+from skills_evidence.publishing import reproducible, staging, website
 from skills_evidence.publishing.render import quarto, reach
 
 pytestmark = pytest.mark.e2e
@@ -90,6 +92,23 @@ def test_the_word_file_holds_no_folder_of_the_machine_that_built_it(quarto_site)
     resources = Path(quarto.executable()).resolve().parents[1]
     assert str(root) not in body and str(resources) not in body and "quarto-cli" not in body
     assert re.findall(r'descr="/[^"]*"', body) == []
+
+
+def test_an_edition_built_in_another_checkout_is_the_same_bytes(quarto_site, tmp_path, monkeypatch):
+    """Two checkouts of the project in different folders build one edition to the same files, byte for byte:
+    before, the Word file held Quarto's folder and the render key in edition.json the staged notebooks' paths."""
+    root, _ = quarto_site
+    elsewhere = copy_project(tmp_path / "another" / "checkout", root)
+    monkeypatch.setenv("SKILLS_EVIDENCE_ROOT", str(elsewhere))
+    build_edition(2022, renderer="quarto")
+    sums = [reproducible.read_checksums(r / "_book" / "2022") for r in (root, elsewhere)]
+    differing = sorted(n for n in sums[0].keys() | sums[1].keys() if sums[0].get(n) != sums[1].get(n))
+    assert len(sums[0]) > 50 and differing in ([], ["edition.json"])
+    # edition.json dates the book by the day it was first built: it may differ there alone, if midnight fell between.
+    here, there = (
+        {k: v for k, v in website.read_record(r / "_book" / "2022").items() if k != "built"} for r in (root, elsewhere)
+    )
+    assert here == there and here["render_key"]
 
 
 def test_rendering_the_formats_at_once_gives_the_books_one_quarto_render_gives(quarto_site, tmp_path, monkeypatch):
