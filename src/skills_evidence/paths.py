@@ -29,6 +29,14 @@ def resolve(path: str | Path) -> Path:
     return p if p.is_absolute() else project_root() / p
 
 
+def without_folder(text: str, folder: str | Path) -> str:
+    """`text` with `folder` (as given, and resolved) cut from every path in it, leaving them relative to it:
+    what is published or keyed must not name the machine's folders, nor differ between two checkouts."""
+    for prefix in sorted({f"{folder}/", f"{Path(folder).resolve()}/"}, key=len, reverse=True):
+        text = text.replace(prefix, "")
+    return text
+
+
 def shared_dir() -> Path:
     """The shared/ folder beside the repository, holding the real official files (may be absent)."""
     env = os.environ.get("SKILLS_EVIDENCE_SHARED")

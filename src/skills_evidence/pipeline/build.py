@@ -25,7 +25,7 @@ from pathlib import Path
 from skills_evidence import editions as editions_mod
 from skills_evidence.chapters import prose
 from skills_evidence.inputs import release, snapshots, validation
-from skills_evidence.paths import project_root
+from skills_evidence.paths import project_root, without_folder
 from skills_evidence.pipeline import areas, cache, execute, indicators_only, locks, warmkernel
 from skills_evidence.publishing import dataset, pdfs, reproducible, scrutiny, staging, website, workbook
 from skills_evidence.publishing.render import fallback, quarto
@@ -168,7 +168,7 @@ def _without_root(value: object, root: Path) -> object:
         return {key: _without_root(item, root) for key, item in value.items()}
     if isinstance(value, list):
         return [_without_root(item, root) for item in value]
-    return value.removeprefix(f"{root}/") if isinstance(value, str) else value
+    return without_folder(value, root) if isinstance(value, str) else value
 
 
 def comparison_jobs(

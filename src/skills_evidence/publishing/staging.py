@@ -15,7 +15,7 @@ import yaml
 from skills_evidence import editions as editions_mod
 from skills_evidence.chapters import escape, formatting, keyfigures
 from skills_evidence.editions import Chapter, Edition
-from skills_evidence.paths import INTERACTIVE_ASSETS
+from skills_evidence.paths import INTERACTIVE_ASSETS, without_folder
 from skills_evidence.publishing import about, reproducible
 
 
@@ -35,15 +35,13 @@ def write_publishable_notebook(executed: Path, target: Path, root: Path | None =
     whenever they were computed."""
     notebook = nbformat.read(executed, as_version=4)
     notebook.metadata.pop("papermill", None)
-    prefixes = sorted({f"{root}/", f"{Path(root).resolve()}/"}, key=len, reverse=True) if root else []
     for cell in notebook.cells:
         tags = [tag for tag in cell.metadata.get("tags", []) if tag]
         cell.metadata = nbformat.NotebookNode({"tags": tags} if tags else {})
         if INJECTED in tags:  # papermill gives the cell it adds a new random id on every run
             cell.id = INJECTED
-            # The inputs' and outputs' paths, relative to the project folder, as the notebook reads them.
-            for prefix in prefixes:
-                cell.source = cell.source.replace(prefix, "")
+            if root:  # the inputs' and outputs' paths, relative to the project folder, as the notebook reads them
+                cell.source = without_folder(cell.source, root)
         for output in cell.get("outputs", []):
             _inert_text(output)
             _without_scripted_forms(output)

@@ -17,7 +17,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from skills_evidence.paths import project_root
+from skills_evidence.paths import project_root, without_folder
 from skills_evidence.publishing.render import reach
 
 RUNTIME = ".quarto-runtime"
@@ -215,13 +215,11 @@ def _drop_local_paths(out: Path, book: Path) -> None:
     """Quarto writes the embedded notebooks' absolute paths into the pages (`data-notebook="/…/book/
     notebooks/x.ipynb"`); make them relative to the book, so pages neither reveal the build machine's
     folders nor differ between two builds of the same edition in different places."""
-    prefixes = sorted({f"{book}/", f"{book.resolve()}/"}, key=len, reverse=True)
     for page in out.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
-        if any(prefix in text for prefix in prefixes):
-            for prefix in prefixes:
-                text = text.replace(prefix, "")
-            page.write_text(text, encoding="utf-8")
+        relative = without_folder(text, book)
+        if relative != text:
+            page.write_text(relative, encoding="utf-8")
 
 
 #: A picture's description in a Word file that is an absolute path (POSIX or Windows): the file name is kept.
