@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 from pathlib import Path
 
 import nbformat
@@ -30,6 +32,45 @@ def test_changed_input_is_refused_then_accepted_and_recorded(project_copy: Path)
     assert snapshots.verify(["ons_none_rqf@2025"]) == []  # the acceptance is recorded in the sidecar
     entry = yaml.safe_load(path.with_name(path.name + ".meta.yaml").read_text())
     assert entry["sha256"] == snapshots.sha256_file(path) and entry["accepted"][0]["sha256"] == entry["sha256"]
+
+
+def test_a_file_rewritten_at_once_with_as_many_bytes_gives_its_new_digest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # On a file system whose clock steps coarsely (a second on ext3 and HFS+, two on FAT), both writes fall in one
+    # step and leave the file's size and times as they were: its digest is not remembered until its times are
+    # SETTLED_NS old. Expected value: hashlib over the bytes.
+    path = tmp_path / "figures.csv"
+    path.write_text("x\n1\n")
+    step, real_stat = path.stat().st_ctime_ns, Path.stat
+    monkeypatch.setattr(
+        Path,
+        "stat",
+        lambda self, *a, **k: os.stat_result(
+            tuple(real_stat(self, *a, **k))[:10], {"st_mtime_ns": step, "st_ctime_ns": step}
+        ),
+    )
+    snapshots.sha256_file(path)
+    path.write_text("x\n2\n")
+    assert snapshots.sha256_file(path) == hashlib.sha256(b"x\n2\n").hexdigest()
+
+
+def test_a_settled_file_is_read_once_until_it_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    path = tmp_path / "figures.csv"
+    path.write_text("x\n1\n")
+    # The clock moved on beyond SETTLED_NS since every write below.
+    monkeypatch.setattr(snapshots.time, "time_ns", lambda: path.stat().st_ctime_ns + snapshots.SETTLED_NS + 1)
+    reads: list[Path] = []
+    real_open = Path.open
+    monkeypatch.setattr(
+        Path,
+        "open",
+        lambda self, mode="r", *a, **k: (mode == "rb" and reads.append(self)) or real_open(self, mode, *a, **k),
+    )
+    digests = {snapshots.sha256_file(path) for _ in range(3)}
+    assert digests == {hashlib.sha256(b"x\n1\n").hexdigest()} and len(reads) == 1
+    path.write_text("x\n10\n")
+    assert snapshots.sha256_file(path) == hashlib.sha256(b"x\n10\n").hexdigest() and len(reads) == 2
 
 
 def jobs(tmp_path: Path) -> list[execute.Job]:
