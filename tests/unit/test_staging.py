@@ -3,6 +3,8 @@ from the edition."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import nbformat
 
 from skills_evidence import editions
@@ -92,3 +94,38 @@ def test_a_notebook_computed_in_another_folder_stages_the_same_bytes(tmp_path):
     source = nbformat.reads(staged[0].decode(), as_version=4).cells[0].source
     assert '"ons_claimant_rate": "data/snapshots/ons-els/2026/claimant_count.csv"' in source
     assert 'output_dir = "build/2026/outputs/progress.partial"' in source
+
+
+def test_a_staged_notebook_is_valid_and_written_as_nbformat_writes_it(tmp_path):
+    # Staging reads and writes notebooks without nbformat's schema check (it only logs, and building it costs a
+    # tenth of a second in a build with nothing to do): the copy must still be a valid notebook, in nbformat's
+    # own bytes. The stored 2026 progress notebook (tests/regression) is a real executed one, outputs and all.
+    executed = Path(__file__).parents[1] / "regression" / "progress_2026.ipynb"
+    staging.write_publishable_notebook(executed, tmp_path / "staged.ipynb")
+    staged = nbformat.read(tmp_path / "staged.ipynb", as_version=4)
+    nbformat.validate(staged)
+    nbformat.write(staged, tmp_path / "by_nbformat.ipynb")
+    assert (tmp_path / "staged.ipynb").read_bytes() == (tmp_path / "by_nbformat.ipynb").read_bytes()
+    assert len(staged.cells) == len(nbformat.read(executed, as_version=4).cells) > 5
+
+
+def test_a_publishable_copy_is_made_once_for_each_run_of_a_notebook_and_each_version_of_the_code(tmp_path, monkeypatch):
+    # A build with nothing new stages the same executed notebooks again: their publishable copies are kept in
+    # build/<edition>/cache/publishable/, keyed over the notebook's bytes and the library's code.
+    executed = tmp_path / "progress.ipynb"
+    executed.write_bytes((Path(__file__).parents[1] / "regression" / "progress_2026.ipynb").read_bytes())
+    made = []
+    real = staging.write_publishable_notebook
+    monkeypatch.setattr(staging, "write_publishable_notebook", lambda *a: made.append(a[0]) or real(*a))
+    store = tmp_path / "store"
+    first = staging.publishable_copy(executed, tmp_path, store, library="code-1")
+    assert staging.publishable_copy(executed, tmp_path, store, library="code-1") == first and len(made) == 1
+    staging.write_publishable_notebook(executed, tmp_path / "fresh.ipynb", tmp_path)
+    assert first.read_bytes() == (tmp_path / "fresh.ipynb").read_bytes()
+    # The code changed (a new escaping rule, say): made again, and the copy of the old code removed.
+    second = staging.publishable_copy(executed, tmp_path, store, library="code-2")
+    assert second != first and not first.exists() and len(made) == 3
+    # The notebook ran again with another result: made again.
+    executed.write_text(executed.read_text().replace("edition = 2026", "edition = 2027", 1))
+    third = staging.publishable_copy(executed, tmp_path, store, library="code-2")
+    assert third != second and [p.name for p in store.iterdir()] == [third.name]

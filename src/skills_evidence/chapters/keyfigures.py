@@ -6,6 +6,8 @@ from pathlib import Path
 
 import yaml
 
+from skills_evidence.inputs.snapshots import SAFE_LOADER
+
 
 def write(figures: dict, path: str | Path) -> Path:
     """Write one chapter's key figures as YAML (all leaves are display strings)."""
@@ -18,7 +20,7 @@ def merge(paths: list[Path]) -> dict:
     """Merge chapters' key figures into one mapping; two chapters may not define the same top-level key."""
     merged: dict = {}
     for path in paths:
-        figures = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        figures = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
         for key, value in figures.items():
             if key in merged:
                 raise ValueError(f"{path}: key figure group {key!r} is already defined by another chapter")

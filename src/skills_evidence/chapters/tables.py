@@ -3,10 +3,14 @@ text escaped so that names from data are shown as written (see escape.py)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
-from IPython.display import Markdown
 
 from skills_evidence.chapters.escape import markdown_text
+
+if TYPE_CHECKING:
+    from IPython.display import Markdown
 
 
 def text(frame: pd.DataFrame, words: tuple[str, ...] = ()) -> str:
@@ -20,4 +24,8 @@ def text(frame: pd.DataFrame, words: tuple[str, ...] = ()) -> str:
 
 def markdown(frame: pd.DataFrame, words: tuple[str, ...] = ()) -> Markdown:
     """The table as a notebook cell's Markdown output, which the book embeds (`words`: text columns)."""
+    # Imported here: IPython takes a tenth of a second to import, and a build that only stages the book (the
+    # "About" page's tables) never displays one.
+    from IPython.display import Markdown
+
     return Markdown(text(frame, words))

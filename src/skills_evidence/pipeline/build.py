@@ -27,8 +27,8 @@ from skills_evidence.chapters import prose
 from skills_evidence.inputs import release, snapshots, validation
 from skills_evidence.paths import project_root, without_folder
 from skills_evidence.pipeline import areas, cache, execute, indicators_only, locks, warmkernel
-from skills_evidence.publishing import dataset, pdfs, reproducible, scrutiny, staging, website, workbook
-from skills_evidence.publishing.render import fallback, quarto
+from skills_evidence.publishing import dataset, reproducible, staging, website
+from skills_evidence.publishing.render import quarto
 from skills_evidence.statistics import indicators
 
 Progress = Callable[[str], None]
@@ -412,7 +412,13 @@ def build_edition(
         build = builds / str(year)
         banner = website.banner_html(edition)
         book = staging.stage(
-            root, build, edition, [chapters[c] for c in edition.chapter_parameters], sorted(editions), banner
+            root,
+            build,
+            edition,
+            [chapters[c] for c in edition.chapter_parameters],
+            sorted(editions),
+            banner,
+            library=cache.library_digest(),
         )
         progress(f"{year}: staged the book in {book.relative_to(root)}")
         report.renderer = choose_renderer(renderer, progress)
@@ -502,9 +508,13 @@ def render_book(
                     book, partial, stem, book.parent / QUARTO_WORKSPACE, lambda m: progress(f"{year}: {m}")
                 )
             else:
+                from skills_evidence.publishing.render import fallback  # see _downloads
+
                 files = fallback.render(book, partial, stem)
             for kind, made in downloads.result().items():
                 files[kind] = made.replace(partial / made.name)
+            from skills_evidence.publishing import pdfs  # see _downloads
+
             for kind in ("pdf", "scrutiny"):
                 if kind in files:
                     pdfs.finish(files[kind])
@@ -525,6 +535,10 @@ def render_book(
 
 def _downloads(book: Path, folder: Path, edition: editions_mod.Edition, stem: str) -> dict[str, Path]:
     """The edition's scrutiny summary (if it has a progress chapter) and its workbooks, from the staged book."""
+    # Imported when a book is rendered, not with the build: their libraries (gptables, openpyxl, pikepdf) take
+    # about a tenth of a second to import, a tenth of a rebuild in which nothing changed.
+    from skills_evidence.publishing import scrutiny, workbook
+
     folder.mkdir(parents=True)
     summary = scrutiny.write(book, folder, edition)
     return ({"scrutiny": summary} if summary else {}) | workbook.write(book, folder, edition, stem)

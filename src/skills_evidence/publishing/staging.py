@@ -6,17 +6,23 @@ is written once. The stage is assembled beside its final place and swapped in wh
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import nbformat
 import yaml
 
 from skills_evidence import editions as editions_mod
 from skills_evidence.chapters import escape, formatting, keyfigures
 from skills_evidence.editions import Chapter, Edition
+from skills_evidence.inputs.snapshots import sha256_file
 from skills_evidence.paths import INTERACTIVE_ASSETS, without_folder
 from skills_evidence.publishing import about, reproducible
+
+if TYPE_CHECKING:
+    import nbformat
 
 
 def output_stem(year: int) -> str:
@@ -33,7 +39,12 @@ def write_publishable_notebook(executed: Path, target: Path, root: Path | None =
     timings and paths, cell timing metadata, and the project folder `root` in the parameters' paths): the
     book embeds its cells, and the same results must stage, and so render, the same bytes wherever and
     whenever they were computed."""
-    notebook = nbformat.read(executed, as_version=4)
+    import nbformat  # here: with jsonschema it takes 0.15 s to import, and a build with nothing new stages none
+
+    # nbformat's reader and writer without its schema check, which only logs what it finds: papermill checked the
+    # notebook when it wrote it, and building the checker takes a tenth of a second, as long as the rest of a
+    # build with nothing to do.
+    notebook = nbformat.convert(nbformat.reader.reads(executed.read_text(encoding="utf-8")), 4)
     notebook.metadata.pop("papermill", None)
     for cell in notebook.cells:
         tags = [tag for tag in cell.metadata.get("tags", []) if tag]
@@ -45,7 +56,8 @@ def write_publishable_notebook(executed: Path, target: Path, root: Path | None =
         for output in cell.get("outputs", []):
             _inert_text(output)
             _without_scripted_forms(output)
-    nbformat.write(notebook, target)
+    text = nbformat.v4.writes(notebook)
+    target.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
 
 
 #: Forms of an output that make Quarto load require.js and jQuery from a CDN into every page embedding
@@ -127,10 +139,34 @@ def omitted_sentence(edition: Edition) -> str:
     return f"This book leaves out the chapters built on one council's own data: {listed}."
 
 
+def publishable_copy(executed: Path, root: Path, store: Path, library: str) -> Path:
+    """The publishable copy of an executed notebook (write_publishable_notebook), made once for each executed
+    notebook and kept in `store` under a key over its bytes, the project folder and `library` (the digest of
+    the code that made it, so a change to the rules makes it again); the copies of earlier runs are removed."""
+    key = hashlib.sha256(f"{sha256_file(executed)}\0{root}\0{library}".encode()).hexdigest()[:24]
+    kept = store / f"{executed.stem}-{key}.ipynb"
+    if not kept.exists():
+        store.mkdir(parents=True, exist_ok=True)
+        for earlier in [*store.glob(f"{executed.stem}-*.ipynb"), *store.glob(f".{executed.stem}-*.partial-*")]:
+            earlier.unlink()
+        partial = store / f".{kept.name}.partial-{os.getpid()}"
+        write_publishable_notebook(executed, partial, root)
+        partial.replace(kept)
+    return kept
+
+
 def stage(
-    root: Path, build: Path, edition: Edition, chapters: list[Chapter], all_editions: list[int], banner: str = ""
+    root: Path,
+    build: Path,
+    edition: Edition,
+    chapters: list[Chapter],
+    all_editions: list[int],
+    banner: str = "",
+    *,
+    library: str,
 ) -> Path:
-    """Write build/<edition>/book/ (with the edition banner in assets/banner.html) and return it."""
+    """Write build/<edition>/book/ (with the edition banner in assets/banner.html) and return it; `library` is
+    the digest of the library's code, part of the key under which publishable notebooks are kept."""
     book = build / "book"
     partial = build / "book.partial"
     shutil.rmtree(partial, ignore_errors=True)
@@ -172,7 +208,8 @@ def stage(
     for chapter in chapters:
         executed = build / "notebooks" / f"{chapter.id}.ipynb"
         if executed.exists():
-            write_publishable_notebook(executed, partial / "notebooks" / executed.name, root)
+            kept = publishable_copy(executed, root, build / "cache" / "publishable", library)
+            shutil.copyfile(kept, partial / "notebooks" / executed.name)
         if (build / "outputs" / chapter.id).is_dir():
             shutil.copytree(build / "outputs" / chapter.id, partial / "outputs" / chapter.id)
     for name in ("indicators.csv", "indicators.csv-metadata.json"):
