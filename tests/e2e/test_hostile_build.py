@@ -23,7 +23,7 @@ from skills_evidence.pipeline import build as build_mod
 from skills_evidence.pipeline import locks
 from skills_evidence.pipeline.build import build_edition
 from skills_evidence.publishing import reproducible, staging, website
-from skills_evidence.publishing.render import quarto
+from skills_evidence.publishing.render import fallback, quarto
 
 pytestmark = [pytest.mark.e2e, pytest.mark.hostile]
 
@@ -178,7 +178,7 @@ def test_a_render_that_fails_leaves_the_published_book_and_nothing_half_written(
     def fails(*args, **kwargs):
         raise RuntimeError("the renderer stopped")
 
-    monkeypatch.setattr(build_mod.fallback, "render", fails)
+    monkeypatch.setattr(fallback, "render", fails)
     edition = editions.load()[1][2022]
     report = build_mod.BuildReport(2022, renderer="pandoc+typst")
     with pytest.raises(RuntimeError, match="the renderer stopped"):
