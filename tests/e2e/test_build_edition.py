@@ -6,7 +6,10 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -179,6 +182,25 @@ def test_a_rebuild_with_nothing_changed_does_not_render_again(site, monkeypatch)
     again = build_edition(2022)  # how quickly: `make benchmark` measures it
     assert again.ran == [] and not again.rendered and again.renderer == reports[2022].renderer
     assert tree_digest(root / "_book" / "2022") == before
+
+
+#: Libraries only running a notebook or rendering needs (nbformat brings jsonschema): a build with nothing to do
+#: imported them all, half of its time beyond the command line's start-up (README, Performance).
+RENDER_ONLY = ("nbformat", "jsonschema", "IPython", "papermill", "gptables", "openpyxl", "pikepdf", "pypandoc", "typst")
+
+
+def test_a_rebuild_with_nothing_changed_imports_nothing_only_a_render_needs(fallback_site, monkeypatch):
+    root, _ = fallback_site
+    monkeypatch.setenv("SKILLS_EVIDENCE_ROOT", str(root))
+    build_edition(2022, renderer="fallback")  # whatever a test before left to do is done here, not in the probe
+    probe = (
+        "import sys; from skills_evidence.pipeline.build import build_edition; "
+        "report = build_edition(2022, renderer='fallback'); "
+        f"print(report.ran, report.rendered, sorted(m for m in {RENDER_ONLY!r} if m in sys.modules))"
+    )
+    env = dict(os.environ, SKILLS_EVIDENCE_ROOT=str(root))
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[] False []", done.stderr
 
 
 def test_cache_and_a_failed_notebook(project_copy: Path):

@@ -8,6 +8,7 @@ from pathlib import Path
 import nbformat
 
 from skills_evidence import editions
+from skills_evidence.paths import without_folder
 from skills_evidence.publishing import staging
 
 
@@ -120,12 +121,25 @@ def test_a_publishable_copy_is_made_once_for_each_run_of_a_notebook_and_each_ver
     store = tmp_path / "store"
     first = staging.publishable_copy(executed, tmp_path, store, library="code-1")
     assert staging.publishable_copy(executed, tmp_path, store, library="code-1") == first and len(made) == 1
-    staging.write_publishable_notebook(executed, tmp_path / "fresh.ipynb", tmp_path)
+    real(executed, tmp_path / "fresh.ipynb", tmp_path)  # the kept copy is what staging would write afresh
     assert first.read_bytes() == (tmp_path / "fresh.ipynb").read_bytes()
     # The code changed (a new escaping rule, say): made again, and the copy of the old code removed.
     second = staging.publishable_copy(executed, tmp_path, store, library="code-2")
-    assert second != first and not first.exists() and len(made) == 3
+    assert second != first and not first.exists() and len(made) == 2
     # The notebook ran again with another result: made again.
     executed.write_text(executed.read_text().replace("edition = 2026", "edition = 2027", 1))
     third = staging.publishable_copy(executed, tmp_path, store, library="code-2")
-    assert third != second and [p.name for p in store.iterdir()] == [third.name]
+    assert third != second and len(made) == 3 and [p.name for p in store.iterdir()] == [third.name]
+
+
+def test_the_project_folder_is_cut_from_paths_in_either_spelling(tmp_path):
+    # A checkout reached through a symbolic link (as ../shared is beside a fresh clone) is named by papermill as
+    # given and by Quarto resolved: both spellings must go, or the staged book and its pages name the machine.
+    real = tmp_path / "disk" / "main"
+    real.mkdir(parents=True)
+    (tmp_path / "main").symlink_to(real)
+    linked = tmp_path / "main"
+    text = f"output_dir = '{linked}/build/2026/outputs'; notebook = '{real}/build/2026/book/notebooks/progress.ipynb'"
+    assert without_folder(text, linked) == (
+        "output_dir = 'build/2026/outputs'; notebook = 'build/2026/book/notebooks/progress.ipynb'"
+    )
