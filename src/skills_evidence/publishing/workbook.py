@@ -52,6 +52,7 @@ class Table:
     source: str
     frame: pd.DataFrame
     synthetic: str  # "all", "some" (rows flagged in its synthetic column) or ""
+    sheet: pd.DataFrame  # `cells(frame)`: made once, for both the XLSX and the ODS
 
 
 def _plain(text: str, area: str) -> str:
@@ -79,7 +80,15 @@ def tables(book: Path, area: str) -> tuple[list[Table], list[str]]:
             "all" if flags is not None and flags.all() else ("some" if flags is not None and flags.any() else "")
         )
         found.append(
-            Table(key, title, _plain(words["description"], area), _plain(words["source"], area), frame, synthetic)
+            Table(
+                key,
+                title,
+                _plain(words["description"], area),
+                _plain(words["source"], area),
+                frame,
+                synthetic,
+                cells(frame),
+            )
         )
     return found, left_out
 
@@ -90,6 +99,9 @@ def cells(frame: pd.DataFrame) -> pd.DataFrame:
     as zero)."""
     out = frame.copy()
     status = out["status"].fillna("").astype(str) if "status" in out.columns else pd.Series("", index=out.index)
+    marked = ("[" + status + "]").where(status != "")
+    # The mark for an interval column ([z] where no status) and for any other ([x]), made once per table.
+    marks = {interval: marked.fillna("[z]" if interval else "[x]") for interval in (True, False)}
     for column in out.columns:
         text = out[column].astype(str).where(out[column].notna(), "")
         numbers = pd.to_numeric(text.where(text != ""), errors="coerce")
@@ -99,10 +111,7 @@ def cells(frame: pd.DataFrame) -> pd.DataFrame:
         if not (text != "").any() and not INTERVAL.search(column):
             out[column] = text
             continue
-        mark = status.map(lambda s: f"[{s}]" if s else "").where(
-            status != "", "[z]" if INTERVAL.search(column) else "[x]"
-        )
-        out[column] = numbers.astype(object).where(text != "", mark)
+        out[column] = numbers.astype(object).where(text != "", marks[bool(INTERVAL.search(column))])
     return out
 
 
@@ -151,7 +160,7 @@ def write_xlsx(path: Path, edition: Edition, found: list[Table], left_out: list[
     """The workbook as XLSX through gptables, its dates fixed to the edition's so the bytes repeat."""
     sheets = {
         name: gptables.GPTable(
-            table=cells(t.frame),
+            table=t.sheet.copy(),  # gptables may change the frame it is given; the ODS is written from it after
             table_name=t.key.replace(".", "_"),
             title=_title(t),
             subtitles=[t.description],
@@ -211,7 +220,7 @@ def write_ods(path: Path, edition: Edition, found: list[Table], left_out: list[s
             f"This worksheet contains one table. Some cells refer to notes, which are on the Notes worksheet. {EMPTY}",
             f"Source: {t.source}",
         ]
-        sheets.append((name, *_rows(head, cells(t.frame))))
+        sheets.append((name, *_rows(head, t.sheet)))
     moment = _moment(edition)
     partial = path.with_name(f".{path.name}.partial")
     try:
