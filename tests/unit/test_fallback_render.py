@@ -7,6 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from skills_evidence.publishing.render import fallback
 from skills_evidence.publishing.render.fallback import Doc, RenderError, heading_text, number_labels, transform
 
 VARS = {"skills": {"area": "Coventry", "l3plus": {"value": "58.9"}}}
@@ -71,3 +72,32 @@ def test_a_heading_made_of_a_key_figure_is_named_by_its_value_in_the_navigation(
     assert heading_text(doc(tmp_path, "Text first.\n"), VARS) is None
     with pytest.raises(RenderError, match=r"chapters/c.qmd: key figure 'skills.missing'"):
         heading_text(doc(tmp_path, "# {{< var skills.missing >}}\n"), VARS)
+
+
+def test_a_notebook_embedded_on_a_page_and_again_in_the_pdf_is_read_once_per_render(tmp_path: Path, monkeypatch):
+    notebook(tmp_path)
+    d = doc(
+        tmp_path, "# Skills\n\n{{< embed ../notebooks/n.ipynb#tbl-x >}}\n\n{{< embed ../notebooks/n.ipynb#tbl-x >}}\n"
+    )
+    numbers = number_labels([d])
+    reads = []
+    real = fallback._labelled_cells
+    monkeypatch.setattr(fallback, "_labelled_cells", lambda path: reads.append(path) or real(path))
+    notebooks = fallback.Notebooks()
+    page = transform(d, VARS, numbers, tmp_path / "_media", tmp_path, {}, notebooks)
+    whole = transform(d, VARS, numbers, tmp_path / "_media", tmp_path, None, notebooks)
+    assert page.count("| 1 |") == whole.count("| 1 |") == 2
+    assert reads == [tmp_path / "notebooks" / "n.ipynb"]
+
+
+def test_an_embed_of_a_missing_label_or_of_a_cell_with_nothing_shown_names_the_notebook(tmp_path: Path):
+    path = notebook(tmp_path)
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("#| label: fig-y\nx = 1"))  # run, but shows nothing
+    nbformat.write(nb, path)
+    notebooks = fallback.Notebooks()
+    with pytest.raises(RenderError, match=r"n.ipynb: no cell labelled 'tbl-z'"):
+        notebooks.cell(path, "tbl-z")
+    with pytest.raises(RenderError, match=r"n.ipynb: cell 'fig-y' has no displayable output"):
+        notebooks.cell(path, "fig-y")
+    assert notebooks.cell(path, "tbl-x")[0]["tbl-cap"] == "A table"

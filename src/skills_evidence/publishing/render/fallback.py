@@ -24,6 +24,7 @@ import typst
 import yaml
 
 from skills_evidence.chapters import keyfigures
+from skills_evidence.inputs.snapshots import SAFE_LOADER
 from skills_evidence.paths import INTERACTIVE_ASSETS
 
 SHORTCODE = re.compile(r"\{\{<\s*(\w+)\s+([^>]*?)\s*>\}\}")
@@ -63,22 +64,42 @@ def split_front_matter(text: str) -> tuple[dict, str]:
 def cell_options(source: str) -> dict:
     """Quarto `#|` cell options as a dict."""
     lines = [ln[3:] for ln in source.splitlines() if ln.startswith("#| ")]
-    return yaml.safe_load("\n".join(lines)) or {} if lines else {}
+    return yaml.load("\n".join(lines), Loader=SAFE_LOADER) or {} if lines else {}
 
 
-def find_cell(notebook: Path, label: str) -> tuple[dict, dict]:
-    """(options, first displayable output) of the cell labelled `label` in an executed notebook."""
-    nb = nbformat.read(notebook, as_version=4)
+class Notebooks:
+    """The labelled cells of the executed notebooks a book embeds, each notebook read once: a render embeds
+    one notebook many times (in its web page, then again in the PDF and Word versions). One per render."""
+
+    def __init__(self) -> None:
+        self._read: dict[Path, dict[str, tuple[dict, dict | None]]] = {}
+
+    def cell(self, notebook: Path, label: str) -> tuple[dict, dict]:
+        """(options, first displayable output) of the cell labelled `label` in an executed notebook."""
+        if notebook not in self._read:
+            self._read[notebook] = _labelled_cells(notebook)
+        if label not in self._read[notebook]:
+            raise RenderError(f"{notebook}: no cell labelled {label!r}")
+        options, data = self._read[notebook][label]
+        if data is None:
+            raise RenderError(f"{notebook}: cell {label!r} has no displayable output (was the notebook executed?)")
+        return options, data
+
+
+def _labelled_cells(notebook: Path) -> dict[str, tuple[dict, dict | None]]:
+    """Label → (options, first displayable output or None) of an executed notebook's code cells, the first
+    cell of a label winning. Read as staging wrote it (publishing.staging), without nbformat's schema check."""
+    nb = nbformat.convert(nbformat.reader.reads(notebook.read_text(encoding="utf-8")), 4)
+    cells: dict[str, tuple[dict, dict | None]] = {}
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
         options = cell_options(cell.source)
-        if options.get("label") == label:
-            for output in cell.get("outputs", []):
-                if output.get("output_type") in ("display_data", "execute_result"):
-                    return options, output.get("data", {})
-            raise RenderError(f"{notebook}: cell {label!r} has no displayable output (was the notebook executed?)")
-    raise RenderError(f"{notebook}: no cell labelled {label!r}")
+        if "label" not in options or options["label"] in cells:
+            continue
+        shown = [o for o in cell.get("outputs", []) if o.get("output_type") in ("display_data", "execute_result")]
+        cells[options["label"]] = (options, shown[0].get("data", {}) if shown else None)
+    return cells
 
 
 def number_labels(docs: list[Doc]) -> dict[str, str]:
@@ -125,7 +146,13 @@ def label_pages(docs: list[Doc]) -> dict[str, str]:
 
 
 def transform(
-    doc: Doc, variables: dict, numbers: dict[str, str], media: Path, book: Path, pages: dict[str, str] | None = None
+    doc: Doc,
+    variables: dict,
+    numbers: dict[str, str],
+    media: Path,
+    book: Path,
+    pages: dict[str, str] | None = None,
+    notebooks: Notebooks | None = None,
 ) -> str:
     """A chapter's Quarto markdown → Pandoc markdown, with every shortcode and reference resolved.
 
@@ -133,6 +160,7 @@ def transform(
     to the chapter file; without, it is for the one-document PDF and Word versions at the book's root.
     """
     here = Path(page_of(doc.relpath)).parent if pages is not None else Path(".")
+    notebooks = notebooks if notebooks is not None else Notebooks()
     out: list[str] = []
     section = 0
     for lineno, line in enumerate(doc.body.splitlines(), start=1):
@@ -150,7 +178,10 @@ def transform(
             kind = callout.group(1)
             line = f"::: {{.callout .callout-{kind}}}\n\n**{kind.capitalize()}**\n"
         # re.sub calls each lambda at once, inside this iteration, so binding `where` late is safe.
-        line = SHORTCODE.sub(lambda m: _shortcode(m, variables, numbers, doc, media, book, where, here), line)  # noqa: B023
+        line = SHORTCODE.sub(
+            lambda m: _shortcode(m, variables, numbers, doc, media, book, where, here, notebooks),  # noqa: B023
+            line,
+        )
         line = XREF.sub(lambda m: _xref(m.group(1), numbers, where, pages, page_of(doc.relpath)), line)  # noqa: B023
         if pages is None:
             line = LINK.sub(lambda m: "](" + _book_relative(doc, m.group(1)) + ")", line)
@@ -159,7 +190,15 @@ def transform(
 
 
 def _shortcode(
-    match: re.Match, variables: dict, numbers: dict[str, str], doc: Doc, media: Path, book: Path, where: str, here: Path
+    match: re.Match,
+    variables: dict,
+    numbers: dict[str, str],
+    doc: Doc,
+    media: Path,
+    book: Path,
+    where: str,
+    here: Path,
+    notebooks: Notebooks,
 ) -> str:
     code, args = match.group(1), match.group(2).strip()
     if code == "var":
@@ -172,7 +211,7 @@ def _shortcode(
         notebook = (doc.path.parent / path).resolve()
         if not notebook.exists():
             raise RenderError(f"{where}: embedded notebook {path} not found")
-        options, data = find_cell(notebook, label)
+        options, data = notebooks.cell(notebook, label)
         if "image/png" in data:
             media.mkdir(parents=True, exist_ok=True)
             target = media / f"{label}.png"
@@ -220,11 +259,12 @@ def read_book(book: Path) -> tuple[dict, dict, list[Doc]]:
     return config, variables, docs
 
 
-def assemble(book: Path) -> tuple[dict, str]:
+def assemble(book: Path, notebooks: Notebooks | None = None) -> tuple[dict, str]:
     """(config, one Pandoc markdown document) for the whole staged book: the PDF and Word versions."""
     config, variables, docs = read_book(book)
     numbers = number_labels(docs)
-    text = "\n\n".join(transform(d, variables, numbers, book / "_media", book) for d in docs)
+    notebooks = notebooks if notebooks is not None else Notebooks()
+    text = "\n\n".join(transform(d, variables, numbers, book / "_media", book, None, notebooks) for d in docs)
     return config, text
 
 
@@ -262,6 +302,7 @@ def render(book: Path, out: Path, stem: str) -> dict[str, Path]:
     chapters/<name>.html), and `<stem>.pdf` and `<stem>.docx`."""
     config, variables, docs = read_book(book)
     numbers, pages = number_labels(docs), label_pages(docs)
+    notebooks = Notebooks()
     out.mkdir(parents=True, exist_ok=True)
     shared_css = book / "assets" / "book.css"
     (out / "book.css").write_text(
@@ -279,7 +320,7 @@ def render(book: Path, out: Path, stem: str) -> dict[str, Path]:
         page = page_of(doc.relpath)
         up = "../" * (len(Path(page).parts) - 1)
         source = work / (page.replace("/", "__") + ".md")
-        source.write_text(transform(doc, variables, numbers, book / "_media", book, pages), encoding="utf-8")
+        source.write_text(transform(doc, variables, numbers, book / "_media", book, pages, notebooks), encoding="utf-8")
         nav = work / (page.replace("/", "__") + ".nav.html")
         nav.write_text(_navigation(docs, page, up, config["book"]["title"], variables), encoding="utf-8")
         title = heading_text(doc, variables) or config["book"]["title"]
@@ -313,7 +354,7 @@ def render(book: Path, out: Path, stem: str) -> dict[str, Path]:
         if (book / folder).is_dir():
             shutil.copytree(book / folder, out / folder, dirs_exist_ok=True)
 
-    config, text = assemble(book)
+    config, text = assemble(book, notebooks)
     meta = config["book"]
     header = {
         "title": meta["title"],
@@ -396,6 +437,9 @@ def _pandoc(source: Path, to: str, output: Path, args: list[str], cwd: Path) -> 
     here = os.getcwd()
     os.chdir(cwd)
     try:
-        pypandoc.convert_file(str(source), to, format="markdown", outputfile=str(output), extra_args=args)
+        # verify_format=False: the formats are this module's own, and checking them ran Pandoc twice more per file.
+        pypandoc.convert_file(
+            str(source), to, format="markdown", outputfile=str(output), extra_args=args, verify_format=False
+        )
     finally:
         os.chdir(here)
