@@ -201,6 +201,30 @@ def test_an_interval_beyond_every_authoritys_figure_is_never_cut_off(placed, tmp
     plt.close("all")
 
 
+def test_an_area_with_its_own_scales_redraws_only_those_rows_to_the_same_pixels_as_a_whole_redraw(placed, monkeypatch):
+    """Issue 27: 117 of the 317 authorities have an interval beyond the shared scales in one row or more (2026);
+    their chart redraws just those rows over the shared layer. Checked against drawing the whole layer again."""
+    import numpy as np
+    import seaborn as sns
+
+    from skills_evidence.chapters import distribution
+
+    cambridge = "E07000008"
+    shared = distribution.base_layer(placed.all_areas, placed.labels, "s")
+    bands = sorted(shared.bands.values())
+    assert all(above[1] <= below[0] for above, below in zip(bands, bands[1:]))  # each row has pixel rows of its own
+    beyond = distribution.reach(placed.all_areas, cambridge, shared)
+    whole = distribution.base_layer(placed.all_areas, placed.labels, "s", beyond)
+    drawn = []
+    real = sns.stripplot
+    monkeypatch.setattr(sns, "stripplot", lambda **kw: drawn.append(kw["ax"]) or real(**kw))
+    own = distribution.rescaled(shared, placed.all_areas, placed.labels, "s", beyond)
+    assert len(drawn) == len(beyond) < len(shared.bands)
+    assert np.array_equal(np.asarray(own.image), np.asarray(whole.image))
+    assert (own.limits, own.fitted) == (whole.limits, whole.fitted)
+    plt.close("all")
+
+
 def ons_interval(
     file: str, code: str, period: str, folder: str = "ons_explore_local_statistics_more"
 ) -> tuple[float, float]:

@@ -46,24 +46,39 @@ def _rows(all_areas: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
 @dataclass(frozen=True)
 class Base:
     """The part of the chart every area shares, drawn once per edition: the image and, by measure, the range of
-    figures its scale was fitted to and the scale's ends (an area's layer is drawn on the same ends)."""
+    figures its scale was fitted to, the scale's ends (an area's layer is drawn on the same ends) and the band
+    of pixel rows its panel covers, title and tick labels included (top, bottom)."""
 
     image: Image.Image
     fitted: dict[str, tuple[float, float]]
     limits: dict[str, tuple[float, float]]
+    bands: dict[str, tuple[int, int]]
+
+
+#: Pixel rows added above and below a panel's drawn extent, for the edges of its antialiased text.
+BAND_MARGIN = 1
 
 
 def base_layer(
-    all_areas: pd.DataFrame, labels: dict[str, str], source: str, reach: dict[str, tuple[float, float]] | None = None
+    all_areas: pd.DataFrame,
+    labels: dict[str, str],
+    source: str,
+    reach: dict[str, tuple[float, float]] | None = None,
+    only: set[str] | None = None,
 ) -> Base:
     """Every authority with a figure as a grey point (seaborn's strip plot, seeded), each row's scale fitted
     to them and England's figure (and to `reach`, an area's interval where it runs further), better to the
-    right, the measures' names and the source."""
+    right, the measures' names and the source. With `only`, just those rows are drawn (the others are left
+    blank, in the same places): see `rescaled`."""
     charts.use_style()
     measures = list(dict.fromkeys(all_areas["indicator_id"]))
     fig, axes = _panels(measures)
-    fitted, limits = {}, {}
+    fig.set_dpi(charts.DPI)  # the bands are measured in the pixels `charts.layer` draws
+    fitted, limits, drawn = {}, {}, {}
     for ax, indicator_id in zip(axes, measures):
+        if only is not None and indicator_id not in only:
+            ax.set_visible(False)
+            continue
         rows = _rows(all_areas, indicator_id)
         first = rows.iloc[0]
         np.random.seed(JITTER_SEED)
@@ -83,8 +98,45 @@ def base_layer(
         ax.grid(False)
         ax.set_title(textwrap.fill(f"{labels[indicator_id]} ({first['period']})", 110), fontsize=8, loc="left", pad=2)
         limits[indicator_id] = tuple(float(x) for x in ax.get_xlim())
+        drawn[indicator_id] = ax
     charts.title_and_source(fig, None, source)
-    return Base(charts.layer(fig), fitted, limits)
+    renderer = fig.canvas.get_renderer()
+    height = renderer.height
+    bands = {}
+    for indicator_id, ax in drawn.items():
+        box = ax.get_tightbbox(renderer)
+        bands[indicator_id] = (
+            max(0, int(np.floor(height - box.y1)) - BAND_MARGIN),
+            min(int(height), int(np.ceil(height - box.y0)) + BAND_MARGIN),
+        )
+    return Base(charts.layer(fig), fitted, limits, bands)
+
+
+def rescaled(
+    base: Base,
+    all_areas: pd.DataFrame,
+    labels: dict[str, str],
+    source: str,
+    reach: dict[str, tuple[float, float]],
+) -> Base:
+    """`base` with the rows in `reach` drawn again on scales that also reach the area's interval, and every
+    other row as shared: the same pixels as drawing the whole base with `reach`, for a fraction of the drawing
+    (most areas whose interval runs beyond the shared scales do so in one or two of the 21 rows). Where a
+    redrawn row's band would touch another row's, the whole base is drawn again instead."""
+    redrawn = base_layer(all_areas, labels, source, reach, only=set(reach))
+    spans = {m: (min(base.bands[m][0], redrawn.bands[m][0]), max(base.bands[m][1], redrawn.bands[m][1])) for m in reach}
+    others = [band for m, band in base.bands.items() if m not in reach]
+    if redrawn.image.size != base.image.size or any(
+        top < other_bottom and other_top < bottom
+        for top, bottom in spans.values()
+        for other_top, other_bottom in others
+    ):
+        return base_layer(all_areas, labels, source, reach)
+    image = base.image.copy()
+    for top, bottom in spans.values():
+        box = (0, top, image.width, bottom)
+        image.paste(redrawn.image.crop(box), box)
+    return Base(image, base.fitted | redrawn.fitted, base.limits | redrawn.limits, base.bands | redrawn.bands)
 
 
 def _extent(rows: pd.DataFrame) -> tuple[float, float] | None:
@@ -175,11 +227,11 @@ def figure(
     """The chart for every measure in `all_areas` (chapters.all_areas), the area's comparator set for each
     measure in `comparators`, saved as PNG. `base` is the edition's `base_layer`, drawn once for every area
     (the strip plots are most of the drawing); without it, or where the area's interval runs beyond its
-    scales (`reach`), the base is drawn here. PNG only: no page links an SVG of it, and every figure is in
-    all_areas.csv beside it."""
+    scales (`reach`), those rows are drawn again here (`rescaled`). PNG only: no page links an SVG of it, and
+    every figure is in all_areas.csv beside it."""
     base = base if base is not None else base_layer(all_areas, labels, source)
     beyond = reach(all_areas, area_code, base)
     if beyond:
-        base = base_layer(all_areas, labels, source, beyond)
+        base = rescaled(base, all_areas, labels, source, beyond)
     overlay = charts.layer(area_marks(all_areas, comparators, area_code, area_name, base.limits), transparent=True)
     return charts.save_layers(base.image, overlay, outputs / "distribution")

@@ -161,7 +161,7 @@ def _write_bases(common: Shared, folder: Path) -> None:
     maps.base_layer(common.map_rows, common.labels, SOURCE).save(folder / MAPS_BASE, format="PNG")
     base = distribution.base_layer(common.all_areas, common.labels, SOURCE)
     base.image.save(folder / DISTRIBUTION_BASE, format="PNG")
-    scales = {"fitted": base.fitted, "limits": base.limits}
+    scales = {"fitted": base.fitted, "limits": base.limits, "bands": base.bands}
     (folder / DISTRIBUTION_SCALES).write_text(json.dumps(scales, indent=1), encoding="utf-8")
 
 
@@ -171,7 +171,7 @@ def _read_bases(folder: Path) -> tuple[Image.Image, distribution.Base]:
     with Image.open(folder / MAPS_BASE) as maps_image, Image.open(folder / DISTRIBUTION_BASE) as chart_image:
         maps_base, chart_base = maps_image.convert("RGBA"), chart_image.convert("RGBA")
     return maps_base, distribution.Base(
-        chart_base, *({k: tuple(v) for k, v in scales[part].items()} for part in ("fitted", "limits"))
+        chart_base, *({k: tuple(v) for k, v in scales[part].items()} for part in ("fitted", "limits", "bands"))
     )
 
 
