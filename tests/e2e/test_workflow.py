@@ -44,6 +44,11 @@ def workflow_run(tmp_path_factory: pytest.TempPathFactory):
         pytest.fail(f"Snakemake is not installed at {SNAKEMAKE}: run the tests with `make test` (make workflow-env)")
     root = copy_project(tmp_path_factory.mktemp("workflow") / "project")
     shutil.copytree(REPOSITORY / "workflow", root / "workflow")
+    # What an earlier version of the code or the data left: a shared folder under another key, a scratch folder of
+    # a build that was stopped, and another edition's folder (which this edition's builds must leave alone).
+    for stale in ("progress/2026/0earlier", "progress/2026/.0earlier.partial-x", "progress/2025/0other"):
+        (root / "build" / "shared" / stale).mkdir(parents=True)
+        (root / "build" / "shared" / stale / "labels.json").write_text("{}", encoding="utf-8")
     first = run(root, f"areas={','.join([*AREAS, NOT_AN_AUTHORITY])}", "renderer=fallback")
     return root, first
 
@@ -62,8 +67,9 @@ def test_what_every_area_shares_is_computed_once_and_read_by_each(workflow_run):
     root, _ = workflow_run
     # The rule `shared` ran before any area: one folder for the edition (its key covers all but the area) and
     # no scratch folder beside it; each area's monitoring notebook was handed that folder.
-    folders = list((root / "build" / "shared" / "progress").iterdir())
-    assert len(folders) == 1 and (folders[0] / "labels.json").is_file(), folders
+    folders = list((root / "build" / "shared" / "progress" / "2026").iterdir())
+    assert len(folders) == 1 and (folders[0] / "labels.json").is_file(), folders  # the earlier two were removed
+    assert (root / "build" / "shared" / "progress" / "2025" / "0other").is_dir()
     # With the layers of the two charts every area shares, drawn there once (most of their drawing).
     assert all((folders[0] / name).is_file() for name in (MAPS_BASE, DISTRIBUTION_BASE, DISTRIBUTION_SCALES))
     for code in AREAS:

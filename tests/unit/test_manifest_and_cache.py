@@ -118,7 +118,7 @@ def test_changing_a_parameter_reruns(tmp_path: Path):
 
 
 def test_the_shared_folder_has_one_name_in_any_checkout(tmp_path: Path):
-    # The progress notebook is handed the folder every area shares (build/shared/progress/<key>), and the name is
+    # The progress notebook is handed the folder every area shares (build/shared/progress/2026/<key>), and the name is
     # written into the staged book; keyed over papermill's absolute paths, it differed between /work/main and a
     # fresh clone, and so did the edition's render key.
     from skills_evidence.pipeline import build
@@ -142,7 +142,36 @@ def test_the_shared_folder_has_one_name_in_any_checkout(tmp_path: Path):
             executed=root / "build/2026/notebooks/progress.ipynb",
             record=root / "build/2026/cache/progress.json",
         )
-        folder = build.shared_folder(job, root)
-        assert folder.parent == root / "build/shared/progress"
+        folder = build.shared_folder(job, root, 2026)
+        assert folder.parent == root / "build/shared/progress/2026"
         names.append(folder.name)
     assert names[0] == names[1]
+
+
+def test_a_shared_folder_in_use_clears_what_earlier_code_or_data_left_beside_it(tmp_path: Path):
+    # Every change of the library or of an input names a new shared folder (about 9 MB); the old ones were kept
+    # for ever (236 MB of them in one working copy). Once the folder a job names is whole, the rest of its
+    # edition's go; a build of the same code writing the same folder at once keeps its scratch folder.
+    from skills_evidence.pipeline import build
+
+    shared = tmp_path / "build/shared/progress"
+    layout = ("2026/new", "2026/.new.partial-ab12", "2026/old", "2026/.old.partial-cd34", "2025/other", "9f03a4")
+    for name in layout:  # 9f03a4: a folder of the layout before each edition had its own
+        (shared / name).mkdir(parents=True)
+
+    def job(named: str) -> execute.Job:
+        return execute.Job(
+            chapter_id="progress",
+            notebook=tmp_path / "progress.ipynb",
+            parameters={"shared_dir": f"build/shared/progress/{named}"},
+            inputs=[],
+            outputs=tmp_path / "build/2026/outputs/progress",
+            executed=tmp_path / "build/2026/notebooks/progress.ipynb",
+            record=tmp_path / "build/2026/cache/progress.json",
+        )
+
+    assert build.prune_shared([job("2026/not-yet-written")], tmp_path) == []  # nothing goes before it is whole
+    removed = build.prune_shared([job("2026/new")], tmp_path)
+    assert sorted(p.name for p in removed) == [".old.partial-cd34", "9f03a4", "old"]
+    assert sorted(p.name for p in (shared / "2026").iterdir()) == [".new.partial-ab12", "new"]
+    assert sorted(p.name for p in shared.iterdir()) == ["2025", "2026"] and (shared / "2025/other").is_dir()

@@ -79,7 +79,7 @@ def test_every_area_of_an_edition_shares_one_folder_and_a_changed_input_moves_it
         return jobs["progress"].parameters["shared_dir"]
 
     coventry, leicester = folder(None, project_copy), folder("E06000016", project_copy)
-    assert coventry == leicester and coventry.startswith("build/shared/progress/")
+    assert coventry == leicester and coventry.startswith("build/shared/progress/2026/")
     catalogue = project_copy / "data" / "indicators.yaml"
     catalogue.write_text(catalogue.read_text(encoding="utf-8") + "\n# a changed input\n", encoding="utf-8")
     assert folder(None, project_copy) != coventry

@@ -138,7 +138,7 @@ def analysis_jobs(
         inputs = [Path(p) for p in offered["datasets"].values()]
         job = _job(chapter, parameters, inputs, root, build)
         if "shared_dir" in declared_names(job.notebook):
-            job.parameters["shared_dir"] = shared_folder(job, root).relative_to(root).as_posix()
+            job.parameters["shared_dir"] = shared_folder(job, root, edition.year).relative_to(root).as_posix()
         jobs.append(job)
     return jobs
 
@@ -147,18 +147,39 @@ def analysis_jobs(
 AREA_PARAMETERS = ("area_code", "comparators")
 
 
-def shared_folder(job: execute.Job, root: Path) -> Path:
-    """Where a chapter keeps what it computes the same for every area of one edition (build/shared/<chapter>/
-    <key>; chapters.where_area_sits): keyed over the chapter's notebook, its parameters other than the area's,
-    its inputs and the library, as a notebook's own cache key is, so a folder found there is never stale."""
+def shared_folder(job: execute.Job, root: Path, year: int) -> Path:
+    """Where a chapter keeps what it computes the same for every area of edition `year` (build/shared/<chapter>/
+    <year>/<key>; chapters.where_area_sits): keyed over the chapter's notebook, its parameters other than the
+    area's, its inputs and the library, as a notebook's own cache key is, so a folder found there is never stale."""
     edition_wide = {k: _without_root(v, root) for k, v in job.parameters.items() if k not in AREA_PARAMETERS}
     return (
         root
         / "build"
         / "shared"
         / job.chapter_id
+        / str(year)
         / cache.notebook_key(job.notebook, edition_wide, job.inputs, cache.library_digest())
     )
+
+
+def prune_shared(jobs: list[execute.Job], root: Path) -> list[Path]:
+    """Remove what an earlier version of the inputs or the library left beside the shared folders these jobs
+    name (about 9 MB each, one more for every change of either), once the one named is there whole: it is
+    renamed into place only when complete (chapters.where_area_sits). Another build of the same code writing
+    the same folder at once keeps its scratch folder. Returns what was removed."""
+    removed = []
+    for job in jobs:
+        named = job.parameters.get("shared_dir")
+        folder = root / named if named else None
+        if folder is None or not folder.is_dir():
+            continue
+        stale = [p for p in folder.parent.iterdir() if p != folder and not p.name.startswith(f".{folder.name}.")]
+        # and the folders of the layout before each edition had its own (build/shared/<chapter>/<key>)
+        stale += [p for p in folder.parent.parent.iterdir() if not p.name.isdigit()]
+        for other in stale:
+            shutil.rmtree(other, ignore_errors=True)
+            removed.append(other)
+    return removed
 
 
 def _without_root(value: object, root: Path) -> object:
@@ -305,6 +326,7 @@ def run_notebooks(
                     )
                 ]
             )
+            prune_shared([j for _, j in analysis], root)
     except BaseException:
         # Stopped or failed: the server has stopped its kernels (leaving the session), so nothing still
         # writes into the unfinished notebooks' scratch folders; remove them.
