@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,6 +119,26 @@ def _worker_start(build: int) -> None:
     locks.release_inherited()
 
 
+@contextlib.contextmanager
+def _kernel_sockets() -> Iterator[Path]:
+    """One folder for the socket folders of every kernel this run starts (pipeline.kernels), removed when the
+    run ends however it ends: a worker stopped mid-notebook (a failure elsewhere, an interrupt) never reaches
+    its kernel manager's clean-up, and its folder was left in the system's temporary folder."""
+    from skills_evidence.pipeline.kernels import SOCKETS_ENV
+
+    folder = tempfile.mkdtemp(prefix="skills-evidence-kernels-")
+    before = os.environ.get(SOCKETS_ENV)
+    os.environ[SOCKETS_ENV] = folder
+    try:
+        yield Path(folder)
+    finally:
+        if before is None:
+            os.environ.pop(SOCKETS_ENV, None)
+        else:
+            os.environ[SOCKETS_ENV] = before
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def run(jobs: list[Job], root: Path, workers: int | None = None, on_done=None, warm: bool = True) -> list[Job]:
     """Execute every job not cached, up to `workers` at once (default: one more than the machine's cores, so
     a kernel starting or stopping does not leave a core idle); with `warm`, each notebook's kernel is
@@ -131,7 +153,7 @@ def run(jobs: list[Job], root: Path, workers: int | None = None, on_done=None, w
 
     from skills_evidence.pipeline import kernels  # noqa: F401
 
-    with warmkernel.ensure() if warm else contextlib.nullcontext():
+    with warmkernel.ensure() if warm else contextlib.nullcontext(), _kernel_sockets():
         pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_start, initargs=(os.getpid(),))
         try:
             futures = {pool.submit(_execute, job, str(root)): job for job in todo}

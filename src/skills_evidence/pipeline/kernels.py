@@ -13,6 +13,11 @@ from jupyter_client import AsyncKernelManager
 
 from skills_evidence.pipeline import warmkernel
 
+#: The environment variable naming the folder a run of notebooks keeps its kernels' folders in (their sockets and
+#: connection files; pipeline.execute sets it, and removes the folder when the run ends, so a notebook worker
+#: stopped before it could clean up leaves nothing in the system's temporary folder).
+SOCKETS_ENV = "SKILLS_EVIDENCE_KERNEL_SOCKETS"
+
 
 class IPCKernelManager(AsyncKernelManager):
     """Starts kernels that talk over Unix sockets in a private folder rather than TCP ports: no
@@ -21,8 +26,12 @@ class IPCKernelManager(AsyncKernelManager):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.transport = "ipc"
-        self._socket_dir = tempfile.mkdtemp(prefix="skills-evidence-kernel-")
+        run = os.environ.get(SOCKETS_ENV)
+        # Inside a run's folder the name is short: a socket's whole path must fit in about 100 characters.
+        self._socket_dir = tempfile.mkdtemp(prefix="k" if run else "skills-evidence-kernel-", dir=run or None)
         self.ip = os.path.join(self._socket_dir, "kernel")
+        # The connection file (the kernel's key) beside its sockets, not in the system's temporary folder.
+        self.connection_file = os.path.join(self._socket_dir, "connection.json")
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
         # The kernel process's own stderr carries only start-up and shutdown chatter ("KeyboardInterrupt
