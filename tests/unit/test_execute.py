@@ -12,6 +12,7 @@ from pathlib import Path
 
 import nbformat
 import papermill as pm
+import pytest
 
 from skills_evidence.pipeline import warmkernel
 from skills_evidence.pipeline.kernels import IPCKernelManager
@@ -180,8 +181,6 @@ def test_a_run_stopped_mid_notebook_leaves_no_socket_folder_behind(tmp_path: Pat
     # which never reach their kernel manager's clean-up: each left its socket folder and its connection file
     # (the kernel's key) in the system's temporary folder, 144 and 82 of them on this machine after two days of
     # test runs. Both now live in one folder per run, removed however the run ends.
-    import pytest
-
     from skills_evidence.pipeline import execute as execute_mod
 
     # A short private temporary folder (a socket's path must fit in about 100 characters; pytest's are long),
