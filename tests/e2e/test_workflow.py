@@ -124,3 +124,40 @@ def test_by_default_it_plans_every_current_authority_but_the_home_council(workfl
     counts = {r[0]: int(r[1]) for r in rows if len(r) == 2 and r[1].isdigit()}
     assert "E08000026" in codes
     assert counts["area"] == len(codes - {"E08000026"}) - 3  # the three built above are up to date
+
+
+def planned_areas(plan: subprocess.CompletedProcess) -> list[str]:
+    """The areas whose books a dry run (`--dry-run`) would build, from the wildcards Snakemake prints per job."""
+    assert plan.returncode == 0, plan.stderr[-2000:]
+    return re.findall(r"wildcards: code=(\S+)", plan.stdout)
+
+
+def every_area_but_home(root: Path) -> set[str]:
+    with (root / "data" / "reference" / "english_authorities.csv").open(encoding="utf-8") as handle:
+        return {row["area_code"] for row in csv.DictReader(handle)} - {"E08000026"}
+
+
+def test_each_job_of_a_ci_matrix_builds_its_own_part_of_the_areas(workflow_run):
+    root, _ = workflow_run
+    # part=i/n: three jobs, each planning (all its areas forced, built or not) a third of every authority, each
+    # authority in exactly one part, and every kind (unitaries, districts, metropolitan districts, London
+    # boroughs, counties) in each part, so no job is left with only the slower or the quicker kinds.
+    parts = [planned_areas(run(root, f"part={i}/3", "--dry-run", "--forceall")) for i in (1, 2, 3)]
+    everyone = every_area_but_home(root)
+    assert sorted(code for part in parts for code in part) == sorted(everyone)  # each once, none left out
+    assert sorted(len(part) for part in parts) == [105, 105, 106]  # 316 authorities
+    assert all({code[:3] for code in part} == {"E06", "E07", "E08", "E09", "E10"} for part in parts)
+    # A part that is not i of n is refused, naming what was given.
+    bad = run(root, "part=4/3", "--dry-run")
+    assert bad.returncode != 0 and "part must be i/n" in bad.stdout + bad.stderr and "'4/3'" in bad.stdout + bad.stderr
+
+
+def test_snakemakes_own_batches_build_their_share_and_leave_the_summary_and_index_to_the_last(workflow_run):
+    root, _ = workflow_run
+    # `--batch summary=1/4` (for runs on one file system): Snakemake's first quarter of the summary's inputs, in
+    # order (79 of the 316), less the three built above; the summary and the index wait for the last batch.
+    # Before the index followed the summary, each batch planned all 316 areas, which the index also read.
+    plan = run(root, "renderer=fallback", "--batch", "summary=1/4", "--dry-run")
+    first_quarter = sorted(every_area_but_home(root))[:79]
+    assert sorted(planned_areas(plan)) == sorted(set(first_quarter) - set(AREAS))
+    assert "rule index:" not in plan.stdout and "rule summary:" not in plan.stdout
