@@ -15,7 +15,11 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt
 	$(BIN)/pip install --quiet --no-deps -e .
-	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 > /dev/null
+	@# ipykernel writes the kernel's spec into a temporary folder and removes the spec but not the folder: given
+	@# one of the venv's own, nothing is left in the system's temporary folder.
+	mkdir -p $(VENV)/.kernelspec-tmp
+	TMPDIR=$(VENV)/.kernelspec-tmp $(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 > /dev/null
+	rm -rf $(VENV)/.kernelspec-tmp
 	@# The project's modules compiled once: where Python runs with PYTHONDONTWRITEBYTECODE (as on CI), they would
 	@# otherwise be compiled again by every command and in every notebook's kernel. A module edited later is
 	@# compiled afresh in memory, as before.
