@@ -47,7 +47,8 @@ def test_each_table_is_put_into_cells_once_for_both_spreadsheets(tmp_path, monke
     found, left_out = workbook.tables(tmp_path, "Coventry")
     assert [t.key for t in found] == ["indicators"] and made == [1]
     assert found[0].sheet["ci_lower"].tolist() == ["[z]"]  # no interval and no status: not applicable
-    edition = load()[1][2026]
+    _, defined, current = load()
+    edition = defined[current]
     workbook.write_xlsx(tmp_path / "t.xlsx", edition, found, left_out, "Coventry City Council")
     workbook.write_ods(tmp_path / "t.ods", edition, found, left_out, "Coventry City Council")
     assert made == [1]  # neither spreadsheet computed the cells again
