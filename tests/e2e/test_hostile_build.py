@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -93,8 +94,13 @@ def test_a_build_killed_mid_way_leaves_no_process_and_no_lock(project_copy: Path
     with locks.editions_locked(project_copy / "build", [2022]):  # at once: no orphan holds the lock
         pass
     assert _left_running(project_copy) == {}, "helpers outlived the killed build"
+    # Killed outright, the build could not remove its temporary folders (its kernels' sockets, the warm
+    # kernel server's); the next build removes them (skills_evidence.tempfolders).
+    left = list(Path(tempfile.gettempdir()).glob(f"skills-evidence-*-{started.pid}-*"))
+    assert left, "the killed build left no temporary folder (nothing to test)"
     report = build_edition(2022, renderer="fallback")
     assert report.rendered and (project_copy / "_book/2022/index.html").exists()
+    assert [folder for folder in left if folder.exists()] == []
 
 
 def test_sigterm_stops_a_build_cleanly(project_copy: Path):

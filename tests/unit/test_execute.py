@@ -15,7 +15,7 @@ import papermill as pm
 import pytest
 
 from skills_evidence.pipeline import warmkernel
-from skills_evidence.pipeline.kernels import IPCKernelManager
+from skills_evidence.pipeline.kernels import SOCKETS_ENV, IPCKernelManager
 
 
 def execute(notebook: Path, target: Path) -> None:
@@ -50,6 +50,18 @@ def test_the_manager_uses_ipc_transport_in_a_private_folder():
     finally:
         for manager in (first, second):
             shutil.rmtree(Path(manager.ip).parent, ignore_errors=True)
+
+
+def test_a_temporary_folder_too_deep_for_a_socket_is_refused_by_name_not_left_to_hang(tmp_path: Path, monkeypatch):
+    # ZeroMQ only logs "File name too long" for a socket path beyond Linux's 107 characters, and papermill then
+    # waits for a kernel that never starts (seen when the socket folders gained their maker's process id).
+    deep = tmp_path / ("t" * 60) / ("m" * 30)
+    deep.mkdir(parents=True)
+    monkeypatch.delenv(SOCKETS_ENV, raising=False)
+    monkeypatch.setattr(tempfile, "tempdir", str(deep))
+    with pytest.raises(RuntimeError, match=f"set TMPDIR to a shorter folder \\(it is {deep}\\)"):
+        IPCKernelManager(kernel_name="python3")
+    assert list(deep.iterdir()) == []
 
 
 def run_warm(notebooks: list[Path], tmp_path: Path, servers: list[Path] | None = None) -> list[nbformat.NotebookNode]:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from skills_evidence import records
+from skills_evidence import records, tempfolders
 from skills_evidence.pipeline import cache, lifetime, locks, warmkernel
 
 
@@ -126,7 +125,7 @@ def _kernel_sockets() -> Iterator[Path]:
     its kernel manager's clean-up, and its folder was left in the system's temporary folder."""
     from skills_evidence.pipeline.kernels import SOCKETS_ENV
 
-    folder = tempfile.mkdtemp(prefix="skills-evidence-kernels-")
+    folder = str(tempfolders.new("kernels"))
     before = os.environ.get(SOCKETS_ENV)
     os.environ[SOCKETS_ENV] = folder
     try:

@@ -11,12 +11,15 @@ import tempfile
 
 from jupyter_client import AsyncKernelManager
 
+from skills_evidence import tempfolders
 from skills_evidence.pipeline import warmkernel
 
 #: The environment variable naming the folder a run of notebooks keeps its kernels' folders in (their sockets and
 #: connection files; pipeline.execute sets it, and removes the folder when the run ends, so a notebook worker
 #: stopped before it could clean up leaves nothing in the system's temporary folder).
 SOCKETS_ENV = "SKILLS_EVIDENCE_KERNEL_SOCKETS"
+#: The longest path a Unix socket may have on Linux (sun_path holds 108 bytes, the last one a NUL).
+SOCKET_PATH_LIMIT = 107
 
 
 class IPCKernelManager(AsyncKernelManager):
@@ -27,9 +30,16 @@ class IPCKernelManager(AsyncKernelManager):
         super().__init__(**kwargs)
         self.transport = "ipc"
         run = os.environ.get(SOCKETS_ENV)
-        # Inside a run's folder the name is short: a socket's whole path must fit in about 100 characters.
-        self._socket_dir = tempfile.mkdtemp(prefix="k" if run else "skills-evidence-kernel-", dir=run or None)
-        self.ip = os.path.join(self._socket_dir, "kernel")
+        # Names are short: a socket's whole path must fit in the 107 characters Linux allows.
+        self._socket_dir = tempfile.mkdtemp(prefix="k", dir=run) if run else str(tempfolders.new("kernel"))
+        self.ip = os.path.join(self._socket_dir, "k")
+        if len(self.ip) + len("-99") > SOCKET_PATH_LIMIT:
+            shutil.rmtree(self._socket_dir, ignore_errors=True)
+            # Said here: ZeroMQ would only log that the name is too long, and the kernel would never start.
+            raise RuntimeError(
+                f"the kernel's socket path {self.ip}-N is longer than the {SOCKET_PATH_LIMIT} characters a Unix "
+                f"socket allows: set TMPDIR to a shorter folder (it is {tempfile.gettempdir()})"
+            )
         # The connection file (the kernel's key) beside its sockets, not in the system's temporary folder.
         self.connection_file = os.path.join(self._socket_dir, "connection.json")
 

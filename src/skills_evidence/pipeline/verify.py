@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from skills_evidence import tempfolders
 from skills_evidence.paths import project_root
 from skills_evidence.pipeline import locks
 from skills_evidence.pipeline.build import Progress, build_edition
@@ -55,8 +55,8 @@ def verify_editions(years: list[int], progress: Progress = lambda message: None)
     results = []
     # Hold the project's own edition locks while comparing: a build replacing _book/<year>/ meanwhile
     # would show as false differences (the build, or this verify, stops at once naming the other).
-    with locks.editions_locked(root / "build", list(published)), tempfile.TemporaryDirectory(prefix="verify-") as tmp:
-        scratch = copy_project(Path(tmp) / "project", root)
+    with locks.editions_locked(root / "build", list(published)), tempfolders.temporary("verify") as tmp:
+        scratch = copy_project(tmp / "project", root)
         for year, folder in published.items():
             renderer = website.read_record(folder).get("renderer", "")
             progress(f"{year}: rebuilding from data in a scratch copy with {renderer}")

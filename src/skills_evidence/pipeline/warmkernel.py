@@ -26,7 +26,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -226,7 +225,9 @@ def server(timeout: float = 60.0, wait: bool = True) -> Iterator[str]:
     """Run a kernel server for the duration of the block, its socket named in SOCKET_ENV for the kernel
     manager; the server is stopped (and its socket removed) however the block ends. With `wait=False`
     the block starts while the server is still importing (each launch waits for the socket)."""
-    folder = tempfile.mkdtemp(prefix="skills-evidence-warm-")
+    from skills_evidence import tempfolders
+
+    folder = str(tempfolders.new("warm"))
     path = os.path.join(folder, "kernels.sock")
     process = subprocess.Popen(
         [sys.executable, "-m", "skills_evidence.pipeline.warmkernel", "serve", path, str(os.getpid())],

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 from pathlib import Path
 
 import typst
 import yaml
 
+from skills_evidence import tempfolders
 from skills_evidence.editions import Edition
 from skills_evidence.inputs.loaders.files import read_table
 from skills_evidence.publishing import reproducible
@@ -100,8 +100,7 @@ def write(book: Path, out: Path, edition: Edition) -> Path | None:
         "footer": f"{edition.title}, {edition.year} edition. Built from official statistics; Open Government Licence v3.0.",
     }
     target = out / file_name(edition.year)
-    with tempfile.TemporaryDirectory() as folder:
-        work = Path(folder)
+    with tempfolders.temporary("scrutiny") as work:
         (work / "summary.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         shutil.copy2(source / "spine_chart.png", work / "spine_chart.png")
         (work / "summary.typ").write_text(
