@@ -205,6 +205,49 @@ def test_quartos_own_error_is_shown(site, tmp_path: Path):
     assert "quarto render failed" in str(err.value) and "missing-file.qmd" in str(err.value)
 
 
+def test_a_build_stopped_while_quarto_renders_ends_every_process_the_render_started(fallback_site, tmp_path: Path):
+    """A build stopped mid-render (SIGTERM, an interrupt) ends Quarto and the Pandoc, Typst and Sass processes
+    it started, rather than leave them writing into its build folder (without that, Quarto rendered on)."""
+    import psutil
+
+    if not quarto.available():
+        pytest.skip("Quarto is not installed")
+    root, _ = fallback_site  # its staged book: what Quarto renders is staged the same for either renderer
+    book = shutil.copytree(root / "build/2022/book", tmp_path / "book")
+    renderer = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pathlib import Path; from skills_evidence.pipeline import lifetime;"
+            " from skills_evidence.publishing.render import quarto; lifetime.terminate_cleanly();"
+            " quarto.render(Path(sys.argv[1]), Path(sys.argv[2]), 'x')",
+            str(book),
+            str(tmp_path / "out"),
+        ],
+        env=dict(os.environ, SKILLS_EVIDENCE_ROOT=str(root)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    started: list[psutil.Process] = []
+
+    def pandoc_running() -> bool:
+        try:
+            started[:] = psutil.Process(renderer.pid).children(recursive=True)
+            return any(p.name().startswith("pandoc") for p in started)
+        except psutil.NoSuchProcess:  # one ended while looked at: look again
+            return False
+
+    try:
+        _wait_until(pandoc_running, renderer, "Pandoc, inside Quarto's render")
+        renderer.send_signal(signal.SIGTERM)
+        assert renderer.wait(timeout=30) != 0
+    finally:
+        if renderer.poll() is None:
+            renderer.kill()
+    _, alive = psutil.wait_procs(started, timeout=3)
+    assert [p.pid for p in alive] == [], "processes of the render outlived the build"
+
+
 @pytest.mark.parametrize(
     ("args", "said"),
     [

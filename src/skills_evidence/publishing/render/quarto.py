@@ -6,6 +6,7 @@ Quarto is taken from PATH, else from the project's `.quarto-runtime/` (where `ma
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import json
@@ -14,7 +15,7 @@ import re
 import shutil
 import subprocess
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from skills_evidence.paths import project_root, without_folder
@@ -143,7 +144,11 @@ def _run(command: str, book: Path, jobs: dict[str, tuple[Path, list[str] | None]
         )
         for fmt, (folder, pages) in jobs.items()
     }
-    said = {fmt: process.communicate() for fmt, process in running.items()}
+    try:
+        said = {fmt: process.communicate() for fmt, process in running.items()}
+    except BaseException:
+        _stop(running.values())
+        raise
     failed = [fmt for fmt, process in running.items() if process.returncode != 0]
     if failed:
         fmt = failed[0]
@@ -152,6 +157,28 @@ def _run(command: str, book: Path, jobs: dict[str, tuple[Path, list[str] | None]
             f"quarto render failed for {book} (--to {fmt}, exit {running[fmt].returncode}):\n"
             f"{text[-4000:] or 'Quarto printed nothing'}"
         )
+
+
+def _stop(processes: Iterable[subprocess.Popen]) -> None:
+    """End each render and every process it started (Pandoc, Typst, Sass: psutil finds them, so none is left
+    whether or not Quarto passes the signal on), rather than leave them writing into the build folder after
+    the build stops."""
+    import psutil
+
+    tree = []
+    for process in processes:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            parent = psutil.Process(process.pid)
+            tree += [parent, *parent.children(recursive=True)]
+    for member in tree:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            member.terminate()
+    _, alive = psutil.wait_procs(tree, timeout=10)
+    for member in alive:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            member.kill()
+    for process in processes:
+        process.wait()
 
 
 def _prepare_workspace(
