@@ -3,7 +3,8 @@
 A build removes its own temporary folders however it stops, except when it is killed outright (SIGKILL, an
 out-of-memory kill, a power cut): no `finally` runs then, and the folder stays in the system's temporary
 folder for good. Each folder's name therefore carries its maker's process id, and making a new one first
-removes every folder of this project whose maker no longer runs.
+removes every folder of this project whose maker no longer runs. Process ids are those this machine (or
+container) sees, so a temporary folder shared between containers with process ids of their own is not supported.
 """
 
 from __future__ import annotations
