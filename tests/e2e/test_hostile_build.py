@@ -300,20 +300,18 @@ def test_verify_waits_for_no_build_it_would_misread(fallback_site, monkeypatch):
 
 
 def test_sigterm_during_verify_leaves_no_process_and_no_scratch_copy(fallback_site):
-    import tempfile
-
     root, _ = fallback_site
-    scratch = Path(tempfile.gettempdir())
-    before = set(scratch.glob("verify-*"))
     started = _start(root, "verify", "--edition", "2022")
+    # verify's scratch copy is named by its process (skills_evidence.tempfolders)
+    copies = Path(tempfile.gettempdir()).glob
 
     def rebuilding() -> bool:
-        new = set(scratch.glob("verify-*")) - before
+        new = copies(f"skills-evidence-verify-{started.pid}-*")
         return any(list(p.glob("project/build/2022/notebooks/*.partial.ipynb")) for p in new)
 
     try:
         _wait_until(rebuilding, started, "its rebuild")
-        (copy,) = set(scratch.glob("verify-*")) - before
+        (copy,) = copies(f"skills-evidence-verify-{started.pid}-*")
         # Forked helpers keep the environment verify started with; those it launched see the scratch copy.
         assert (_processes_of(root) | _processes_of(copy)) - {started.pid}, "verify had started no helpers"
         started.send_signal(signal.SIGTERM)
