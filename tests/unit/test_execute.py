@@ -30,16 +30,20 @@ def test_a_kernel_runs_over_ipc_quietly_and_cleans_up(tmp_path: Path, capfd, mon
     notebook.cells = [nbformat.v4.new_code_cell("print(6 * 7)")]
     nbformat.write(notebook, tmp_path / "in.ipynb")
     # The manager's socket folder goes into a temporary folder of this test's own, so a build running beside
-    # the tests (with folders of its own coming and going) cannot make it pass or fail.
-    private, made, mkdtemp = tmp_path / "tmp", [], tempfile.mkdtemp
-    private.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(private))
-    monkeypatch.setattr(tempfile, "mkdtemp", lambda *a, **k: made.append(mkdtemp(*a, **k)) or made[-1])
-    execute(tmp_path / "in.ipynb", tmp_path / "out.ipynb")
-    assert nbformat.read(tmp_path / "out.ipynb", as_version=4).cells[0].outputs[0]["text"] == "42\n"
-    assert "without encryption" not in capfd.readouterr().err
-    sockets = [Path(folder) for folder in made if Path(folder).name.startswith("skills-evidence-kernel-")]
-    assert sockets and all(folder.parent == private and not folder.exists() for folder in sockets)
+    # the tests (with folders of its own coming and going) cannot make it pass or fail. It is short, not in
+    # pytest's tmp_path: a socket's whole path must fit in 107 characters, and pytest's paths grow with its runs.
+    private, made, mkdtemp = Path(tempfile.mkdtemp(prefix="se-test-")), [], tempfile.mkdtemp
+    try:
+        monkeypatch.setattr(tempfile, "tempdir", str(private))
+        monkeypatch.setattr(tempfile, "mkdtemp", lambda *a, **k: made.append(mkdtemp(*a, **k)) or made[-1])
+        execute(tmp_path / "in.ipynb", tmp_path / "out.ipynb")
+        assert nbformat.read(tmp_path / "out.ipynb", as_version=4).cells[0].outputs[0]["text"] == "42\n"
+        assert "without encryption" not in capfd.readouterr().err
+        sockets = [Path(folder) for folder in made if Path(folder).name.startswith("skills-evidence-kernel-")]
+        assert sockets and all(folder.parent == private and not folder.exists() for folder in sockets)
+    finally:
+        monkeypatch.undo()  # the system's temporary folder back before this one goes
+        shutil.rmtree(private, ignore_errors=True)
 
 
 def test_the_manager_uses_ipc_transport_in_a_private_folder():
