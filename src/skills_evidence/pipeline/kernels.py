@@ -33,7 +33,7 @@ class IPCKernelManager(AsyncKernelManager):
         # Names are short: a socket's whole path must fit in the 107 characters Linux allows.
         self._socket_dir = tempfile.mkdtemp(prefix="k", dir=run) if run else str(tempfolders.new("kernel"))
         self.ip = os.path.join(self._socket_dir, "k")
-        if len(self.ip) + len("-99") > SOCKET_PATH_LIMIT:
+        if len(self.ip) + len("-9") > SOCKET_PATH_LIMIT:  # a kernel's five sockets are <ip>-1 to <ip>-5
             shutil.rmtree(self._socket_dir, ignore_errors=True)
             # Said here: ZeroMQ would only log that the name is too long, and the kernel would never start.
             raise RuntimeError(
