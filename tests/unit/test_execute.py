@@ -4,6 +4,7 @@ warning, no port to collide on when several start at once, and no socket left be
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -63,9 +64,36 @@ def test_a_temporary_folder_too_deep_for_a_socket_is_refused_by_name_not_left_to
     deep.mkdir(parents=True)
     monkeypatch.delenv(SOCKETS_ENV, raising=False)
     monkeypatch.setattr(tempfile, "tempdir", str(deep))
-    with pytest.raises(RuntimeError, match=f"set TMPDIR to a shorter folder \\(it is {deep}\\)"):
+    with pytest.raises(RuntimeError, match=re.escape(f"set TMPDIR to a shorter folder (it is {deep})")):
         IPCKernelManager(kernel_name="python3")
     assert list(deep.iterdir()) == []
+
+
+@pytest.mark.parametrize("spare", [0, 1])
+def test_the_socket_path_limit_is_linuxs_107_characters_exactly(tmp_path: Path, monkeypatch, spare: int):
+    # sun_path holds 108 bytes with the closing NUL (unix(7)); jupyter_client names a fresh kernel's five sockets
+    # <ip>-1 to <ip>-5. A kernel whose socket paths come to exactly 107 characters runs; one more is refused.
+    name = f"skills-evidence-kernel-{os.getpid()}-12345678/k-5"  # tempfile's random part is 8 characters
+    base = Path(tempfile.mkdtemp(prefix="se-"))
+    try:
+        room = 107 + spare - len(str(base)) - 1 - len(name) - 1
+        temporary = base / ("d" * room)
+        temporary.mkdir()
+        assert len(f"{temporary}/{name}") == 107 + spare
+        monkeypatch.delenv(SOCKETS_ENV, raising=False)
+        monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+        notebook = nbformat.v4.new_notebook()
+        notebook.cells = [nbformat.v4.new_code_cell("print(6 * 7)")]
+        nbformat.write(notebook, tmp_path / "in.ipynb")
+        if spare:
+            with pytest.raises(RuntimeError, match="longer than the 107 characters"):
+                execute(tmp_path / "in.ipynb", tmp_path / "out.ipynb")
+        else:
+            execute(tmp_path / "in.ipynb", tmp_path / "out.ipynb")
+            assert nbformat.read(tmp_path / "out.ipynb", as_version=4).cells[0].outputs[0]["text"] == "42\n"
+    finally:
+        monkeypatch.undo()
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def run_warm(notebooks: list[Path], tmp_path: Path, servers: list[Path] | None = None) -> list[nbformat.NotebookNode]:
