@@ -22,7 +22,8 @@ PREFIX = "skills-evidence-"
 _NAME = re.compile(rf"^{re.escape(PREFIX)}[a-z]+-(\d+)-[^/]+$")
 
 
-def _running(pid: int) -> bool:
+def running(pid: int) -> bool:
+    """Whether process `pid` runs on this machine (or container), as far as this user can tell."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -44,7 +45,7 @@ def sweep(where: Path | None = None) -> list[Path]:
                 continue
         except OSError:
             continue
-        if not _running(int(match.group(1))):
+        if not running(int(match.group(1))):
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)
     return removed

@@ -4,11 +4,15 @@ write nothing. No test here reaches the network."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
+from skills_evidence.inputs import fetch as fetch_module
 from skills_evidence.inputs.fetch import FetchError, fetch, requests_for
 from skills_evidence.inputs.loaders.nomis_api import load_nomis_api_csv
 from skills_evidence.inputs.snapshots import load_sidecars
@@ -65,3 +69,32 @@ def test_network_failure_is_reported_with_the_url(project_copy: Path):
 
     with pytest.raises(FetchError, match="download failed from https://www.nomisweb.co.uk"):
         fetch(2022, opener=offline)
+
+
+def test_a_fetch_stopped_while_it_checks_the_download_leaves_nothing_in_the_data_folder(
+    project_copy: Path, monkeypatch: pytest.MonkeyPatch
+):
+    def interrupted(request, path: Path) -> None:
+        assert path.read_bytes() == RECORDED.read_bytes()  # the download was written, and is being checked
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(fetch_module, "_validate", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        fetch(2022, opener=recorded)
+    assert not any((project_copy / "data/raw/nomis/2021").iterdir())
+
+
+def test_what_a_killed_fetch_left_beside_its_file_is_removed_by_the_next_and_a_running_ones_kept(project_copy: Path):
+    # data/ is committed: a half download left there by a fetch killed outright (no `finally` runs) must not stay.
+    folder = project_copy / "data/raw/nomis/2021"
+    folder.mkdir(parents=True, exist_ok=True)
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    killed = folder / f".aps_nvq4plus_16_64.csv.partial-{ended.pid}"
+    running = folder / f".aps_nvq4plus_16_64.csv.partial-{os.getppid()}"  # another fetch, still under way
+    killed.write_bytes(b"half a download")
+    running.write_bytes(b"another fetch's download")
+    assert fetch(2022, opener=recorded) == [("nomis_aps_nvq4_api", "new")]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [running.name, "aps_nvq4plus_16_64.csv", "aps_nvq4plus_16_64.csv.meta.yaml"]
+    )

@@ -11,7 +11,8 @@ recorded-response opener, so no test reaches the network.
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
+import glob
+import os
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import yaml
 
+from skills_evidence import tempfolders
 from skills_evidence.inputs.loaders.dfe_ees import load_ees
 from skills_evidence.inputs.loaders.errors import InputFileError
 from skills_evidence.inputs.loaders.nomis_api import load_nomis_api_csv
@@ -86,6 +88,16 @@ def urlopen_bytes(url: str) -> bytes:
         return response.read()
 
 
+def _scratch_beside(target: Path) -> Path:
+    """Where a download is written before it is checked: `.<name>.partial-<process id>` beside `target`, after
+    removing those a fetch that was killed outright left there (the data folder is committed, so none may stay)."""
+    for left in target.parent.glob(f".{glob.escape(target.name)}.partial-*"):
+        maker = left.name.rpartition("-")[2]
+        if maker.isdigit() and not tempfolders.running(int(maker)):
+            left.unlink(missing_ok=True)
+    return target.with_name(f".{target.name}.partial-{os.getpid()}")
+
+
 def fetch(edition: int, opener: Opener = urlopen_bytes, today: dt.date | None = None) -> list[tuple[str, str]]:
     """Fetch every request of an edition; returns (dataset id, "new" | "changed" | "unchanged")."""
     today = today or dt.date.today()
@@ -98,19 +110,20 @@ def fetch(edition: int, opener: Opener = urlopen_bytes, today: dt.date | None = 
             raise FetchError(f"{request.id}: download failed from {request.url}: {exc}") from exc
         target = resolve(request.target)
         target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".partial", delete=False) as tmp:
-            tmp.write(body)
-        partial = Path(tmp.name)
+        partial = _scratch_beside(target)
         try:
-            _validate(request, partial)
-        except InputFileError as exc:
-            partial.unlink()
-            raise FetchError(f"{request.id}: the response from {request.url} is not a valid file: {exc}") from exc
-        new_sha = sha256_file(partial)
+            partial.write_bytes(body)
+            try:
+                _validate(request, partial)
+            except InputFileError as exc:
+                raise FetchError(f"{request.id}: the response from {request.url} is not a valid file: {exc}") from exc
+            new_sha = sha256_file(partial)
+            partial.replace(target)
+        finally:
+            partial.unlink(missing_ok=True)
         key = ref(request.id, request.vintage)
         old = held.get(key, {})
         state = "new" if not old else ("unchanged" if old.get("sha256") == new_sha else "changed")
-        partial.replace(target)
         held[key] = {
             **old,
             "dataset": request.id,
