@@ -205,13 +205,20 @@ def test_quartos_own_error_is_shown(site, tmp_path: Path):
     assert "quarto render failed" in str(err.value) and "missing-file.qmd" in str(err.value)
 
 
-def test_a_build_stopped_while_quarto_renders_ends_every_process_the_render_started(fallback_site, tmp_path: Path):
-    """A build stopped mid-render (SIGTERM, an interrupt) ends Quarto and the Pandoc, Typst and Sass processes
-    it started, rather than leave them writing into its build folder (without that, Quarto rendered on)."""
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_a_build_stopped_while_quarto_renders_leaves_quarto_rendering_no_further(
+    fallback_site, tmp_path: Path, stop: signal.Signals
+):
+    """A build stopped mid-render with SIGTERM (or an interrupt) ends Quarto and the Pandoc, Typst and Sass
+    processes it started, rather than leave them writing into its build folder (without that, Quarto rendered
+    on). Killed outright, the build runs no clean-up: Linux then tells Quarto, which exits at once (without that,
+    it rendered every page and format on), and only the Pandoc or Typst step it had under way may finish."""
     import psutil
 
     if not quarto.available():
         pytest.skip("Quarto is not installed")
+    if stop == signal.SIGKILL and not shutil.which("setpriv"):
+        pytest.skip("no setpriv (util-linux) here to have Linux stop Quarto with its build")
     root, _ = fallback_site  # its staged book: what Quarto renders is staged the same for either renderer
     book = shutil.copytree(root / "build/2022/book", tmp_path / "book")
     renderer = subprocess.Popen(
@@ -229,22 +236,29 @@ def test_a_build_stopped_while_quarto_renders_ends_every_process_the_render_star
         stderr=subprocess.DEVNULL,
     )
     started: list[psutil.Process] = []
+    quartos: list[psutil.Process] = []  # Quarto itself, one process per format
 
     def pandoc_running() -> bool:
         try:
             started[:] = psutil.Process(renderer.pid).children(recursive=True)
-            return any(p.name().startswith("pandoc") for p in started)
+            names = {p.pid: p.name() for p in started}
         except psutil.NoSuchProcess:  # one ended while looked at: look again
             return False
+        quartos[:] = [p for p in started if names[p.pid] == "deno"]
+        return len(quartos) == len(quarto.FORMATS) and any(n.startswith("pandoc") for n in names.values())
 
     try:
         _wait_until(pandoc_running, renderer, "Pandoc, inside Quarto's render")
-        renderer.send_signal(signal.SIGTERM)
+        renderer.send_signal(stop)
         assert renderer.wait(timeout=30) != 0
     finally:
         if renderer.poll() is None:
             renderer.kill()
-    _, alive = psutil.wait_procs(started, timeout=3)
+    if stop == signal.SIGKILL:
+        # Quarto exits within seconds (it cleans up first); what it had started finishes its step.
+        _, alive = psutil.wait_procs(quartos, timeout=5)
+        assert [p.pid for p in alive] == [], "Quarto rendered on after its build was killed"
+    _, alive = psutil.wait_procs(started, timeout=3 if stop == signal.SIGTERM else 120)
     assert [p.pid for p in alive] == [], "processes of the render outlived the build"
 
 

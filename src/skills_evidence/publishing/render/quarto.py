@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -135,7 +136,7 @@ def _run(command: str, book: Path, jobs: dict[str, tuple[Path, list[str] | None]
     env = dict(os.environ, QUARTO_LOG_LEVEL="WARNING")
     running = {
         fmt: subprocess.Popen(
-            [command, "render", *(pages or [str(folder.absolute())]), "--to", fmt],
+            [*_ended_with_this_process(), command, "render", *(pages or [str(folder.absolute())]), "--to", fmt],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -157,6 +158,16 @@ def _run(command: str, book: Path, jobs: dict[str, tuple[Path, list[str] | None]
             f"quarto render failed for {book} (--to {fmt}, exit {running[fmt].returncode}):\n"
             f"{text[-4000:] or 'Quarto printed nothing'}"
         )
+
+
+def _ended_with_this_process() -> list[str]:
+    """The prefix that has Linux send Quarto SIGTERM if this process dies (util-linux's `setpriv --pdeathsig`),
+    so that a build killed outright, whose clean-up never runs, does not leave Quarto rendering on into its
+    folder: Quarto then cleans up and exits, and only the Pandoc or Typst step under way finishes. Elsewhere,
+    nothing. Not `preexec_fn` with `lifetime.die_with_parent`: the workbooks are written in a thread meanwhile,
+    and code run between fork and exec in a process with threads can deadlock (subprocess's documentation)."""
+    setpriv = shutil.which("setpriv") if sys.platform.startswith("linux") else None
+    return [setpriv, "--pdeathsig", "TERM", "--"] if setpriv else []
 
 
 def _stop(processes: Iterable[subprocess.Popen]) -> None:
