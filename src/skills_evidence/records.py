@@ -4,6 +4,8 @@ read forgivingly and written atomically. Below every layer, so inputs and the pi
 from __future__ import annotations
 
 import json
+import os
+import threading
 from pathlib import Path
 
 
@@ -15,9 +17,19 @@ def read_record(path: Path) -> dict:
         return {}
 
 
-def write_record(path: Path, record: dict) -> None:
-    """Write a record atomically (a crash never leaves half a file)."""
+def write_whole(path: Path, text: str) -> None:
+    """Write `text` into a scratch file of this process and thread beside `path`, then rename it: a crash never
+    leaves half a file, and builds writing the same file at once (the areas' index, the shared validation
+    record) each put a whole one in place, where with one shared scratch name one renamed the other's away."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    scratch = path.with_name(f".{path.name}.partial-{os.getpid()}-{threading.get_ident()}")
+    try:
+        scratch.write_text(text, encoding="utf-8")
+        scratch.replace(path)
+    finally:
+        scratch.unlink(missing_ok=True)
+
+
+def write_record(path: Path, record: dict) -> None:
+    """Write a record whole (see `write_whole`)."""
+    write_whole(path, json.dumps(record, indent=2, sort_keys=True) + "\n")

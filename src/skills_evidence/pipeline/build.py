@@ -14,7 +14,6 @@ import functools
 import hashlib
 import importlib.metadata
 import json
-import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -23,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from skills_evidence import editions as editions_mod
+from skills_evidence import records
 from skills_evidence.chapters import prose
 from skills_evidence.inputs import release, snapshots, validation
 from skills_evidence.paths import project_root, without_folder
@@ -92,10 +92,7 @@ def _papermill_version() -> str:
 def _write_json_whole(path: Path, data: object) -> None:
     """Write `data` as JSON into a scratch file beside `path`, then rename it: a record cut short by a stopped
     build would otherwise stop the next one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
-    partial.write_text(json.dumps(data) + "\n", encoding="utf-8")
-    partial.replace(path)
+    records.write_whole(path, json.dumps(data) + "\n")
 
 
 def declared(notebook: Path, offered: dict, chapter_parameters: dict) -> dict:

@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 from skills_evidence.editions import Edition
 from skills_evidence.inputs.snapshots import sha256_file
 from skills_evidence.publishing import reproducible, staging
+from skills_evidence.records import write_whole
 
 RECORD = "edition.json"
 # The banner is the same file on every page, but pages sit at different depths of an edition's folder:
@@ -260,7 +261,5 @@ table {{ border-collapse: collapse; width: 100%; }} th, td {{ text-align: left; 
 </body>
 </html>
 """
-    tmp = target.with_suffix(".html.tmp")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(target)
+    write_whole(target, page)  # several area builds at once write the areas' index and the landing page
     return target
