@@ -112,6 +112,13 @@ def test_a_second_run_with_nothing_changed_builds_nothing(workflow_run):
     assert "rule area:" not in again.stdout + again.stderr  # no area's job ran again
 
 
+def test_a_run_again_builds_again_only_the_area_that_failed(workflow_run):
+    # A failure may be passing (a full disk, a machine stopped): running the workflow again retries it, and only it.
+    root, _ = workflow_run
+    plan = run(root, f"areas={','.join([*AREAS, NOT_AN_AUTHORITY])}", "renderer=fallback", "--dry-run")
+    assert planned_areas(plan) == [NOT_AN_AUTHORITY]
+
+
 def test_by_default_it_plans_every_current_authority_but_the_home_council(workflow_run):
     root, _ = workflow_run
     # data/reference/english_authorities.csv lists today's authorities (read here with the csv module); the
