@@ -32,3 +32,24 @@ def test_a_record_is_written_whole_and_read_back(tmp_path: Path):
     assert records.read_record(path) == {"aps": "abc", "ks4": "def"}
     assert json.loads(path.read_text(encoding="utf-8")) == {"aps": "abc", "ks4": "def"}
     assert records.read_record(tmp_path / "absent.json") == {}
+
+
+def test_the_areas_index_leaves_out_a_book_that_another_build_is_swapping_in(tmp_path: Path, monkeypatch):
+    # An area's build replaces its book by two renames (pipeline.build._swap_in); another area's build writing the
+    # index between them found the edition's record gone, and would have failed.
+    from skills_evidence.publishing import website
+
+    for code in ("E07000008", "E09000030"):
+        (tmp_path / code / "2026").mkdir(parents=True)
+        (tmp_path / code / "index.html").write_text("<p>landing</p>", encoding="utf-8")
+        (tmp_path / code / "2026" / website.RECORD).write_text("{}", encoding="utf-8")
+
+    def record(folder: Path) -> dict:
+        if folder.parent.name == "E09000030":
+            raise FileNotFoundError(folder / website.RECORD)
+        return {"year": 2026, "title": "Cambridge skills evidence"}
+
+    monkeypatch.setattr(website, "trusted_record", record)
+    page = website.write_areas_index(tmp_path).read_text(encoding="utf-8")
+    assert "Cambridge skills evidence" in page and "E07000008" in page
+    assert "E09000030" not in page

@@ -215,7 +215,10 @@ def write_areas_index(areas_root: Path) -> Path:
     link to its own landing page, so a reader finds any council's book from one page."""
     rows = []
     for folder in sorted(p for p in areas_root.iterdir() if p.is_dir() and (p / "index.html").is_file()):
-        records = [trusted_record(r.parent) for r in folder.glob(f"*/{RECORD}") if r.parent.name.isdigit()]
+        try:
+            records = [trusted_record(r.parent) for r in folder.glob(f"*/{RECORD}") if r.parent.name.isdigit()]
+        except FileNotFoundError:  # another area's build is swapping in its new book: the next index lists it
+            continue
         if not records:
             continue
         newest = max(records, key=lambda r: r["year"])
