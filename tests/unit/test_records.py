@@ -53,3 +53,50 @@ def test_the_areas_index_leaves_out_a_book_that_another_build_is_swapping_in(tmp
     page = website.write_areas_index(tmp_path).read_text(encoding="utf-8")
     assert "Cambridge skills evidence" in page and "E07000008" in page
     assert "E09000030" not in page
+
+
+def test_an_edition_replaced_while_its_record_is_read_is_read_whole_old_or_new(tmp_path: Path):
+    # The race the full run left (2 December 2026): the build writing the areas' index read an area's SHA256SUMS
+    # from the book being replaced and its edition.json from the new one, and failed with AlteredEdition.
+    import hashlib
+    import shutil
+    import threading
+
+    from skills_evidence.pipeline.build import _swap_in
+    from skills_evidence.publishing import reproducible, website
+
+    def edition(folder: Path, title: str) -> None:
+        folder.mkdir(parents=True)
+        (folder / "index.html").write_text(f"<h1>{title}</h1>", encoding="utf-8")
+        record = json.dumps({"year": 2026, "title": title, "files": {"html": "index.html"}}).encode()
+        (folder / website.RECORD).write_bytes(record)
+        (folder / reproducible.CHECKSUMS).write_text(
+            f"{hashlib.sha256(record).hexdigest()}  {website.RECORD}\n", encoding="utf-8"
+        )
+
+    final = tmp_path / "E07000072" / "2026"
+    edition(final, "Epping Forest, build 0")
+    stop = threading.Event()
+
+    def rebuild_again_and_again() -> None:
+        build = 0
+        while not stop.is_set():
+            build += 1
+            partial = final.with_name(".2026.partial")
+            shutil.rmtree(partial, ignore_errors=True)
+            edition(partial, f"Epping Forest, build {build}")
+            _swap_in(partial, final)
+
+    rebuilder = threading.Thread(target=rebuild_again_and_again)
+    rebuilder.start()
+    titles = set()
+    try:
+        for _ in range(3000):
+            try:
+                titles.add(website.trusted_record(final)["title"])
+            except FileNotFoundError:  # between the swap's two renames there is no edition to read
+                continue
+    finally:
+        stop.set()
+        rebuilder.join()
+    assert len(titles) > 1, "the edition was not replaced while it was read"

@@ -68,8 +68,12 @@ def write_checksums(folder: Path) -> Path:
 
 def read_checksums(folder: Path) -> dict[str, str]:
     """An edition's recorded checksums, by relative path."""
-    lines = (folder / CHECKSUMS).read_text(encoding="utf-8").splitlines()
-    return {name: digest for digest, name in (line.split("  ", 1) for line in lines if line.strip())}
+    return parse_checksums((folder / CHECKSUMS).read_text(encoding="utf-8"))
+
+
+def parse_checksums(text: str) -> dict[str, str]:
+    """Checksums in `SHA256SUMS`'s format (`sha256sum`'s: digest, two spaces, relative path), by relative path."""
+    return {name: digest for digest, name in (line.split("  ", 1) for line in text.splitlines() if line.strip())}
 
 
 def altered(folder: Path) -> list[str]:

@@ -4,12 +4,14 @@ edition, and the landing page `_book/index.html` that lists every edition with i
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import json
+import os
+import stat
 from pathlib import Path, PurePosixPath
 
 from skills_evidence.editions import Edition
-from skills_evidence.inputs.snapshots import sha256_file
 from skills_evidence.publishing import reproducible, staging
 from skills_evidence.records import write_whole
 
@@ -140,21 +142,65 @@ class AlteredEdition(RuntimeError):
 
 def trusted_record(folder: Path) -> dict:
     """An edition's record for the landing page, only if SHA256SUMS vouches for its bytes and every file it
-    links is inside the edition's own folder; otherwise AlteredEdition naming the file."""
+    links is inside the edition's own folder; otherwise AlteredEdition naming the file. Both are read through one
+    handle on the folder, so a build replacing the edition meanwhile (pipeline.build._swap_in, two renames) gives
+    the old edition or the new one, never one's checksums with the other's record; an old one removed while it
+    is read is read again from the one now in its place. FileNotFoundError while there is none."""
+    while True:
+        handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            return _vouched_record(folder, handle)
+        except (AlteredEdition, FileNotFoundError):
+            if not _replaced(folder, handle):
+                raise
+        finally:
+            os.close(handle)
+
+
+def _vouched_record(folder: Path, handle: int) -> dict:
+    """The record in the folder open as `handle`, checked as trusted_record says."""
     path = folder / RECORD
     sums = folder / reproducible.CHECKSUMS
-    recorded = reproducible.read_checksums(folder) if sums.exists() else {}
-    if recorded.get(RECORD) != sha256_file(path):
+    record_bytes = _read_in(handle, RECORD)
+    try:
+        recorded = reproducible.parse_checksums(_read_in(handle, reproducible.CHECKSUMS).decode("utf-8"))
+    except FileNotFoundError:
+        recorded = {}
+    if recorded.get(RECORD) != hashlib.sha256(record_bytes).hexdigest():
         raise AlteredEdition(
             f"{path} does not match {sums}: the landing page is not built from an altered record. "
             f"Rebuild that edition (skills-evidence build --edition {folder.name}) to restore it."
         )
-    record = json.loads(path.read_text(encoding="utf-8"))
+    record = json.loads(record_bytes)
     for target in record.get("files", {}).values():
         link = PurePosixPath(target)
-        if link.is_absolute() or ".." in link.parts or "://" in target or not (folder / link).is_file():
+        if link.is_absolute() or ".." in link.parts or "://" in target or not _is_file_in(handle, target):
             raise AlteredEdition(f"{path}: links {target!r}, which is not a file inside {folder}")
     return record
+
+
+def _read_in(handle: int, name: str) -> bytes:
+    """The bytes of the file `name` in the folder open as `handle`."""
+    with os.fdopen(os.open(name, os.O_RDONLY, dir_fd=handle), "rb") as file:
+        return file.read()
+
+
+def _is_file_in(handle: int, name: str) -> bool:
+    """Whether `name` is a regular file in the folder open as `handle`."""
+    try:
+        return stat.S_ISREG(os.stat(name, dir_fd=handle).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+
+
+def _replaced(folder: Path, handle: int) -> bool:
+    """Whether the folder open as `handle` is no longer the one at `folder` (an edition swapped in meanwhile)."""
+    try:
+        now = folder.stat()
+    except FileNotFoundError:
+        return True
+    was = os.fstat(handle)
+    return (now.st_dev, now.st_ino) != (was.st_dev, was.st_ino)
 
 
 def write_landing(book_root: Path, defined: dict[int, Edition] | None = None) -> Path:
