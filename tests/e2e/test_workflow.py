@@ -2,11 +2,13 @@
 different kinds (a shire district, a county, a London borough) and one code that is no authority, with the
 fallback renderer: the three books and the page listing them are built, the bad code is recorded as failed
 without stopping the others, the run ends in an error naming it, and a second run with nothing changed
-rebuilds no book; what every area shares is computed once."""
+rebuilds no book; what every area shares is computed once. Then one more area (Leeds, a metropolitan district)
+through a cluster's scheduler, as the README's cluster instructions say."""
 
 from __future__ import annotations
 
 import csv
+import json
 import os
 import re
 import shutil
@@ -24,12 +26,14 @@ pytestmark = pytest.mark.e2e
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 SNAKEMAKE = REPOSITORY / ".venv-workflow" / "bin" / "snakemake"
+#: A stand-in for a cluster's submit command (qsub, sbatch): it runs each job script as a job of its own.
+SUBMIT = REPOSITORY / "tests" / "fixtures" / "cluster" / "submit"
 AREAS = {"E07000008": "Cambridge", "E10000016": "Kent", "E09000030": "Tower Hamlets"}
 NOT_AN_AUTHORITY = "E07999999"
 
 
-def run(root: Path, *config: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SKILLS_EVIDENCE_ROOT": str(root)}
+def run(root: Path, *config: str, **environment: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "SKILLS_EVIDENCE_ROOT": str(root), **environment}
     return subprocess.run(
         [str(SNAKEMAKE), "--cores", "2", "--config", f"bin={Path(sys.executable).parent}", *config],
         cwd=root,
@@ -180,3 +184,36 @@ def test_snakemakes_own_batches_build_their_share_and_leave_the_summary_and_inde
     first_quarter = everyone[: split_sizes(len(everyone), 4)[0]]
     assert sorted(planned_areas(plan)) == sorted(set(first_quarter) - set(AREAS))
     assert "rule index:" not in plan.stdout and "rule summary:" not in plan.stdout
+
+
+def test_on_a_cluster_each_areas_build_is_a_job_of_the_scheduler(workflow_run, tmp_path: Path):
+    # Run last: it builds a fourth area, which the plans above do not expect. Snakemake's generic cluster executor
+    # (the plugin for schedulers that take a job script: PBS, SGE and the like) hands each area's job to the
+    # scheduler's submit command, here a stand-in that runs it detached, outside Snakemake's process, where the
+    # run's warm kernel server cannot be reached (tests/fixtures/cluster/submit); the summary and the index are
+    # the workflow's own local rules and are not queued.
+    root, _ = workflow_run
+    submitted = tmp_path / "submitted.log"
+    done = run(
+        root,
+        "areas=E08000035",
+        "renderer=fallback",
+        "--executor",
+        "cluster-generic",
+        "--cluster-generic-submit-cmd",
+        str(SUBMIT),
+        "--jobs",
+        "2",
+        CLUSTER_SUBMITTED_LOG=str(submitted),
+    )
+    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+    jobs = [json.loads(line) for line in submitted.read_text(encoding="utf-8").splitlines()]
+    assert [(job["rule"], job["wildcards"]) for job in jobs] == [("area", {"code": "E08000035"})]
+    with (root / "build" / "areas" / "summary.csv").open(encoding="utf-8") as handle:
+        assert [(row["area"], row["status"]) for row in csv.DictReader(handle)] == [("E08000035", "built")]
+    book = root / "_book" / "areas" / "E08000035" / "2026"
+    assert (book / "index.html").is_file() and (book / "chapters" / "progress.html").is_file()
+    assert "Leeds" in (root / "_book" / "areas" / "index.html").read_text(encoding="utf-8")
+    # The job could not reach the run's server (named at a folder its "node" does not have) and started its own.
+    log = (root / "build" / "areas" / "logs" / "E08000035.log").read_text(encoding="utf-8")
+    assert "forked from the warm kernel server" not in log and "Build summary" in log
