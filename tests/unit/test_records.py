@@ -8,6 +8,8 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
+
 from skills_evidence import records
 
 
@@ -100,3 +102,17 @@ def test_an_edition_replaced_while_its_record_is_read_is_read_whole_old_or_new(t
         stop.set()
         rebuilder.join()
     assert len(titles) > 1, "the edition was not replaced while it was read"
+
+
+def test_an_altered_area_record_is_refused_naming_the_command_that_builds_that_areas_book(tmp_path: Path):
+    # The home book's edition is rebuilt with `--edition YEAR`; another area's needs its `--area` too.
+    from skills_evidence.publishing import reproducible, website
+
+    for folder in (tmp_path / "2026", tmp_path / "areas" / "E07000008" / "2026"):
+        folder.mkdir(parents=True)
+        (folder / website.RECORD).write_text('{"year": 2026}', encoding="utf-8")
+        (folder / reproducible.CHECKSUMS).write_text(f"{'0' * 64}  {website.RECORD}\n", encoding="utf-8")
+    with pytest.raises(website.AlteredEdition, match=r"\(skills-evidence build --edition 2026\)"):
+        website.trusted_record(tmp_path / "2026")
+    with pytest.raises(website.AlteredEdition, match=r"\(skills-evidence build --area E07000008 --edition 2026\)"):
+        website.trusted_record(tmp_path / "areas" / "E07000008" / "2026")

@@ -169,7 +169,7 @@ def _vouched_record(folder: Path, handle: int) -> dict:
     if recorded.get(RECORD) != hashlib.sha256(record_bytes).hexdigest():
         raise AlteredEdition(
             f"{path} does not match {sums}: the landing page is not built from an altered record. "
-            f"Rebuild that edition (skills-evidence build --edition {folder.name}) to restore it."
+            f"Rebuild that edition ({_build_command(folder)}) to restore it."
         )
     record = json.loads(record_bytes)
     for target in record.get("files", {}).values():
@@ -177,6 +177,13 @@ def _vouched_record(folder: Path, handle: int) -> dict:
         if link.is_absolute() or ".." in link.parts or "://" in target or not _is_file_in(handle, target):
             raise AlteredEdition(f"{path}: links {target!r}, which is not a file inside {folder}")
     return record
+
+
+def _build_command(folder: Path) -> str:
+    """The command that builds the edition in `folder` again: another area's book (`_book/areas/CODE/YEAR`) names
+    its area."""
+    area = f" --area {folder.parent.name}" if folder.parent.parent.name == AREAS else ""
+    return f"skills-evidence build{area} --edition {folder.name}"
 
 
 def _read_in(handle: int, name: str) -> bytes:
