@@ -1,6 +1,8 @@
 """Files several builds write at once (the areas' index, the home landing page, the shared validation record) are
 written whole by each, never failing one of them: the full run with Quarto of 2 December 2026 lost one area's
-book (E07000072) when two area builds wrote `_book/areas/index.html` through the same scratch name."""
+book (E07000072) when two area builds wrote `_book/areas/index.html` through the same scratch name. And the
+edition records those pages list are read whole while another build replaces them, and refused, naming the
+command that rebuilds them, when altered."""
 
 from __future__ import annotations
 
