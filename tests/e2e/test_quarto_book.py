@@ -171,3 +171,41 @@ def test_a_change_renders_again_only_the_pages_it_reaches_and_gives_the_files_a_
     assert "A figure revised by its publisher." in page and "A sentence the change adds." in page
     assert (first / "chapters" / "attainment.html").read_bytes() != page.encode()
     assert (first / "index.html").read_bytes() == (again / "index.html").read_bytes()
+
+
+def test_a_partial_render_whose_search_index_quarto_left_unchanged_is_rendered_whole(
+    quarto_site, tmp_path, monkeypatch
+):
+    """Once (2 December 2026, a fresh clone) Quarto's search update after a partial render wrote nothing though the
+    page's text had changed, and the site's search kept the old text. Made to happen here by putting the index
+    back after Quarto's partial run: the book then renders every page, and has a full render's files."""
+    root, _ = quarto_site
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1656633600")
+    stem = staging.output_stem(2022)
+    book = shutil.copytree(root / "build" / "2022" / "book", tmp_path / "book")
+    workspace = tmp_path / "workspace"
+    quarto.render(book, tmp_path / "first", stem, workspace)
+    variables = yaml.safe_load((book / "_variables.yml").read_text(encoding="utf-8"))
+    variables["attainment"]["intro"] += " A sentence the change adds."
+    (book / "_variables.yml").unlink()  # staging writes a new file; the workspace links the old one
+    (book / "_variables.yml").write_text(yaml.safe_dump(variables, sort_keys=True, allow_unicode=True, width=1000))
+
+    real_run, html_runs = quarto._run, []
+
+    def run_leaving_the_index(command, staged, jobs):
+        index = workspace / quarto.PROJECT / "_output" / "search.json"
+        partial = "html" in jobs and jobs["html"][1] is not None
+        kept = index.read_bytes() if partial else None
+        real_run(command, staged, jobs)
+        if "html" in jobs:
+            html_runs.append(jobs["html"][1])
+        if partial:  # its search update "wrote nothing"
+            index.write_bytes(kept)
+
+    monkeypatch.setattr(quarto, "_run", run_leaving_the_index)
+    again = quarto.render(book, tmp_path / "again", stem, workspace)["html"].parent
+    assert html_runs == [["chapters/attainment.qmd"], None]  # the partial run, then every page
+    monkeypatch.setattr(quarto, "_run", real_run)
+    whole = quarto.render(book, tmp_path / "whole", stem, tmp_path / "fresh workspace")["html"].parent
+    assert (again / "search.json").read_bytes() == (whole / "search.json").read_bytes()
+    assert "A sentence the change adds." in (again / "search.json").read_text(encoding="utf-8")

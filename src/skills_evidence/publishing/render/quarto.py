@@ -101,9 +101,9 @@ def render(
         for folder in copies.values():
             shutil.rmtree(folder, ignore_errors=True)
             shutil.copytree(book, folder)
-        before = _sections(html, pages)
+        before, pages_before = _sections(html, pages), _outputs(html, pages)
         _run(command, book, jobs)
-        if pages and _sections(html, pages) != before:
+        if pages and (_sections(html, pages) != before or _search_left_behind(html, pages, pages_before)):
             # A page gained or lost a section: Quarto would leave its old search entries in place or add the
             # new at the end, where a full render orders them by page. Render every page instead.
             html, _ = _prepare_workspace(book, workspace, staged, whole=True)
@@ -238,6 +238,25 @@ def _sections(project: Path, pages: list[str] | None) -> dict[str, list[str]]:
         html = project / "_output" / Path(page).with_suffix(".html")
         found[page] = LEVEL2_SECTION.findall(html.read_text(encoding="utf-8")) if html.exists() else []
     return found
+
+
+def _outputs(project: Path, pages: list[str] | None) -> dict[str, bytes]:
+    """The search index and each page's HTML as last rendered (empty where there is none yet)."""
+    names = ["search.json", *(Path(page).with_suffix(".html").as_posix() for page in pages or [])]
+    return {
+        name: (project / "_output" / name).read_bytes() if (project / "_output" / name).exists() else b""
+        for name in names
+    }
+
+
+def _search_left_behind(project: Path, pages: list[str], before: dict[str, bytes]) -> bool:
+    """Whether a partial render changed a page but left the search index as it was. Once (2 December 2026) Quarto's
+    search update wrote nothing after a page's text changed, and the site's search kept the old text; rendering
+    every page then mends it. A page whose change leaves its searchable text alone is also rendered whole: slower,
+    never wrong."""
+    after = _outputs(project, pages)
+    pages_changed = any(after[name] != before[name] for name in after if name != "search.json")
+    return pages_changed and after["search.json"] == before["search.json"]
 
 
 def finish(out: Path, book: Path) -> None:
