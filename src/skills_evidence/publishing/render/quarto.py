@@ -104,8 +104,9 @@ def render(
         before, pages_before = _sections(html, pages), _outputs(html, pages)
         _run(command, book, jobs)
         if pages and (_sections(html, pages) != before or _search_left_behind(html, pages, pages_before)):
-            # A page gained or lost a section: Quarto would leave its old search entries in place or add the
-            # new at the end, where a full render orders them by page. Render every page instead.
+            # A page gained or lost a section (Quarto would leave its old search entries in place or add the
+            # new at the end, where a full render orders them by page), or changed while the search index did not
+            # (Quarto's update once wrote nothing): render every page instead.
             html, _ = _prepare_workspace(book, workspace, staged, whole=True)
             _run(command, book, {"html": (html, None)})
         if workspace is None:
