@@ -60,6 +60,18 @@ def test_every_fallback_page_names_its_chapters_with_their_words_not_shortcodes(
     )
 
 
+def test_an_areas_book_built_again_with_nothing_changed_names_its_own_folder(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # The message once named Coventry's folder (_book/2025/) for every area's book.
+    monkeypatch.setenv("SKILLS_EVIDENCE_ROOT", str(project))
+    result = CliRunner().invoke(app, ["build", "--area", "E06000016", "--edition", "2025", "--renderer", "fallback"])
+    assert result.exit_code == 0, result.output
+    said = re.sub(r"\s+", " ", result.output)
+    assert "unchanged since _book/areas/E06000016/2025/ was made: not rendering again" in said
+    assert "_book/2025/" not in said
+
+
 def test_an_areas_previous_edition_is_computed_for_the_comparison_without_its_charts(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ):
