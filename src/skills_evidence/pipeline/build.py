@@ -502,9 +502,8 @@ def render_book(
     if website.read_record(final).get("render_key") == key:
         changed = reproducible.altered(final)
         if not changed:
-            progress(
-                f"{year}: staged book and renderer unchanged since {_shown(final, root)}/ was made: not rendering again"
-            )
+            made = without_folder(str(final), root)  # an area's book is under _book/areas/CODE/
+            progress(f"{year}: staged book and renderer unchanged since {made}/ was made: not rendering again")
             report.files = {kind: final / rel for kind, rel in website.read_record(final)["files"].items()}
             return
         shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
@@ -552,11 +551,6 @@ def render_book(
     _swap_in(partial, final)
     report.rendered = True
     report.files = {k: final / v.relative_to(partial) for k, v in files.items()}
-
-
-def _shown(path: Path, root: Path) -> str:
-    """`path` as the researcher knows it: from the project's root (an area's book is under _book/areas/CODE/)."""
-    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
 
 
 def _downloads(book: Path, folder: Path, edition: editions_mod.Edition, stem: str) -> dict[str, Path]:
